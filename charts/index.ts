@@ -1,0 +1,9 @@
+import { Variant } from '../lib/synth';
+import { K3sDev } from './k3s-dev';
+
+export * from './k3s-dev';
+
+/** The variants this repository publishes under `dist/`, each a folder Argo CD or Flux can pull. */
+export const VARIANTS: readonly Variant[] = [
+  { name: 'k3s-dev', build: (app) => new K3sDev(app, 'k3s-dev') },
+];

@@ -1,0 +1,75 @@
+import { Chart, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import { SizePreset } from '../lib/contract/types';
+import { KasmControlPlane } from '../lib/control-plane';
+import { KasmDatabase } from '../lib/database';
+import { KasmIngress } from '../lib/ingress';
+import { KasmNamespace } from '../lib/namespace';
+import { KasmVersion } from '../lib/version';
+
+/** Props for {@link K3sDev}. */
+export interface K3sDevProps {
+  /** Kasm release. @default KasmVersion.V1_18_1 */
+  readonly version?: KasmVersion;
+  /** Namespace of the control plane. @default 'kasm' */
+  readonly namespace?: string;
+  /** Instance name; prefixes Secret and ConfigMap names. @default 'kasm' */
+  readonly name?: string;
+  /** Host name users browse to. @default 'kasm.local' */
+  readonly hostname?: string;
+  /** More host names for the same deployment. @default [] */
+  readonly alternativeHostnames?: readonly string[];
+  /** StorageClass of the database volume; K3s's built-in provisioner is `local-path`. @default 'local-path' */
+  readonly storageClassName?: string;
+  /** Size of the database volume. @default Size.gibibytes(10) */
+  readonly databaseStorage?: Size;
+  /** Resource preset; `dev` fits a 2 vCPU / 4 GiB box next to K3s's own pods. @default SizePreset.DEV */
+  readonly size?: SizePreset;
+  /** Kasm zone name. @default 'default' */
+  readonly zoneName?: string;
+  /** Registry mirror for air-gapped clusters. @default - Docker Hub */
+  readonly imageRegistry?: string;
+  /** Write the HelmChartConfig that raises Traefik's timeouts for desktop streams. @default true */
+  readonly configureTraefikTimeouts?: boolean;
+}
+
+/**
+ * Kasm on a single-node K3s box for development: Kasm's own PostgreSQL on `local-path`, one replica of each
+ * component sized to fit 2 vCPU / 4 GiB, and K3s's bundled Traefik in front.
+ */
+export class K3sDev extends Chart {
+  public readonly database: KasmDatabase;
+  public readonly controlPlane: KasmControlPlane;
+  public readonly ingress: KasmIngress;
+
+  constructor(scope: Construct, id: string, props: K3sDevProps = {}) {
+    // No chart-level namespace: cdk8s would stamp it onto cluster-scoped objects too; every construct sets its own.
+    super(scope, id, { disableResourceNameHashes: true });
+    const version = props.version ?? KasmVersion.V1_18_1;
+    const name = props.name ?? 'kasm';
+    const ns = new KasmNamespace(this, 'Namespace', { namespace: props.namespace ?? 'kasm', name, version });
+    const size = props.size ?? SizePreset.DEV;
+    this.database = new KasmDatabase(this, 'Database', {
+      version,
+      name,
+      namespace: ns.namespace,
+      storageClassName: props.storageClassName ?? 'local-path',
+      storage: props.databaseStorage,
+      size,
+      imageRegistry: props.imageRegistry,
+    });
+    this.controlPlane = new KasmControlPlane(this, 'ControlPlane', {
+      database: this.database,
+      name,
+      size,
+      zoneName: props.zoneName,
+      imageRegistry: props.imageRegistry,
+    });
+    this.ingress = new KasmIngress(this, 'Ingress', {
+      controlPlane: this.controlPlane,
+      hostname: props.hostname ?? 'kasm.local',
+      alternativeHostnames: props.alternativeHostnames,
+      configureTraefikTimeouts: props.configureTraefikTimeouts,
+    });
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * Pod-spec building blocks derived from the contract (private module): hardened security contexts, probes,
+ * resources, env wiring and the wait-for init containers.
+ */
+import { k8s } from 'cdk8s-plus-27';
+import {
+  ComponentContract, DerivedValue, EnvContract, HealthCheck, ImageRef, ReadinessCheck, ResourceContract, SecretKey,
+  WritablePathContract,
+} from './contract/types';
+import { WAIT_RESOURCES } from './contract/common';
+
+/** Where env values that depend on the deployment come from. */
+export interface EnvContext {
+  readonly credentialsSecretName: string;
+  /** The database password may live in another Secret (CloudNativePG's `<cluster>-app`). */
+  readonly dbPasswordSecret: { readonly name: string; readonly key: string };
+  readonly derived: Readonly<Record<DerivedValue, string>>;
+}
+
+/** Image reference, optionally through a registry mirror. */
+export function imageName(image: ImageRef, registry?: string): string {
+  return registry ? `${registry}/${image.repository}:${image.tag}` : `${image.repository}:${image.tag}`;
+}
+
+/**
+ * The container securityContext every Kasm container gets: the Pod Security "restricted" profile plus a
+ * read-only root filesystem and the exact user the image is built for.
+ */
+export function hardenedContainer(uid: number): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsGroup: uid,
+    runAsNonRoot: true,
+    runAsUser: uid,
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/**
+ * The pod securityContext: `fsGroup` makes emptyDirs, PVCs and Secret files readable by the image's group, which
+ * replaces the official chart's root `chown` init containers; `OnRootMismatch` skips the recursive walk on restarts.
+ */
+export function hardenedPod(uid: number): k8s.PodSecurityContext {
+  return {
+    fsGroup: uid,
+    fsGroupChangePolicy: 'OnRootMismatch',
+    runAsGroup: uid,
+    runAsNonRoot: true,
+    runAsUser: uid,
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Kubernetes resource requirements from the contract's figures. */
+export function resourceRequirements(r: ResourceContract): k8s.ResourceRequirements {
+  return {
+    requests: {
+      'cpu': k8s.Quantity.fromString(r.cpuRequest),
+      'memory': k8s.Quantity.fromString(r.memoryRequest),
+      'ephemeral-storage': k8s.Quantity.fromString(r.ephemeralStorageRequest),
+    },
+    limits: {
+      'cpu': k8s.Quantity.fromString(r.cpuLimit),
+      'memory': k8s.Quantity.fromString(r.memoryLimit),
+      'ephemeral-storage': k8s.Quantity.fromString(r.ephemeralStorageLimit),
+    },
+  };
+}
+
+/** Probe timing: how often and how patiently each kind of probe asks. */
+export interface ProbeTiming {
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+}
+
+const READINESS: ProbeTiming = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 };
+const LIVENESS: ProbeTiming = { periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 };
+/** Up to 5 minutes to start: a slow first start is not killed by liveness (replaces the chart's fixed delays). */
+const STARTUP: ProbeTiming = { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 };
+
+function probe(check: HealthCheck, timing: ProbeTiming): k8s.Probe {
+  const base = { ...timing, successThreshold: 1 };
+  switch (check.kind) {
+    case 'http':
+      return { ...base, httpGet: { path: check.path, port: k8s.IntOrString.fromNumber(check.port), scheme: check.scheme } };
+    case 'tcp':
+      return { ...base, tcpSocket: { port: k8s.IntOrString.fromNumber(check.port) } };
+    case 'exec':
+      return { ...base, exec: { command: [...check.command] } };
+  }
+}
+
+/** Readiness, liveness and startup probes of a component. */
+export function probes(component: ComponentContract): Pick<k8s.Container, 'readinessProbe' | 'livenessProbe' | 'startupProbe'> {
+  return {
+    readinessProbe: probe(component.readiness, READINESS),
+    livenessProbe: probe(component.liveness, LIVENESS),
+    startupProbe: probe(component.liveness, STARTUP),
+  };
+}
+
+/** Env vars of a contract entry, with secrets as references and derived values resolved. */
+export function envVars(env: readonly EnvContract[], ctx: EnvContext): k8s.EnvVar[] {
+  return env.map((e) => {
+    switch (e.source.kind) {
+      case 'literal':
+        return { name: e.name, value: e.source.value };
+      case 'derived':
+        return { name: e.name, value: ctx.derived[e.source.from] };
+      case 'secret': {
+        const ref = e.source.key === SecretKey.DB_PASSWORD
+          ? ctx.dbPasswordSecret
+          : { name: ctx.credentialsSecretName, key: e.source.key };
+        return { name: e.name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } };
+      }
+    }
+  });
+}
+
+/** Volume name of a writable path ('/opt/kasm/current/log' -> 'rw-opt-kasm-current-log'). */
+export function writableVolumeName(path: string): string {
+  return `rw${path.replace(/[^a-z0-9]+/g, '-')}`.replace(/-+$/, '').slice(0, 63);
+}
+
+/** emptyDir volumes and mounts for a component's writable paths. */
+export function writableVolumes(paths: readonly WritablePathContract[]): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+  return {
+    volumes: paths.map((p) => ({ name: writableVolumeName(p.path), emptyDir: { sizeLimit: k8s.Quantity.fromString(p.sizeLimit) } })),
+    mounts: paths.map((p) => ({ name: writableVolumeName(p.path), mountPath: p.path })),
+  };
+}
+
+/** One dependency an init container waits for. */
+export interface WaitTarget {
+  readonly check: ReadinessCheck;
+  /** Workload name of the target, for the container name (`wait-for-kasm-api`). */
+  readonly targetName: string;
+  readonly host: string;
+  readonly port: number;
+  /** Health path and scheme, for HTTP checks. */
+  readonly path?: string;
+  readonly scheme?: 'HTTP' | 'HTTPS';
+}
+
+/** Seconds a wait loop keeps trying before it fails the pod (which then shows `Init:Error` and is retried). */
+export const WAIT_DEADLINE_SECONDS = 600;
+/** Seconds one attempt may take. */
+export const WAIT_ATTEMPT_TIMEOUT_SECONDS = 5;
+
+/** The shell test a wait loop repeats; it must exit non-zero on any failure. */
+export function waitProbeCommand(t: WaitTarget): string {
+  const timeout = WAIT_ATTEMPT_TIMEOUT_SECONDS;
+  switch (t.check) {
+    case ReadinessCheck.HTTP_HEALTHY: {
+      const scheme = (t.scheme ?? 'HTTP').toLowerCase();
+      // --fail turns HTTP errors into a non-zero exit; HTTPS waits check that the endpoint answers, not its identity.
+      const insecure = scheme === 'https' ? ' --insecure' : '';
+      return `curl --fail --silent --show-error --max-time ${timeout}${insecure} --output /dev/null ${scheme}://${t.host}:${t.port}${t.path ?? '/'}`;
+    }
+    case ReadinessCheck.TCP_OPEN:
+      return `nc -z -w ${timeout} ${t.host} ${t.port}`;
+    case ReadinessCheck.POSTGRES_ACCEPTING:
+      return `pg_isready --host=${t.host} --port=${t.port} --timeout=${timeout}`;
+    case ReadinessCheck.DATABASE_SEEDED:
+      // A zone row exists only after db-init seeded the schema, and reading it proves the password.
+      return `test "$(PGPASSWORD="$POSTGRES_PASSWORD" PGCONNECT_TIMEOUT=${timeout} PGSSLMODE=require psql --host=${t.host} --port=${t.port} `
+        + '--username="$POSTGRES_USER" --dbname="$POSTGRES_DB" --no-psqlrc --tuples-only --no-align '
+        + '--command="SELECT count(*) FROM zones")" -ge 1';
+    case ReadinessCheck.REDIS_PONG:
+      return `timeout ${timeout} redis-cli -h ${t.host} -p ${t.port} --no-auth-warning -a "$REDIS_PASSWORD" ping | grep -q PONG`;
+  }
+}
+
+/** A wait loop: retry the check every 5 s, log why it is still waiting, give up after the deadline. */
+export function waitScript(t: WaitTarget): string {
+  const what = `${t.targetName} (${t.check} on ${t.host}:${t.port})`;
+  return [
+    'set -u',
+    `deadline=$(( $(date +%s) + ${WAIT_DEADLINE_SECONDS} ))`,
+    `until ${waitProbeCommand(t)}; do`,
+    '  if [ "$(date +%s)" -ge "$deadline" ]; then',
+    `    echo "gave up after ${WAIT_DEADLINE_SECONDS}s waiting for ${what}" >&2`,
+    '    exit 1',
+    '  fi',
+    `  echo "waiting for ${what}"`,
+    '  sleep 5',
+    'done',
+    `echo "${t.targetName} is ready"`,
+  ].join('\n');
+}
+
+/** Env a wait check needs (credentials for psql and redis-cli). */
+export function waitEnv(t: WaitTarget, ctx: EnvContext): k8s.EnvVar[] {
+  switch (t.check) {
+    case ReadinessCheck.DATABASE_SEEDED:
+      return [
+        { name: 'POSTGRES_USER', value: ctx.derived[DerivedValue.DB_USER] },
+        { name: 'POSTGRES_DB', value: ctx.derived[DerivedValue.DB_NAME] },
+        { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: ctx.dbPasswordSecret.name, key: ctx.dbPasswordSecret.key } } },
+      ];
+    case ReadinessCheck.REDIS_PONG:
+      return [{ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: ctx.credentialsSecretName, key: SecretKey.REDIS_PASSWORD } } }];
+    default:
+      return [];
+  }
+}
+
+/** The init container that waits for one dependency. */
+export function waitContainer(t: WaitTarget, image: string, uid: number, ctx: EnvContext, pullPolicy: string): k8s.Container {
+  const env = waitEnv(t, ctx);
+  return {
+    name: `wait-for-${t.targetName}`.slice(0, 63),
+    image,
+    imagePullPolicy: pullPolicy,
+    command: ['/bin/sh', '-c', waitScript(t)],
+    ...(env.length > 0 ? { env } : {}),
+    resources: resourceRequirements(WAIT_RESOURCES),
+    securityContext: hardenedContainer(uid),
+  };
+}

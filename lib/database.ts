@@ -1,0 +1,269 @@
+import { ApiObject, Chart, Size, SizeRoundingBehavior } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import { ComponentId, DerivedValue, SecretKey, SizePreset, TlsRole } from './contract/types';
+import {
+  componentLabels, digest, selectorLabels, SyncWave, waveAnnotation,
+} from './_metadata';
+import {
+  envVars, hardenedContainer, hardenedPod, imageName, probes, resourceRequirements, writableVolumes,
+} from './_pod';
+import { ResourceOverrides, resolveResources } from './resources';
+import { IKasmSecrets, KasmSecrets } from './secrets';
+import {
+  assertDnsLabel, assertDnsSubdomain, assertInteger, assertMemory, assertOneOf, fail,
+} from './validation';
+import { KasmVersion } from './version';
+
+/**
+ * What the control plane needs to know about its database, wherever it runs.
+ *
+ * The control plane takes this interface rather than a host name string, so the Service name, port, user and the
+ * Secret holding the password always agree with the database that was actually deployed.
+ */
+export interface IKasmDatabase extends IConstruct {
+  /** The Kasm release the database was prepared for. */
+  readonly version: KasmVersion;
+  /** Namespace of the database Service. */
+  readonly namespace: string;
+  /** Host name clients connect to (a Service name in the control plane's namespace, or a FQDN). */
+  readonly host: string;
+  readonly port: number;
+  readonly databaseName: string;
+  readonly user: string;
+  /** Secret and key holding the password of {@link user}. */
+  readonly passwordSecret: { readonly name: string; readonly key: string };
+  /** Labels selecting the database pods, for NetworkPolicies; `undefined` when the database is outside the cluster. */
+  readonly podSelector?: Readonly<Record<string, string>>;
+}
+
+/** Props for {@link KasmDatabase}. */
+export interface KasmDatabaseProps {
+  /** Kasm release whose contract decides image, port, user and Service name. @default KasmVersion.V1_18_1 */
+  readonly version?: KasmVersion;
+  /** Namespace of every object. @default - the chart's namespace, else 'kasm' */
+  readonly namespace?: string;
+  /** Instance name, shared with the control plane; prefixes object names and labels. @default 'kasm' */
+  readonly name?: string;
+  /** Where the credentials and the database certificate come from. @default KasmSecrets.fromExisting({ name }) */
+  readonly secrets?: IKasmSecrets;
+  /** StorageClass of the data volume; `local-path` is K3s's built-in provisioner. @default 'local-path' */
+  readonly storageClassName?: string;
+  /** Size of the data volume. @default Size.gibibytes(10) */
+  readonly storage?: Size;
+  /** Resource preset; see the contract's sizing table. @default SizePreset.SMALL */
+  readonly size?: SizePreset;
+  /** Override parts of the preset's requests and limits. @default - the preset's figures */
+  readonly resources?: ResourceOverrides;
+  /** PostgreSQL `max_connections`. @default 100 */
+  readonly maxConnections?: number;
+  /** PostgreSQL `shared_buffers`, as a memory quantity. @default '128Mi' */
+  readonly sharedBuffers?: string;
+  /** Registry mirror prefix for air-gapped clusters, e.g. 'registry.example.com'. @default - Docker Hub */
+  readonly imageRegistry?: string;
+}
+
+/**
+ * Kasm's own PostgreSQL image as a StatefulSet with a persistent volume, under the Service name the release
+ * expects (`kasm-db` for 1.18.1, `db` for 1.16.0).
+ *
+ * Differs from the official chart on purpose: no root `chown` init container (PGDATA is a subdirectory the
+ * postgres user creates itself, and `fsGroup` covers volumes that honour it; K3s's local-path directories are
+ * world-writable), logs go to stderr instead of a file on the volume, the PVC is retained when the StatefulSet is
+ * deleted, and only TLS connections are accepted from the network (`hostssl` with md5/SCRAM).
+ */
+export class KasmDatabase extends Construct implements IKasmDatabase {
+  public readonly version: KasmVersion;
+  public readonly namespace: string;
+  public readonly name: string;
+  public readonly host: string;
+  public readonly port: number;
+  public readonly databaseName: string;
+  public readonly user: string;
+  public readonly passwordSecret: { readonly name: string; readonly key: string };
+  public readonly podSelector: Readonly<Record<string, string>>;
+  public readonly storageClassName: string;
+  public readonly storage: Size;
+  public readonly secrets: IKasmSecrets;
+  /** The StatefulSet. */
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  /** The Service clients connect to. */
+  public readonly service: k8s.KubeService;
+
+  constructor(scope: Construct, id: string, props: KasmDatabaseProps = {}) {
+    super(scope, id);
+    const owner = 'KasmDatabase';
+    this.version = props.version ?? KasmVersion.V1_18_1;
+    if (!(this.version instanceof KasmVersion)) fail(owner, 'version', props.version, 'is not a KasmVersion; use KasmVersion.of(\'1.18.1\')');
+    this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'kasm';
+    this.name = props.name ?? 'kasm';
+    this.storageClassName = props.storageClassName ?? 'local-path';
+    this.storage = props.storage ?? Size.gibibytes(10);
+    const size = props.size ?? SizePreset.SMALL;
+    const maxConnections = props.maxConnections ?? 100;
+    const sharedBuffers = props.sharedBuffers ?? '128Mi';
+    assertDnsLabel(owner, 'namespace', this.namespace);
+    assertDnsLabel(owner, 'name', this.name);
+    assertDnsSubdomain(owner, 'storageClassName', this.storageClassName);
+    assertOneOf(owner, 'size', size, Object.values(SizePreset));
+    assertInteger(owner, 'maxConnections', maxConnections, 10, 10000);
+    assertMemory(owner, 'sharedBuffers', sharedBuffers);
+    const storageMi = this.storage.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+    if (!(storageMi >= 1024)) fail(owner, 'storage', `${storageMi}Mi`, 'is below 1Gi, too small for Kasm\'s database; pass e.g. Size.gibibytes(10)');
+    const storageQuantity = storageMi % 1024 === 0 ? `${storageMi / 1024}Gi` : `${Math.ceil(storageMi)}Mi`;
+    if (props.imageRegistry !== undefined) assertDnsSubdomainOrHostPort(owner, 'imageRegistry', props.imageRegistry);
+    this.secrets = props.secrets ?? KasmSecrets.fromExisting({ name: this.name });
+
+    const contract = this.version.contract;
+    const db = contract.database;
+    const component = db.component;
+    const sizing = contract.sizing[size][ComponentId.DB]!;
+    const res = resolveResources(owner, 'resources', sizing.resources, props.resources);
+
+    this.host = component.serviceName;
+    this.port = component.ports[0].port;
+    this.databaseName = db.databaseName;
+    this.user = db.user;
+    this.passwordSecret = { name: this.secrets.credentialsSecretName, key: SecretKey.DB_PASSWORD };
+    this.podSelector = selectorLabels(this.name, component.workloadName);
+
+    const labels = componentLabels(this.name, this.version.version, component.workloadName, ComponentId.DB);
+    const meta = (name: string) => ({ name, namespace: this.namespace, labels, annotations: waveAnnotation(SyncWave.DATABASE) });
+
+    const configFiles = {
+      'postgresql.conf': postgresqlConf(db.configDir, component.tlsMounts[0].certPath, component.tlsMounts[0].keyPath, this.port, maxConnections, sharedBuffers),
+      'pg_hba.conf': pgHbaConf(),
+      'data.sql': 'CREATE EXTENSION IF NOT EXISTS "uuid-ossp";\n',
+    };
+    const configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: meta(`${this.name}-db-config`), data: configFiles });
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: meta(component.serviceName),
+      spec: {
+        selector: this.podSelector,
+        ports: component.ports.filter((p) => p.exposed).map((p) => ({
+          name: p.name, port: p.port, targetPort: k8s.IntOrString.fromNumber(p.port), protocol: 'TCP',
+        })),
+      },
+    });
+
+    const writable = writableVolumes(component.writablePaths);
+    const tls = component.tlsMounts[0];
+    const envContext = {
+      credentialsSecretName: this.secrets.credentialsSecretName,
+      dbPasswordSecret: this.passwordSecret,
+      derived: {
+        [DerivedValue.DB_HOST]: this.host,
+        [DerivedValue.DB_PORT]: String(this.port),
+        [DerivedValue.DB_NAME]: this.databaseName,
+        [DerivedValue.DB_USER]: this.user,
+        [DerivedValue.ZONE_NAME]: 'default',
+      },
+    };
+
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
+      metadata: meta(component.workloadName),
+      spec: {
+        serviceName: this.service.name,
+        replicas: 1,
+        selector: { matchLabels: this.podSelector },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        template: {
+          metadata: {
+            labels,
+            // Roll the pod when the generated configuration changes (ConfigMap volumes are read at start).
+            annotations: { 'kasm.cdk8s.io/config-digest': digest(configFiles) },
+          },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: hardenedPod(component.runAsUser),
+            terminationGracePeriodSeconds: 60,
+            containers: [{
+              name: 'postgres',
+              image: imageName(component.image, props.imageRegistry),
+              imagePullPolicy: 'IfNotPresent',
+              args: component.args ? [...component.args] : undefined,
+              ports: component.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
+              env: envVars(component.env, envContext),
+              ...probes(component),
+              resources: resourceRequirements(res),
+              securityContext: hardenedContainer(component.runAsUser),
+              volumeMounts: [
+                { name: 'data', mountPath: db.dataMountPath },
+                { name: 'config', mountPath: `${db.configDir}/postgresql.conf`, subPath: 'postgresql.conf', readOnly: true },
+                { name: 'config', mountPath: `${db.configDir}/pg_hba.conf`, subPath: 'pg_hba.conf', readOnly: true },
+                { name: 'config', mountPath: '/docker-entrypoint-initdb.d/data.sql', subPath: 'data.sql', readOnly: true },
+                { name: 'tls', mountPath: tls.certPath, subPath: 'tls.crt', readOnly: true },
+                { name: 'tls', mountPath: tls.keyPath, subPath: 'tls.key', readOnly: true },
+                ...writable.mounts,
+              ],
+            }],
+            volumes: [
+              { name: 'config', configMap: { name: configMap.name, defaultMode: 0o444 } },
+              // 0640 root:postgres is the loosest mode PostgreSQL accepts for a key file owned by root.
+              { name: 'tls', secret: { secretName: this.secrets.tlsSecretName(TlsRole.DB), defaultMode: tls.mode } },
+              ...writable.volumes,
+            ],
+          },
+        },
+        volumeClaimTemplates: [{
+          metadata: { name: 'data', labels },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: this.storageClassName,
+            resources: { requests: { storage: k8s.Quantity.fromString(storageQuantity) } },
+          },
+        }],
+      },
+    });
+  }
+
+  /** The StatefulSet as an escape hatch (`ApiObject.of(db)` works too). */
+  public get apiObject(): ApiObject {
+    return this.statefulSet;
+  }
+}
+
+/** A registry host, optionally with a port and path ('registry.local:5000/mirror'). */
+function assertDnsSubdomainOrHostPort(owner: string, prop: string, value: string): void {
+  if (typeof value !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9._-]+)*$/.test(value)) {
+    fail(owner, prop, value, 'is not a registry host; pass a host name with optional port and path, e.g. \'registry.example.com:5000/kasm\'');
+  }
+}
+
+function postgresqlConf(configDir: string, cert: string, key: string, port: number, maxConnections: number, sharedBuffers: string): string {
+  return [
+    '# Generated by cdk8s-kasm. Logs go to stderr (kubectl logs) instead of a file on the data volume.',
+    'listen_addresses = \'*\'',
+    `port = ${port}`,
+    `max_connections = ${maxConnections}`,
+    `hba_file = '${configDir}/pg_hba.conf'`,
+    'ssl = on',
+    `ssl_cert_file = '${cert}'`,
+    `ssl_key_file = '${key}'`,
+    'ssl_min_protocol_version = \'TLSv1.2\'',
+    `shared_buffers = ${sharedBuffers.replace(/i$/, '').replace(/([KMGT])$/, '$1B')}`,
+    'max_wal_size = 1GB',
+    'min_wal_size = 80MB',
+    'logging_collector = off',
+    'log_destination = \'stderr\'',
+    'tcp_keepalives_idle = 7200',
+    'tcp_keepalives_interval = 75',
+    'tcp_keepalives_count = 9',
+    'timezone = \'UTC\'',
+    'log_timezone = \'UTC\'',
+    'client_min_messages = error',
+    '',
+  ].join('\n');
+}
+
+function pgHbaConf(): string {
+  return [
+    '# Generated by cdk8s-kasm. Unix-socket access is for the probes inside the pod; the network needs TLS.',
+    '# TYPE   DATABASE  USER  ADDRESS  METHOD',
+    'local    all       all            trust',
+    'hostssl  all       all   all      md5',
+    '',
+  ].join('\n');
+}

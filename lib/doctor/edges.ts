@@ -1,0 +1,81 @@
+/**
+ * The synth-time doctor: walks every edge of the dependency graph over the synthesized objects and reports the
+ * ones that would leave a pod waiting at runtime (no Service of that name, no such port, a selector that matches
+ * no pod, a pod that does not declare the port), plus every upstream the proxy's nginx refers to.
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import { ComponentId, ExternalPeer } from '../contract/types';
+import type { KasmControlPlane } from '../control-plane';
+
+interface Manifest {
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string> };
+  readonly spec?: any;
+  readonly data?: Record<string, string>;
+}
+
+/** Pod templates of the workload kinds the constructs emit. */
+function podTemplates(objects: Manifest[]): { owner: string; namespace?: string; labels: Record<string, string>; ports: number[] }[] {
+  const out = [];
+  for (const o of objects) {
+    const template = o.kind === 'Deployment' || o.kind === 'StatefulSet' || o.kind === 'Job' ? o.spec?.template
+      : o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : undefined;
+    if (!template) continue;
+    const ports = (template.spec?.containers ?? []).flatMap((c: any) => (c.ports ?? []).map((p: any) => p.containerPort as number));
+    out.push({ owner: `${o.kind}/${o.metadata.name}`, namespace: o.metadata.namespace, labels: template.metadata?.labels ?? {}, ports });
+  }
+  return out;
+}
+
+const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
+  Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+/**
+ * Check that a Service `name` in `namespace` publishes `port` and routes it to a pod that declares it.
+ * Returns a problem description, or `undefined` when the path resolves.
+ */
+export function checkServicePath(objects: Manifest[], namespace: string, name: string, port: number): string | undefined {
+  const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === name && (o.metadata.namespace ?? namespace) === namespace);
+  if (!svc) return `no Service '${name}' in namespace '${namespace}' (the name is fixed by Kasm's images)`;
+  const sp = (svc.spec?.ports ?? []).find((p: any) => p.port === port);
+  if (!sp) return `Service '${name}' does not publish port ${port}`;
+  const target = typeof sp.targetPort === 'number' ? sp.targetPort : port;
+  const selector = svc.spec?.selector ?? {};
+  const pods = podTemplates(objects).filter((p) => (p.namespace ?? namespace) === namespace && matches(selector, p.labels));
+  if (pods.length === 0) return `Service '${name}' selects no pod (selector ${JSON.stringify(selector)})`;
+  if (!pods.some((p) => p.ports.includes(target))) {
+    return `no pod behind Service '${name}' declares container port ${target} (${pods.map((p) => p.owner).join(', ')})`;
+  }
+  return undefined;
+}
+
+/** The doctor's findings for one control plane; empty when every edge resolves. */
+export function checkControlPlane(cp: KasmControlPlane): string[] {
+  const objects = Chart.of(cp).node.findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject)
+    .map((o) => o.toJson() as Manifest);
+  const problems: string[] = [];
+  for (const { edge } of cp.edges) {
+    if (Object.values(ExternalPeer).includes(edge.to as ExternalPeer)) continue;
+    let name: string;
+    let namespace = cp.namespace;
+    if (edge.to === ComponentId.DB) {
+      if (!cp.database.podSelector) continue; // an external database: nothing in this app to check
+      name = cp.database.host;
+      namespace = cp.database.namespace;
+    } else {
+      name = cp.contractOf(edge.to as ComponentId).serviceName;
+    }
+    const problem = checkServicePath(objects, namespace, name, edge.port);
+    if (problem) problems.push(`[doctor] ${edge.from} -> ${edge.to}:${edge.port} (${edge.purpose}): ${problem}`);
+  }
+  const proxyConfig = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${cp.name}-proxy-config`);
+  if (proxyConfig?.data) {
+    const text = Object.values(proxyConfig.data).join('\n');
+    for (const m of text.matchAll(/(?:server|proxy_pass https?:\/\/)\s*([a-z][a-z0-9-]*):([0-9]+)/g)) {
+      const problem = checkServicePath(objects, cp.namespace, m[1], Number(m[2]));
+      if (problem) problems.push(`[doctor] proxy nginx upstream ${m[1]}:${m[2]}: ${problem}`);
+    }
+  }
+  return [...new Set(problems)];
+}

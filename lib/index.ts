@@ -1,0 +1,13 @@
+export * from './contract/types';
+export * from './control-plane';
+export * from './database';
+export * from './ingress';
+export * from './namespace';
+export * from './proxy-config';
+export * from './resources';
+export * from './secrets';
+export * from './validation';
+export * from './version';
+export * from './synth';
+export { checkControlPlane, checkServicePath } from './doctor/edges';
+export { SyncWave, SYNC_WAVE_ANNOTATION } from './_metadata';

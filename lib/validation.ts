@@ -1,0 +1,152 @@
+/**
+ * Synth-time checks of user input, shared by every construct.
+ *
+ * A bad prop must stop synth with a message that names the construct, the prop, the value received and what is
+ * accepted, instead of producing a manifest the API server (or worse, Kasm at runtime) rejects later.
+ */
+
+/** An error in user-supplied configuration; `main.ts` prints its message without a stack trace. */
+export class KasmConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KasmConfigError';
+  }
+}
+
+/** Render a received value for an error message. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value === undefined) return 'undefined';
+  return JSON.stringify(value);
+}
+
+/** Throw a {@link KasmConfigError} of the standard shape: `<owner> <prop>: <value> <problem>`. */
+export function fail(owner: string, prop: string, value: unknown, problem: string): never {
+  throw new KasmConfigError(`${owner} ${prop}: ${show(value)} ${problem}`);
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A Kubernetes object name of the DNS-label kind (namespaces, Services, most names we create). */
+export function assertDnsLabel(owner: string, prop: string, value: string): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 63 || !DNS_LABEL.test(value)) {
+    fail(owner, prop, value, 'is not a valid Kubernetes name (lowercase letters, digits and \'-\', starting and ending '
+      + 'with a letter or digit, at most 63 characters)');
+  }
+}
+
+/** A Kubernetes object name of the DNS-subdomain kind (StorageClasses, Secrets, ConfigMaps). */
+export function assertDnsSubdomain(owner: string, prop: string, value: string): void {
+  const ok = typeof value === 'string' && value.length > 0 && value.length <= 253
+    && value.split('.').every((label) => DNS_LABEL.test(label));
+  if (!ok) {
+    fail(owner, prop, value, 'is not a valid Kubernetes name (lowercase letters, digits, \'-\' and \'.\', each part '
+      + 'starting and ending with a letter or digit, at most 253 characters)');
+  }
+}
+
+/** A fully qualified host name as an Ingress rule accepts it (no wildcard, no port, no scheme). */
+export function assertHostname(owner: string, prop: string, value: string): void {
+  if (typeof value !== 'string' || value.length === 0) {
+    fail(owner, prop, value, 'is empty; pass the host name users type in the browser, e.g. \'kasm.example.com\'');
+  }
+  const hint = 'is not a valid host name (lowercase DNS labels of letters, digits and \'-\' separated by dots, '
+    + 'at most 253 characters, no scheme, port, path or wildcard), e.g. \'kasm.example.com\'';
+  if (value.length > 253 || /^[0-9.]+$/.test(value)) fail(owner, prop, value, hint);
+  const labels = value.split('.');
+  if (!labels.every((label) => label.length <= 63 && DNS_LABEL.test(label))) fail(owner, prop, value, hint);
+}
+
+/** An integer in a closed range. */
+export function assertInteger(owner: string, prop: string, value: number, min: number, max: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    fail(owner, prop, value, `is not accepted; pass a whole number from ${min} to ${max}`);
+  }
+}
+
+/** One of a fixed set of values. */
+export function assertOneOf<T>(owner: string, prop: string, value: T, accepted: readonly T[]): void {
+  if (!accepted.includes(value)) {
+    fail(owner, prop, value, `is not one of ${accepted.map(show).join(', ')}`);
+  }
+}
+
+const QUANTITY = /^([0-9]+(\.[0-9]+)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|e[0-9]+|E[0-9]+)?$/;
+const BINARY = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 } as Record<string, number>;
+const DECIMAL = { m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 } as Record<string, number>;
+
+/** The numeric value of a Kubernetes quantity (assumed syntactically valid). */
+export function quantityValue(q: string): number {
+  const m = /^([0-9.]+)(.*)$/.exec(q)!;
+  const num = Number(m[1]);
+  const suffix = m[2];
+  if (suffix in BINARY) return num * BINARY[suffix];
+  if (suffix in DECIMAL) return num * DECIMAL[suffix];
+  return num * 10 ** Number(suffix.slice(1));
+}
+
+/** A CPU quantity such as '250m' or '1.5'. */
+export function assertCpu(owner: string, prop: string, value: string): void {
+  if (typeof value !== 'string' || !QUANTITY.test(value) || quantityValue(value) <= 0) {
+    fail(owner, prop, value, 'is not a CPU quantity; pass millicores like \'250m\' or cores like \'1\' or \'1.5\'');
+  }
+  if (quantityValue(value) < 0.001) fail(owner, prop, value, 'is below 1m, the smallest CPU amount Kubernetes schedules');
+}
+
+/** A memory or storage quantity such as '512Mi' or '2Gi'. */
+export function assertMemory(owner: string, prop: string, value: string): void {
+  if (typeof value !== 'string' || !QUANTITY.test(value) || quantityValue(value) <= 0) {
+    fail(owner, prop, value, 'is not a memory quantity; pass bytes with a binary suffix like \'512Mi\' or \'2Gi\'');
+  }
+  if (value.endsWith('m')) {
+    fail(owner, prop, value, `means ${quantityValue(value)} bytes ('m' is milli); did you mean '${value.slice(0, -1)}Mi'?`);
+  }
+  if (quantityValue(value) < 1024 * 1024) {
+    fail(owner, prop, value, 'is below 1Mi; pass bytes with a binary suffix like \'512Mi\' or \'2Gi\'');
+  }
+}
+
+/** A request must not exceed its limit, or the API server rejects the pod. */
+export function assertRequestWithinLimit(owner: string, prop: string, request: string, limit: string): void {
+  if (quantityValue(request) > quantityValue(limit)) {
+    fail(owner, prop, `${request} > ${limit}`, 'is not accepted: the request must not exceed the limit');
+  }
+}
+
+/** An IPv4 CIDR such as '10.0.0.0/8'. */
+export function assertCidr(owner: string, prop: string, value: string): void {
+  const m = typeof value === 'string' ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value) : null;
+  const ok = m !== null && m.slice(1, 5).every((o) => Number(o) <= 255 && String(Number(o)) === o) && Number(m[5]) <= 32;
+  if (!ok) fail(owner, prop, value, 'is not an IPv4 CIDR; pass an address and prefix length like \'192.168.10.0/24\'');
+  const [a, b, c, d] = m!.slice(1, 5).map(Number);
+  const prefix = Number(m![5]);
+  const addr = ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+  const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
+  if ((addr & mask) >>> 0 !== addr) {
+    fail(owner, prop, value, 'has host bits set after the prefix; pass the network address (e.g. \'192.168.10.0/24\')');
+  }
+}
+
+/** A plain IPv4 address such as '10.43.0.10'. */
+export function assertIpv4(owner: string, prop: string, value: string): void {
+  const m = typeof value === 'string' ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(value) : null;
+  if (!m || !m.slice(1).every((o) => Number(o) <= 255 && String(Number(o)) === o)) {
+    fail(owner, prop, value, 'is not an IPv4 address; pass the cluster DNS Service IP, e.g. \'10.43.0.10\'');
+  }
+}
+
+/** Names must be unique within a list. */
+export function assertUnique(owner: string, prop: string, values: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (seen.has(v)) fail(owner, prop, v, 'appears more than once');
+    seen.add(v);
+  }
+}
+
+/** A zone name as Kasm shows it in the admin UI and as env values carry it. */
+export function assertZoneName(owner: string, prop: string, value: string): void {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}$/.test(value)) {
+    fail(owner, prop, value, 'is not a zone name (1 to 63 letters, digits, spaces, \'_\', \'.\' or \'-\', starting with a letter or digit)');
+  }
+}

@@ -1,0 +1,50 @@
+import { KasmContract } from './contract/types';
+import { KASM_1_16_0 } from './contract/v1_16_0';
+import { KASM_1_18_1 } from './contract/v1_18_1';
+import { KasmConfigError, show } from './validation';
+
+/**
+ * A supported Kasm Workspaces release and its runtime contract.
+ *
+ * An enum-like class (as cdk8s-plus does for `Duration`): adding a release is a new contract entry here, not new
+ * construct code.
+ */
+export class KasmVersion {
+  /** Kasm 1.18.1, the default. */
+  public static readonly V1_18_1 = new KasmVersion(KASM_1_18_1);
+  /** Kasm 1.16.0, the last release with Kasm Share and Redis. */
+  public static readonly V1_16_0 = new KasmVersion(KASM_1_16_0);
+
+  /** Every supported release, newest first. */
+  public static readonly ALL: readonly KasmVersion[] = [KasmVersion.V1_18_1, KasmVersion.V1_16_0];
+
+  /**
+   * Look a release up by its version string.
+   *
+   * @throws KasmConfigError naming the accepted versions when `version` is not supported.
+   */
+  public static of(version: string, owner = 'KasmVersion', prop = 'version'): KasmVersion {
+    const found = KasmVersion.ALL.find((v) => v.version === version);
+    if (!found) {
+      throw new KasmConfigError(`${owner} ${prop}: ${show(version)} is not a supported Kasm version; `
+        + `accepted: ${KasmVersion.ALL.map((v) => show(v.version)).join(', ')}`);
+    }
+    return found;
+  }
+
+  /** The release number, e.g. '1.18.1'. */
+  public readonly version: string;
+
+  private constructor(public readonly contract: KasmContract) {
+    this.version = contract.version;
+  }
+
+  /** The version with dots replaced, for use in object names ('1-18-1'). */
+  public get slug(): string {
+    return this.version.replace(/\./g, '-');
+  }
+
+  public toString(): string {
+    return this.version;
+  }
+}
