@@ -1,0 +1,134 @@
+/**
+ * Every published variant, as committed under dist/: schema-valid, deterministic, fresh, free of secret material,
+ * and with the resources, probes and pinned images every container must have.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { VARIANTS } from '../charts';
+import { SYNC_WAVE_ANNOTATION, synthVariants } from '../lib';
+import { validateManifests } from './support/schema-validator';
+import { Manifest, podSpec } from './support/manifests';
+
+const DIST = path.join(__dirname, '..', 'dist');
+
+/** Every file of a directory tree, relative path -> content. */
+function readTree(dir: string, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = path.posix.join(prefix, entry.name);
+    if (entry.isDirectory()) Object.assign(out, readTree(dir, rel));
+    else out[rel] = fs.readFileSync(path.join(dir, rel), 'utf8');
+  }
+  return out;
+}
+
+/** Synthesize all variants into a fresh temporary folder. */
+function freshSynth(): Record<string, string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kasm-dist-'));
+  try {
+    synthVariants(VARIANTS, dir);
+    return readTree(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const fresh = freshSynth();
+
+/** The objects of one variant, parsed from the fresh synth. */
+function objectsOf(variant: string): Manifest[] {
+  return Object.entries(fresh)
+    .filter(([file]) => file.startsWith(`${variant}/`) && !file.endsWith('kustomization.yaml'))
+    .flatMap(([, text]) => yaml.loadAll(text) as Manifest[]);
+}
+
+const WORKLOADS = ['Deployment', 'StatefulSet', 'Job', 'CronJob', 'DaemonSet'];
+
+test('dist/ is fresh: `npm run synth` would not change a byte', () => {
+  // A stale dist/ means GitOps deploys something the code no longer describes; run `npm run synth` and commit.
+  expect(readTree(DIST)).toEqual(fresh);
+});
+
+test('synthesis is deterministic', () => {
+  expect(freshSynth()).toEqual(fresh);
+});
+
+describe.each(VARIANTS.map((v) => v.name))('variant %s', (variant) => {
+  const objects = objectsOf(variant);
+
+  test('matches the reviewed snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('every object passes strict schema validation (Kubernetes 1.27 and CRDs)', () => {
+    const kustomization = yaml.load(fresh[`${variant}/kustomization.yaml`]);
+    expect(validateManifests([...objects, kustomization])).toEqual([]);
+  });
+
+  test('kustomization.yaml lists exactly the files of the folder', () => {
+    const kustomization = yaml.load(fresh[`${variant}/kustomization.yaml`]) as { resources: string[] };
+    const files = Object.keys(fresh).filter((f) => f.startsWith(`${variant}/`) && !f.endsWith('/kustomization.yaml'))
+      .map((f) => f.slice(variant.length + 1)).sort();
+    expect(kustomization.resources).toEqual(files);
+  });
+
+  test('no Secret carries data, and no file holds a private key or a literal credential', () => {
+    for (const [file, text] of Object.entries(fresh).filter(([f]) => f.startsWith(`${variant}/`))) {
+      expect({ file, privateKey: /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text) }).toEqual({ file, privateKey: false });
+      for (const doc of yaml.loadAll(text) as Manifest[]) {
+        if (doc?.kind === 'Secret') expect({ file, data: doc.data, stringData: doc.stringData }).toEqual({ file, data: undefined, stringData: undefined });
+      }
+    }
+    for (const o of objects.filter((m) => WORKLOADS.includes(m.kind))) {
+      const spec = podSpec(o);
+      for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
+        for (const e of c.env ?? []) {
+          if (/PASSWORD|TOKEN|SECRET|KEY/.test(e.name)) expect({ env: e.name, literal: e.value }).toEqual({ env: e.name, literal: undefined });
+        }
+      }
+    }
+  });
+
+  test('every container has CPU and memory requests and limits; every main container has probes', () => {
+    for (const o of objects.filter((m) => WORKLOADS.includes(m.kind))) {
+      const spec = podSpec(o);
+      for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
+        const where = `${o.kind}/${o.metadata.name} ${c.name}`;
+        expect({ where, requests: Object.keys(c.resources?.requests ?? {}).sort() }).toEqual({ where, requests: ['cpu', 'ephemeral-storage', 'memory'] });
+        expect({ where, limits: Object.keys(c.resources?.limits ?? {}).sort() }).toEqual({ where, limits: ['cpu', 'ephemeral-storage', 'memory'] });
+      }
+      if (o.kind === 'Job' || o.kind === 'CronJob') continue; // run-to-completion pods have no readiness to probe
+      for (const c of spec.containers) {
+        expect({ c: c.name, readiness: !!c.readinessProbe, liveness: !!c.livenessProbe }).toEqual({ c: c.name, readiness: true, liveness: true });
+      }
+    }
+  });
+
+  test('every image is pinned to an exact version', () => {
+    for (const o of objects.filter((m) => WORKLOADS.includes(m.kind))) {
+      const spec = podSpec(o);
+      for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
+        expect(c.image).toMatch(/^[a-z0-9./:-]+:[0-9]+\.[0-9]+\.[0-9]+(-[a-z0-9.]+)?$/);
+      }
+    }
+  });
+
+  test('every namespaced object names its namespace explicitly; cluster-scoped ones do not', () => {
+    for (const o of objects) {
+      if (o.kind === 'Namespace') expect(o.metadata.namespace).toBeUndefined();
+      else expect({ o: `${o.kind}/${o.metadata.name}`, ns: typeof o.metadata.namespace }).toEqual({ o: `${o.kind}/${o.metadata.name}`, ns: 'string' });
+    }
+  });
+
+  test('Argo CD sync waves follow the dependency order', () => {
+    const wave = (kind: string, pred: (m: Manifest) => boolean = () => true) =>
+      Math.max(...objects.filter((m) => m.kind === kind && pred(m)).map((m) => Number(m.metadata.annotations?.[SYNC_WAVE_ANNOTATION])));
+    expect(wave('Namespace')).toBeLessThan(wave('StatefulSet'));
+    expect(wave('StatefulSet')).toBeLessThan(wave('Job'));
+    expect(wave('Job')).toBeLessThan(wave('Deployment'));
+    expect(wave('Deployment')).toBeLessThan(wave('Ingress'));
+    for (const o of objects) expect(o.metadata.annotations?.[SYNC_WAVE_ANNOTATION]).toMatch(/^-?[0-9]+$/);
+  });
+});
