@@ -18,7 +18,8 @@ import { PROXY_CONFIG_PATHS, renderProxyConfig } from './proxy-config';
 import { ResourceOverrides, resolveResources } from './resources';
 import { IKasmSecrets, KasmSecrets } from './secrets';
 import {
-  assertDnsLabel, assertInteger, assertIpv4, assertOneOf, assertZoneName, fail, KasmConfigError, show,
+  assertDnsLabel, assertInstanceName, assertInteger, assertIpv4, assertOneOf, assertRegistry, assertWholeSeconds, assertZoneName, fail,
+  KasmConfigError, show,
 } from './validation';
 import { KasmVersion } from './version';
 import { DB_INIT_RESOURCES } from './contract/common';
@@ -121,6 +122,9 @@ export class KasmControlPlane extends Construct {
       throw new KasmConfigError(`${owner} database: undefined is not accepted; pass a KasmDatabase (or another IKasmDatabase)`);
     }
     this.database = props.database;
+    if (props.version !== undefined && !(props.version instanceof KasmVersion)) {
+      fail(owner, 'version', props.version, 'is not a KasmVersion; use KasmVersion.V1_18_1 or KasmVersion.of(\'1.18.1\')');
+    }
     this.version = props.version ?? props.database.version;
     if (this.version.version !== props.database.version.version) {
       fail(owner, 'version', this.version.version, `does not match the database's version ${show(props.database.version.version)}; `
@@ -134,14 +138,15 @@ export class KasmControlPlane extends Construct {
     this.pullPolicy = props.imagePullPolicy ?? ImagePullPolicy.IF_NOT_PRESENT;
     this.imageRegistry = props.imageRegistry;
     const dnsResolver = props.dnsResolver ?? '10.43.0.10';
-    const sessionTimeoutSeconds = (props.sessionTimeout ?? Duration.minutes(30)).toSeconds();
+    const sessionTimeoutSeconds = (props.sessionTimeout ?? Duration.minutes(30)).toSeconds({ integral: false });
     assertDnsLabel(owner, 'namespace', this.namespace);
-    assertDnsLabel(owner, 'name', this.name);
+    assertInstanceName(owner, 'name', this.name);
+    if (this.imageRegistry !== undefined) assertRegistry(owner, 'imageRegistry', this.imageRegistry);
     assertOneOf(owner, 'size', this.size, Object.values(SizePreset));
     assertZoneName(owner, 'zoneName', this.zoneName);
     assertOneOf(owner, 'imagePullPolicy', this.pullPolicy, Object.values(ImagePullPolicy));
     assertIpv4(owner, 'dnsResolver', dnsResolver);
-    assertInteger(owner, 'sessionTimeout (seconds)', sessionTimeoutSeconds, 60, 86400);
+    assertWholeSeconds(owner, 'sessionTimeout', sessionTimeoutSeconds, 60, 86400);
     if (props.database.namespace !== this.namespace && props.database.podSelector) {
       fail(owner, 'namespace', this.namespace, `differs from the in-cluster database's namespace ${show(props.database.namespace)}; `
         + 'Kasm calls the database by its short Service name, so both must share a namespace');

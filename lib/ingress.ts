@@ -7,7 +7,7 @@ import { KasmControlPlane } from './control-plane';
 import { componentLabel, instanceLabels, SyncWave, waveAnnotation } from './_metadata';
 import { ComponentId } from './contract/types';
 import {
-  assertDnsSubdomain, assertHostname, assertInteger, assertUnique, fail,
+  assertDnsSubdomain, assertHostname, assertUnique, assertWholeSeconds, fail,
 } from './validation';
 
 /** Props for {@link KasmIngress}. */
@@ -63,8 +63,8 @@ export class KasmIngress extends Construct {
     assertDnsSubdomain(owner, 'ingressClassName', this.ingressClassName);
     this.tlsSecretName = props.tlsSecretName ?? cp.secrets.ingressTlsSecretName;
     assertDnsSubdomain(owner, 'tlsSecretName', this.tlsSecretName);
-    const timeoutSeconds = (props.sessionTimeout ?? Duration.minutes(30)).toSeconds();
-    assertInteger(owner, 'sessionTimeout (seconds)', timeoutSeconds, 60, 86400);
+    const timeoutSeconds = (props.sessionTimeout ?? Duration.minutes(30)).toSeconds({ integral: false });
+    assertWholeSeconds(owner, 'sessionTimeout', timeoutSeconds, 60, 86400);
 
     const labels = { ...instanceLabels(cp.name, cp.version.version), 'app.kubernetes.io/component': componentLabel(ComponentId.PROXY) };
     const proxy = cp.proxyService;

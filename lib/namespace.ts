@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { instanceLabels, SyncWave, waveAnnotation } from './_metadata';
-import { assertDnsLabel } from './validation';
+import { assertDnsLabel, assertInstanceName, assertLabels } from './validation';
 import { KasmVersion } from './version';
 
 /** Props for {@link KasmNamespace}. */
@@ -25,6 +25,8 @@ export class KasmNamespace extends Construct {
     super(scope, id);
     this.namespace = props.namespace ?? 'kasm';
     assertDnsLabel('KasmNamespace', 'namespace', this.namespace);
+    assertInstanceName('KasmNamespace', 'name', props.name ?? 'kasm');
+    assertLabels('KasmNamespace', 'labels', props.labels ?? {});
     const version = props.version ?? KasmVersion.V1_18_1;
     this.resource = new k8s.KubeNamespace(this, 'Resource', {
       metadata: {

@@ -1,5 +1,5 @@
 import { SecretKey, TlsRole } from './contract/types';
-import { assertDnsSubdomain } from './validation';
+import { assertDnsSubdomain, assertInstanceName } from './validation';
 
 /**
  * Where the control plane finds its credentials and certificates: Secrets referenced by name, never values.
@@ -60,6 +60,7 @@ export class KasmSecrets implements IKasmSecrets {
   private readonly tls: Record<TlsRole, string>;
 
   private constructor(props: ExistingKasmSecretsProps) {
+    assertInstanceName('KasmSecrets', 'name', props.name ?? 'kasm');
     const defaults = KasmSecrets.defaultNames(props.name ?? 'kasm');
     const names = { ...defaults, ...withoutUndefined(props) };
     for (const [prop, value] of Object.entries(names)) {

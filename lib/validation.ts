@@ -17,6 +17,7 @@ export class KasmConfigError extends Error {
 export function show(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (value === undefined) return 'undefined';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   return JSON.stringify(value);
 }
 
@@ -51,7 +52,8 @@ export function assertHostname(owner: string, prop: string, value: string): void
     fail(owner, prop, value, 'is empty; pass the host name users type in the browser, e.g. \'kasm.example.com\'');
   }
   const hint = 'is not a valid host name (lowercase DNS labels of letters, digits and \'-\' separated by dots, '
-    + 'at most 253 characters, no scheme, port, path or wildcard), e.g. \'kasm.example.com\'';
+    + 'each label at most 63 and the whole name at most 253 characters, no scheme, port, path or wildcard), '
+    + 'e.g. \'kasm.example.com\'';
   if (value.length > 253 || /^[0-9.]+$/.test(value)) fail(owner, prop, value, hint);
   const labels = value.split('.');
   if (!labels.every((label) => label.length <= 63 && DNS_LABEL.test(label))) fail(owner, prop, value, hint);
@@ -148,5 +150,46 @@ export function assertUnique(owner: string, prop: string, values: readonly strin
 export function assertZoneName(owner: string, prop: string, value: string): void {
   if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}$/.test(value)) {
     fail(owner, prop, value, 'is not a zone name (1 to 63 letters, digits, spaces, \'_\', \'.\' or \'-\', starting with a letter or digit)');
+  }
+}
+
+/** Longest instance name: the longest derived object name (`<name>-db-init-<version>-<digest>`) must fit 63. */
+export const MAX_INSTANCE_NAME_LENGTH = 40;
+
+/** An instance name, which prefixes object names and label values. */
+export function assertInstanceName(owner: string, prop: string, value: string): void {
+  assertDnsLabel(owner, prop, value);
+  if (value.length > MAX_INSTANCE_NAME_LENGTH) {
+    fail(owner, prop, value, `is too long: object names derived from it must fit 63 characters; pass at most ${MAX_INSTANCE_NAME_LENGTH} characters`);
+  }
+}
+
+/** A container registry prefix: host, optional port and path ('registry.example.com:5000/kasm'). */
+export function assertRegistry(owner: string, prop: string, value: string): void {
+  if (typeof value !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9._-]+)*$/.test(value)) {
+    fail(owner, prop, value, 'is not a registry host; pass a lowercase host name with optional port and path and no scheme, '
+      + 'e.g. \'registry.example.com:5000/kasm\'');
+  }
+}
+
+/** A label key (optional DNS-subdomain prefix and a name part) and value, as the API server accepts them. */
+export function assertLabels(owner: string, prop: string, labels: Readonly<Record<string, string>>): void {
+  const namePart = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+  for (const [key, value] of Object.entries(labels)) {
+    const [prefix, name] = key.includes('/') ? key.split('/', 2) : [undefined, key];
+    const prefixOk = prefix === undefined || (prefix.length <= 253 && prefix.split('.').every((l) => DNS_LABEL.test(l)));
+    if (!prefixOk || !namePart.test(name) || key.split('/').length > 2) {
+      fail(owner, `${prop} key`, key, 'is not a valid label key (an optional DNS-subdomain prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' or \'.\')');
+    }
+    if (typeof value !== 'string' || (value !== '' && !namePart.test(value))) {
+      fail(owner, `${prop}['${key}']`, value, 'is not a valid label value (at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending alphanumeric)');
+    }
+  }
+}
+
+/** A duration in whole seconds within a range. */
+export function assertWholeSeconds(owner: string, prop: string, seconds: number, min: number, max: number): void {
+  if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
+    fail(owner, prop, `${seconds}s`, `is not accepted; pass whole seconds from ${min} to ${max}`);
   }
 }

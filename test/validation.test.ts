@@ -66,11 +66,13 @@ const DNS_LABEL = 'is not a valid Kubernetes name (lowercase letters, digits and
   + 'or digit, at most 63 characters)';
 const DNS_SUBDOMAIN = 'is not a valid Kubernetes name (lowercase letters, digits, \'-\' and \'.\', each part starting and '
   + 'ending with a letter or digit, at most 253 characters)';
-const HOSTNAME = 'is not a valid host name (lowercase DNS labels of letters, digits and \'-\' separated by dots, at most '
-  + '253 characters, no scheme, port, path or wildcard), e.g. \'kasm.example.com\'';
+const HOSTNAME = 'is not a valid host name (lowercase DNS labels of letters, digits and \'-\' separated by dots, each label '
+  + 'at most 63 and the whole name at most 253 characters, no scheme, port, path or wildcard), e.g. \'kasm.example.com\'';
 const CPU = 'is not a CPU quantity; pass millicores like \'250m\' or cores like \'1\' or \'1.5\'';
 const MEMORY = 'is not a memory quantity; pass bytes with a binary suffix like \'512Mi\' or \'2Gi\'';
-const REGISTRY = 'is not a registry host; pass a host name with optional port and path, e.g. \'registry.example.com:5000/kasm\'';
+const REGISTRY = 'is not a registry host; pass a lowercase host name with optional port and path and no scheme, '
+  + 'e.g. \'registry.example.com:5000/kasm\'';
+const SHARED_BUFFERS = 'is not accepted; pass whole mebibytes or gibibytes like \'128Mi\' or \'1Gi\'';
 const ZONE = 'is not a zone name (1 to 63 letters, digits, spaces, \'_\', \'.\' or \'-\', starting with a letter or digit)';
 const IPV4 = 'is not an IPv4 address; pass the cluster DNS Service IP, e.g. \'10.43.0.10\'';
 const SIZES = 'is not one of \'dev\', \'small\', \'medium\', \'large\'';
@@ -317,13 +319,25 @@ const CASES: BadInput[] = [
     name: 'KasmDatabase sharedBuffers \'128MB\' (PostgreSQL spelling, not a Kubernetes quantity)',
     build: () => database({ sharedBuffers: '128MB' }),
     starts: 'KasmDatabase sharedBuffers: \'128MB\'',
-    says: [MEMORY],
+    says: [SHARED_BUFFERS],
   },
   {
     name: 'KasmDatabase sharedBuffers \'128m\'',
     build: () => database({ sharedBuffers: '128m' }),
     starts: 'KasmDatabase sharedBuffers: \'128m\'',
-    says: ['did you mean \'128Mi\'?'],
+    says: [SHARED_BUFFERS],
+  },
+  ...(['2048Ki', '2048k', '134217728', '1e9'] as const).map((sharedBuffers): BadInput => ({
+    name: `KasmDatabase sharedBuffers '${sharedBuffers}' (PostgreSQL would misread it)`,
+    build: () => database({ sharedBuffers }),
+    starts: `KasmDatabase sharedBuffers: '${sharedBuffers}'`,
+    says: [SHARED_BUFFERS],
+  })),
+  {
+    name: 'KasmDatabase sharedBuffers above half the memory limit',
+    build: () => database({ sharedBuffers: '8Gi' }),
+    starts: 'KasmDatabase sharedBuffers: \'8Gi\'',
+    says: ['is more than half the memory limit \'512Mi\''],
   },
 
   // --- StorageClass -----------------------------------------------------------------------------------------------
@@ -362,7 +376,7 @@ const CASES: BadInput[] = [
   {
     name: 'K3sDev name \'Kasm!\'',
     build: () => k3sDev({ name: 'Kasm!' }),
-    starts: 'KasmDatabase name: \'Kasm!\'',
+    starts: 'KasmNamespace name: \'Kasm!\'',
     says: [DNS_LABEL],
   },
   {
@@ -398,6 +412,12 @@ const CASES: BadInput[] = [
     says: [IPV4],
   })),
   ...(['https://registry.example.com', 'Registry.Example.com'] as const).flatMap((imageRegistry): BadInput[] => [
+    {
+      name: `KasmControlPlane imageRegistry '${imageRegistry}'`,
+      build: () => controlPlane({ imageRegistry }),
+      starts: `KasmControlPlane imageRegistry: '${imageRegistry}'`,
+      says: [REGISTRY],
+    },
     {
       name: `KasmDatabase imageRegistry '${imageRegistry}'`,
       build: () => database({ imageRegistry }),
@@ -440,20 +460,20 @@ const CASES: BadInput[] = [
   {
     name: 'KasmControlPlane sessionTimeout of 10 seconds',
     build: () => controlPlane({ sessionTimeout: Duration.seconds(10) }),
-    starts: 'KasmControlPlane sessionTimeout (seconds): 10',
-    says: ['is not accepted; pass a whole number from 60 to 86400'],
+    starts: 'KasmControlPlane sessionTimeout: \'10s\'',
+    says: ['is not accepted; pass whole seconds from 60 to 86400'],
   },
   {
     name: 'KasmControlPlane sessionTimeout of 2 days',
     build: () => controlPlane({ sessionTimeout: Duration.days(2) }),
-    starts: 'KasmControlPlane sessionTimeout (seconds): 172800',
-    says: ['pass a whole number from 60 to 86400'],
+    starts: 'KasmControlPlane sessionTimeout: \'172800s\'',
+    says: ['pass whole seconds from 60 to 86400'],
   },
   {
     name: 'KasmIngress sessionTimeout of 10 seconds',
     build: () => ingress({ sessionTimeout: Duration.seconds(10) }),
-    starts: 'KasmIngress sessionTimeout (seconds): 10',
-    says: ['is not accepted; pass a whole number from 60 to 86400'],
+    starts: 'KasmIngress sessionTimeout: \'10s\'',
+    says: ['is not accepted; pass whole seconds from 60 to 86400'],
   },
   {
     name: 'KasmDatabase storage of 512Mi',
@@ -532,6 +552,64 @@ const CASES: BadInput[] = [
     build: () => new KasmIngress(Testing.chart(), 'Ingress', { hostname: 'kasm.example.com' } as any),
     starts: 'KasmIngress controlPlane: undefined',
     says: ['is required; pass the KasmControlPlane to expose'],
+  },
+  // --- Gaps found in review: names too long for derived objects, labels, fractional timeouts, misleading messages --------
+  {
+    name: 'KasmControlPlane name of 41 characters (the db-init Job name would exceed 63)',
+    build: () => controlPlane({ name: 'a'.repeat(41) }),
+    starts: `KasmControlPlane name: '${'a'.repeat(41)}'`,
+    says: ['pass at most 40 characters'],
+  },
+  {
+    name: 'KasmNamespace name \'Kasm!\'',
+    build: () => new KasmNamespace(Testing.chart(), 'ns', { name: 'Kasm!' }),
+    starts: 'KasmNamespace name: \'Kasm!\'',
+    says: [DNS_LABEL],
+  },
+  {
+    name: 'KasmNamespace labels with an invalid key',
+    build: () => new KasmNamespace(Testing.chart(), 'ns', { labels: { 'bad key!': 'x' } }),
+    starts: 'KasmNamespace labels key: \'bad key!\'',
+    says: ['is not a valid label key'],
+  },
+  {
+    name: 'KasmNamespace labels with an invalid value',
+    build: () => new KasmNamespace(Testing.chart(), 'ns', { labels: { team: 'a b' } }),
+    starts: 'KasmNamespace labels[\'team\']: \'a b\'',
+    says: ['is not a valid label value'],
+  },
+  {
+    name: 'KasmControlPlane sessionTimeout of 90.5 seconds',
+    build: () => controlPlane({ sessionTimeout: Duration.millis(90500) }),
+    starts: 'KasmControlPlane sessionTimeout: \'90.5s\'',
+    says: ['pass whole seconds from 60 to 86400'],
+  },
+  {
+    name: 'KasmIngress sessionTimeout of 90.5 seconds',
+    build: () => ingress({ sessionTimeout: Duration.millis(90500) }),
+    starts: 'KasmIngress sessionTimeout: \'90.5s\'',
+    says: ['pass whole seconds from 60 to 86400'],
+  },
+  {
+    name: 'KasmSecrets name \'Kasm\' is blamed on name, not on a derived Secret name',
+    build: () => KasmSecrets.fromExisting({ name: 'Kasm' }),
+    starts: 'KasmSecrets name: \'Kasm\'',
+    says: [DNS_LABEL],
+  },
+  {
+    name: 'KasmControlPlane version given as a string',
+    build: () => {
+      const chart = Testing.chart();
+      return new KasmControlPlane(chart, 'cp', { database: new KasmDatabase(chart, 'db'), version: '1.18.1' as any });
+    },
+    starts: 'KasmControlPlane version: \'1.18.1\'',
+    says: ['is not a KasmVersion'],
+  },
+  {
+    name: 'KasmControlPlane replicas NaN is shown as NaN',
+    build: () => controlPlane({ components: { api: { replicas: NaN } } }),
+    starts: 'KasmControlPlane components.api.replicas: NaN',
+    says: ['pass a whole number from 1 to 100'],
   },
 ];
 
