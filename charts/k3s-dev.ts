@@ -5,6 +5,8 @@ import { KasmControlPlane } from '../lib/control-plane';
 import { KasmDatabase } from '../lib/database';
 import { KasmIngress } from '../lib/ingress';
 import { KasmNamespace } from '../lib/namespace';
+import { NetworkPeer } from '../lib/network-policies';
+import { CredentialSource, KasmSecurity, TlsSource } from '../lib/security';
 import { KasmVersion } from '../lib/version';
 
 /** Props for {@link K3sDev}. */
@@ -31,6 +33,14 @@ export interface K3sDevProps {
   readonly imageRegistry?: string;
   /** Write the HelmChartConfig that raises Traefik's timeouts for desktop streams. @default true */
   readonly configureTraefikTimeouts?: boolean;
+  /** Source of the credentials Secret. @default CredentialSource.generated() */
+  readonly credentials?: CredentialSource;
+  /** Source of the TLS certificates. @default TlsSource.generated() */
+  readonly tls?: TlsSource;
+  /** Address ranges of the Kasm agents; the cluster's own CIDRs are cut out. @default - the private ranges 10/8, 172.16/12, 192.168/16 */
+  readonly agentCidrs?: readonly string[];
+  /** The ingress controller pods allowed to reach the proxy. @default NetworkPeer.k3sTraefik() */
+  readonly ingressController?: NetworkPeer;
 }
 
 /**
@@ -41,6 +51,7 @@ export class K3sDev extends Chart {
   public readonly database: KasmDatabase;
   public readonly controlPlane: KasmControlPlane;
   public readonly ingress: KasmIngress;
+  public readonly security: KasmSecurity;
 
   constructor(scope: Construct, id: string, props: K3sDevProps = {}) {
     // No chart-level namespace: cdk8s would stamp it onto cluster-scoped objects too; every construct sets its own.
@@ -70,6 +81,15 @@ export class K3sDev extends Chart {
       hostname: props.hostname ?? 'kasm.local',
       alternativeHostnames: props.alternativeHostnames,
       configureTraefikTimeouts: props.configureTraefikTimeouts,
+    });
+    this.security = new KasmSecurity(this, 'Security', {
+      controlPlane: this.controlPlane,
+      ingress: this.ingress,
+      credentials: props.credentials,
+      tls: props.tls,
+      ingressController: props.ingressController ?? NetworkPeer.k3sTraefik(),
+      // A dev box's agents usually sit on the LAN; the cluster's own CIDRs are excluded (KasmSecurity clusterCidrs).
+      agentCidrs: props.agentCidrs ?? ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
     });
   }
 }

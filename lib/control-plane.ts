@@ -111,7 +111,8 @@ export class KasmControlPlane extends Construct {
   private readonly deployments = new Map<ComponentId, k8s.KubeDeployment>();
   private readonly services = new Map<ComponentId, k8s.KubeService>();
   private readonly contract;
-  private readonly imageRegistry?: string;
+  /** Registry mirror prefix applied to every image, if any. */
+  public readonly imageRegistry?: string;
   private readonly pullPolicy: ImagePullPolicy;
   private readonly envContext: EnvContext;
 

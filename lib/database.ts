@@ -167,6 +167,11 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
       },
     };
 
+    const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: meta(component.workloadName),
+      automountServiceAccountToken: false,
+    });
+
     this.statefulSet = new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: meta(component.workloadName),
       spec: {
@@ -181,6 +186,7 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
             annotations: { 'kasm.cdk8s.io/config-digest': digest(configFiles) },
           },
           spec: {
+            serviceAccountName: serviceAccount.name,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             securityContext: hardenedPod(component.runAsUser),

@@ -3,6 +3,8 @@ export * from './control-plane';
 export * from './database';
 export * from './ingress';
 export * from './namespace';
+export * from './network-policies';
+export * from './security';
 export * from './proxy-config';
 export * from './resources';
 export * from './secrets';

@@ -12,6 +12,8 @@ import { KasmDatabase, KasmDatabaseProps } from '../lib/database';
 import { KasmIngress, KasmIngressProps } from '../lib/ingress';
 import { KasmNamespace } from '../lib/namespace';
 import { KasmSecrets } from '../lib/secrets';
+import { NetworkPeer } from '../lib/network-policies';
+import { CertManagerIssuerKind, CredentialSource, KasmSecurity, KasmSecurityProps, TlsSource } from '../lib/security';
 import { KasmConfigError } from '../lib/validation';
 import { KasmVersion } from '../lib/version';
 
@@ -38,6 +40,17 @@ function ingress(props: Partial<Omit<KasmIngressProps, 'controlPlane'>>): KasmIn
   const cp = new KasmControlPlane(chart, 'ControlPlane', { database: db });
   return new KasmIngress(chart, 'Ingress', { controlPlane: cp, hostname: 'kasm.example.com', ...props });
 }
+
+/** A KasmSecurity for a default control plane (with an ingress), in a fresh chart. */
+function security(props: Partial<Omit<KasmSecurityProps, 'controlPlane'>>, withIngress = true): KasmSecurity {
+  const chart = Testing.chart();
+  const db = new KasmDatabase(chart, 'Database');
+  const cp = new KasmControlPlane(chart, 'ControlPlane', { database: db });
+  const ing = withIngress ? new KasmIngress(chart, 'Ingress', { controlPlane: cp, hostname: 'kasm.example.com' }) : undefined;
+  return new KasmSecurity(chart, 'Security', { controlPlane: cp, ingress: ing, ...props });
+}
+
+const CIPHER = `AgB${'x'.repeat(60)}==`;
 
 /** The K3s development chart in a fresh app. */
 function k3sDev(props: ConstructorParameters<typeof K3sDev>[2]): K3sDev {
@@ -610,6 +623,155 @@ const CASES: BadInput[] = [
     build: () => controlPlane({ components: { api: { replicas: NaN } } }),
     starts: 'KasmControlPlane components.api.replicas: NaN',
     says: ['pass a whole number from 1 to 100'],
+  },
+  // --- security: secret sources, TLS sources, network peers ----------------------------------------------------------
+  ...(['10.0.0.0/33', '10.0.0.1/8', '300.1.1.0/24', 'kasm.local', '10.0.0.0'] as const).map((cidr): BadInput => ({
+    name: `KasmSecurity agentCidrs with '${cidr}'`,
+    build: () => security({ agentCidrs: ['192.168.0.0/16', cidr] }),
+    starts: `KasmSecurity agentCidrs[1]: '${cidr}'`,
+    says: ['192.168.10.0/24'],
+  })),
+  {
+    name: 'K3sDev agentCidrs with a malformed CIDR',
+    build: () => k3sDev({ agentCidrs: ['192.168.1.0/24 '] }),
+    starts: 'KasmSecurity agentCidrs[0]: \'192.168.1.0/24 \'',
+    says: ['is not an IPv4 CIDR'],
+  },
+  {
+    name: 'KasmSecurity clusterCidrs with a malformed CIDR',
+    build: () => security({ clusterCidrs: ['10.42.0.0/16', '10.43.0.0'] }),
+    starts: 'KasmSecurity clusterCidrs[1]: \'10.43.0.0\'',
+    says: ['is not an IPv4 CIDR'],
+  },
+  {
+    name: 'KasmSecurity credentials with an unknown secret source',
+    build: () => security({ credentials: { kind: 'vault' } as any }),
+    starts: 'KasmSecurity credentials: \'vault\'',
+    says: ['is not a known secret source', 'CredentialSource.generated()', 'CredentialSource.sealedSecrets()'],
+  },
+  {
+    name: 'KasmSecurity tls with an unknown TLS source',
+    build: () => security({ tls: 'letsencrypt' as any }),
+    starts: 'KasmSecurity tls: \'letsencrypt\'',
+    says: ['is not a known TLS source'],
+  },
+  {
+    name: 'KasmSecurity External Secrets without a store name',
+    build: () => security({ credentials: CredentialSource.externalSecrets({ storeName: '', remoteKey: 'kasm' }) }),
+    starts: 'KasmSecurity credentials.storeName: \'\'',
+    says: ['is required for External Secrets'],
+  },
+  {
+    name: 'KasmSecurity External Secrets with an invalid store name',
+    build: () => security({ credentials: CredentialSource.externalSecrets({ storeName: 'Vault Store', remoteKey: 'kasm' }) }),
+    starts: 'KasmSecurity credentials.storeName: \'Vault Store\'',
+    says: [DNS_SUBDOMAIN],
+  },
+  {
+    name: 'KasmSecurity External Secrets without a remote key',
+    build: () => security({ credentials: CredentialSource.externalSecrets({ storeName: 'vault', remoteKey: '' }) }),
+    starts: 'KasmSecurity credentials.remoteKey: \'\'',
+    says: ['is required'],
+  },
+  {
+    name: 'KasmSecurity External Secrets with an unknown store kind',
+    build: () => security({ credentials: CredentialSource.externalSecrets({ storeName: 'vault', remoteKey: 'k', storeKind: 'VaultStore' as any }) }),
+    starts: 'KasmSecurity credentials.storeKind: \'VaultStore\'',
+    says: ['is not one of \'SecretStore\', \'ClusterSecretStore\''],
+  },
+  {
+    name: 'KasmSecurity External Secrets mapping a key the release does not use',
+    build: () => security({ credentials: CredentialSource.externalSecrets({ storeName: 'vault', remoteKey: 'k', remoteProperties: { 'redis-password': 'x' } }) }),
+    starts: 'KasmSecurity credentials.remoteProperties: \'redis-password\'',
+    says: ['is not a key Kasm 1.18.1 uses'],
+  },
+  {
+    name: 'KasmSecurity Sealed Secrets missing a key',
+    build: () => security({ credentials: CredentialSource.sealedSecrets({ encryptedData: { 'db-password': CIPHER } }) }),
+    starts: 'KasmSecurity credentials.encryptedData: ["db-password"]',
+    says: ['lacks \'admin-password\'', 'seal every key Kasm 1.18.1 needs'],
+  },
+  {
+    name: 'KasmSecurity Sealed Secrets with a plaintext value',
+    build: () => security({
+      credentials: CredentialSource.sealedSecrets({
+        encryptedData: { 'admin-password': CIPHER, 'user-password': CIPHER, 'db-password': 'hunter2', 'manager-token': CIPHER, 'service-token': CIPHER },
+      }),
+    }),
+    starts: 'KasmSecurity credentials.encryptedData.db-password: \'hunter2...\'',
+    says: ['is not kubeseal ciphertext'],
+  },
+  {
+    name: 'KasmSecurity cert-manager without an issuer name',
+    build: () => security({ tls: TlsSource.certManager({ issuerName: '' }) }),
+    starts: 'KasmSecurity tls.issuerName: \'\'',
+    says: ['is required for cert-manager'],
+  },
+  {
+    name: 'KasmSecurity cert-manager with an unknown issuer kind',
+    build: () => security({ tls: TlsSource.certManager({ issuerName: 'ca', issuerKind: 'Vault' as CertManagerIssuerKind }) }),
+    starts: 'KasmSecurity tls.issuerKind: \'Vault\'',
+    says: ['is not one of \'Issuer\', \'ClusterIssuer\''],
+  },
+  {
+    name: 'KasmSecurity cert-manager renewing after expiry',
+    build: () => security({ ingressTls: TlsSource.certManager({ issuerName: 'le', duration: Duration.days(30), renewBefore: Duration.days(60) }) }),
+    starts: 'KasmSecurity ingressTls.renewBefore: \'1440h\'',
+    says: ['must be shorter than duration (720h)'],
+  },
+  {
+    name: 'KasmSecurity ingressTls without an ingress',
+    build: () => security({ ingressTls: TlsSource.existing() }, false),
+    starts: 'KasmSecurity ingressTls: \'existing\'',
+    says: ['pass `ingress`'],
+  },
+  {
+    name: 'KasmSecurity apiServerPorts empty',
+    build: () => security({ apiServerPorts: [] }),
+    starts: 'KasmSecurity apiServerPorts: []',
+    says: ['the generator Job needs the API server'],
+  },
+  {
+    name: 'KasmSecurity apiServerPorts out of range',
+    build: () => security({ apiServerPorts: [70000] }),
+    starts: 'KasmSecurity apiServerPorts[0]: 70000',
+    says: ['pass a whole number from 1 to 65535'],
+  },
+  {
+    name: 'KasmSecurity clusterDomain invalid',
+    build: () => security({ clusterDomain: 'Cluster_Local' }),
+    starts: 'KasmSecurity clusterDomain: \'Cluster_Local\'',
+    says: [DNS_SUBDOMAIN],
+  },
+  {
+    name: 'KasmSecurity generated certificate validity of 7 days',
+    build: () => security({ generatedCertificateValidity: Duration.days(7) }),
+    starts: 'KasmSecurity generatedCertificateValidity: \'7 days\'',
+    says: ['pass whole days from 30 to 36500'],
+  },
+  {
+    name: 'KasmSecurity without a control plane',
+    build: () => new KasmSecurity(Testing.chart(), 'Security', {} as any),
+    starts: 'KasmSecurity controlPlane: undefined',
+    says: ['is required'],
+  },
+  {
+    name: 'NetworkPeer.pods with an empty selector',
+    build: () => NetworkPeer.pods('kube-system', {}),
+    starts: 'NetworkPeer podLabels: {}',
+    says: ['would admit every pod of the namespace'],
+  },
+  {
+    name: 'NetworkPeer.pods with an invalid namespace',
+    build: () => NetworkPeer.pods('Kube System', { app: 'x' }),
+    starts: 'NetworkPeer namespace: \'Kube System\'',
+    says: [DNS_LABEL],
+  },
+  {
+    name: 'NetworkPeer.cidrs with no range',
+    build: () => NetworkPeer.cidrs([]),
+    starts: 'NetworkPeer cidrs: []',
+    says: ['pass at least one CIDR'],
   },
 ];
 

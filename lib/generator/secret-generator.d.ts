@@ -1,0 +1,76 @@
+/** Types of the dependency-free in-cluster Secret generator (secret-generator.js), for the chart code and the tests. */
+
+/** The JSON file the Job reads: what to create in which namespace. */
+export interface GeneratorPlan {
+  readonly namespace: string;
+  readonly labels?: Record<string, string> | null;
+  readonly credentials?: { readonly secretName: string; readonly keys: readonly string[] } | null;
+  readonly ca?: { readonly secretName: string; readonly commonName: string; readonly validityDays: number } | null;
+  readonly certificates?: readonly GeneratorCertificate[] | null;
+}
+
+/** One leaf `kubernetes.io/tls` Secret signed by the plan's CA. */
+export interface GeneratorCertificate {
+  readonly secretName: string;
+  readonly commonName: string;
+  readonly dnsNames: readonly string[];
+  /** Optional iPAddress SAN entries (an extension of the documented plan shape). */
+  readonly ipAddresses?: readonly string[];
+  readonly validityDays: number;
+}
+
+/** What happened to one Secret. */
+export interface GeneratorSummaryEntry {
+  readonly secret: string;
+  readonly action: 'created' | 'patched' | 'unchanged';
+  /** Key names written (created or patched only); never values. */
+  readonly keys?: string[];
+}
+
+/** A certificate and its PKCS#1 private key, both PEM. */
+export interface PemPair {
+  readonly certPem: string;
+  readonly keyPem: string;
+}
+
+/** A decoded DER element. */
+export interface DerElement {
+  readonly tag: number;
+  readonly raw: Buffer;
+  readonly content: Buffer;
+  readonly end: number;
+}
+
+export declare const der: {
+  integer(value: number | bigint | Buffer): Buffer;
+  sequence(...items: Buffer[]): Buffer;
+  set(...items: Buffer[]): Buffer;
+  oid(dotted: string): Buffer;
+  utf8String(text: string): Buffer;
+  ia5String(text: string): Buffer;
+  time(date: Date): Buffer;
+  bitString(bytes: Buffer | Uint8Array, unusedBits?: number): Buffer;
+  namedBits(bitNumbers: number[]): Buffer;
+  octetString(bytes: Buffer | Uint8Array): Buffer;
+  boolean(value: boolean): Buffer;
+  null(): Buffer;
+  explicit(n: number, element: Buffer): Buffer;
+  implicit(n: number, content: Buffer, constructed?: boolean): Buffer;
+};
+
+export declare function derRead(buffer: Buffer, offset?: number): DerElement;
+export declare function derChildren(content: Buffer): DerElement[];
+export declare function randomToken(length?: number): string;
+export declare function createCa(options: { commonName: string; validityDays: number; now?: Date }): PemPair;
+export declare function issueCertificate(options: {
+  ca: PemPair;
+  commonName: string;
+  dnsNames?: readonly string[];
+  ipAddresses?: readonly string[];
+  validityDays: number;
+  now?: Date;
+}): PemPair;
+export declare function parseIpAddress(text: string): Buffer;
+export declare function validatePlan(plan: unknown): GeneratorPlan;
+export declare function run(plan: GeneratorPlan, env?: NodeJS.ProcessEnv): Promise<GeneratorSummaryEntry[]>;
+export declare function main(argv?: string[], env?: NodeJS.ProcessEnv): Promise<number>;

@@ -1,0 +1,146 @@
+/**
+ * The NetworkPolicies and Pod Security of every published variant, evaluated offline with Kubernetes' semantics:
+ * every edge of the dependency graph must be open, the must-stay-closed flows must be denied, and every pod
+ * template must pass the Pod Security "restricted" profile.
+ */
+import { App, Testing } from 'cdk8s';
+import { VARIANTS } from '../charts';
+import { ComponentId, ExternalPeer, KasmControlPlane, KasmSecurity } from '../lib';
+import { Endpoint, NetworkPolicyModel, PodEndpoint } from './support/network-policy';
+import { checkRestricted, podSpecsOf } from './support/pod-security';
+import { Manifest } from './support/manifests';
+
+interface Built {
+  readonly manifests: Manifest[];
+  readonly controlPlane: KasmControlPlane;
+  readonly security: KasmSecurity;
+}
+
+function build(variant: (typeof VARIANTS)[number]): Built {
+  const app: App = Testing.app();
+  variant.build(app);
+  const manifests = app.charts.flatMap((c) => Testing.synth(c)) as Manifest[];
+  const all = app.charts.flatMap((c) => c.node.findAll());
+  const controlPlane = all.find((c): c is KasmControlPlane => c instanceof KasmControlPlane)!;
+  const security = all.find((c): c is KasmSecurity => c instanceof KasmSecurity)!;
+  return { manifests, controlPlane, security };
+}
+
+/** Peers outside the namespace, as K3s labels them. */
+const TRAEFIK: PodEndpoint = { kind: 'pod', namespace: 'kube-system', labels: { 'app.kubernetes.io/name': 'traefik' }, name: 'traefik' };
+const KUBE_DNS: PodEndpoint = { kind: 'pod', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, name: 'kube-dns' };
+const OTHER_POD: PodEndpoint = { kind: 'pod', namespace: 'default', labels: { app: 'curious' }, name: 'a pod in another namespace' };
+const AGENT: Endpoint = { kind: 'external', ip: '192.168.1.50', name: 'agent' };
+const INTERNET: Endpoint = { kind: 'external', ip: '203.0.113.9', name: 'internet host' };
+const CLUSTER_IP: Endpoint = { kind: 'external', ip: '10.42.0.17', name: 'an address inside the pod CIDR' };
+
+describe.each(VARIANTS.map((v) => [v.name, v] as const))('variant %s', (_name, variant) => {
+  const { manifests, controlPlane: cp, security } = build(variant);
+  const model = new NetworkPolicyModel(manifests, [{ name: 'kube-system' }, { name: 'default' }]);
+  const pods = model.podEndpoints();
+  const podOf = (id: ComponentId): PodEndpoint => {
+    const selector = cp.selectorOf(id);
+    const found = pods.find((p) => Object.entries(selector).every(([k, v]) => p.labels[k] === v));
+    if (!found) throw new Error(`no pod for ${id}`);
+    return found;
+  };
+  const endpointOf = (e: ComponentId | ExternalPeer): Endpoint => {
+    if (e === ExternalPeer.AGENTS) return AGENT;
+    if (e === ExternalPeer.INGRESS_CONTROLLER) return TRAEFIK;
+    return podOf(e as ComponentId);
+  };
+  const allowed = (from: Endpoint, to: Endpoint, port: number, protocol: 'TCP' | 'UDP' = 'TCP') => model.isAllowed(from, to, port, protocol);
+
+  test('default deny covers every pod of the namespace, both directions', () => {
+    for (const p of pods.filter((pod) => pod.namespace === cp.namespace)) {
+      expect(model.policiesSelecting(p, 'ingress')).toContain(`${cp.namespace}/${cp.name}-default-deny`);
+      expect(model.policiesSelecting(p, 'egress')).toContain(`${cp.namespace}/${cp.name}-default-deny`);
+    }
+  });
+
+  describe('every edge of the dependency graph is open', () => {
+    test.each(cp.edges.map((e) => [`${e.edge.from} -> ${e.edge.to}:${e.edge.port} (${e.edge.purpose})`, e.edge] as const))('%s', (_label, edge) => {
+      const verdict = allowed(endpointOf(edge.from), endpointOf(edge.to), edge.port);
+      expect(verdict).toEqual({ allowed: true, reason: expect.any(String) });
+    });
+  });
+
+  test('every pod may resolve names through kube-dns on 53/UDP and 53/TCP, and nothing else there', () => {
+    for (const p of pods.filter((pod) => pod.namespace === cp.namespace)) {
+      expect(allowed(p, KUBE_DNS, 53, 'UDP').allowed).toBe(true);
+      expect(allowed(p, KUBE_DNS, 53, 'TCP').allowed).toBe(true);
+      expect(allowed(p, KUBE_DNS, 9153).allowed).toBe(false);
+    }
+  });
+
+  test('the secret generator may reach the API server and nothing in the namespace', () => {
+    const generator = pods.find((p) => p.workload.includes('secret-generator'))!;
+    expect(allowed(generator, { kind: 'external', ip: '10.43.0.1' }, 443).allowed).toBe(true);
+    expect(allowed(generator, { kind: 'external', ip: '192.168.1.10' }, 6443).allowed).toBe(true);
+    expect(allowed(generator, podOf(ComponentId.DB), 5432).allowed).toBe(false);
+    expect(allowed(generator, podOf(ComponentId.API), 8080).allowed).toBe(false);
+    expect(security.flows.filter((f) => f.to.kind === 'anywhere').map((f) => f.port)).toEqual([443, 6443]);
+  });
+
+  describe('flows that must stay closed', () => {
+    const db = () => podOf(ComponentId.DB);
+    const closed: [string, () => Endpoint, () => Endpoint, number][] = [
+      ['proxy -> database', () => podOf(ComponentId.PROXY), db, 5432],
+      ['guac -> database', () => podOf(ComponentId.GUAC), db, 5432],
+      ['rdp gateway -> database', () => podOf(ComponentId.RDP_GATEWAY), db, 5432],
+      ['rdp https gateway -> database', () => podOf(ComponentId.RDP_HTTPS_GATEWAY), db, 5432],
+      ['internet -> database', () => INTERNET, db, 5432],
+      ['agent -> database', () => AGENT, db, 5432],
+      ['pod in another namespace -> database', () => OTHER_POD, db, 5432],
+      ['ingress controller -> database', () => TRAEFIK, db, 5432],
+      ['internet -> api', () => INTERNET, () => podOf(ComponentId.API), 8080],
+      ['agent -> api', () => AGENT, () => podOf(ComponentId.API), 8080],
+      ['ingress controller -> api (only through the proxy)', () => TRAEFIK, () => podOf(ComponentId.API), 8080],
+      ['pod in another namespace -> api', () => OTHER_POD, () => podOf(ComponentId.API), 8080],
+      ['internet -> manager', () => INTERNET, () => podOf(ComponentId.MANAGER), 8181],
+      ['agent -> manager (only through the proxy)', () => AGENT, () => podOf(ComponentId.MANAGER), 8181],
+      ['pod in another namespace -> manager', () => OTHER_POD, () => podOf(ComponentId.MANAGER), 8181],
+      ['internet -> proxy', () => INTERNET, () => podOf(ComponentId.PROXY), 8080],
+      ['ingress controller -> proxy on the TLS port', () => TRAEFIK, () => podOf(ComponentId.PROXY), 8443],
+      ['pod in another namespace -> proxy', () => OTHER_POD, () => podOf(ComponentId.PROXY), 8080],
+      ['proxy -> internet', () => podOf(ComponentId.PROXY), () => INTERNET, 443],
+      ['proxy -> agents on a port agents do not serve', () => podOf(ComponentId.PROXY), () => AGENT, 22],
+      ['proxy -> the cluster\'s own addresses as if they were agents', () => podOf(ComponentId.PROXY), () => CLUSTER_IP, 443],
+      ['api -> internet', () => podOf(ComponentId.API), () => INTERNET, 443],
+      ['database -> internet', db, () => INTERNET, 443],
+      ['database -> api', db, () => podOf(ComponentId.API), 8080],
+      ['api -> database on another port', () => podOf(ComponentId.API), db, 5433],
+    ];
+    test.each(closed)('%s', (_label, from, to, port) => {
+      const verdict = allowed(from(), to(), port);
+      expect(verdict).toEqual({ allowed: false, reason: expect.any(String) });
+    });
+  });
+
+  test('every pod template passes Pod Security "restricted"', () => {
+    const specs = podSpecsOf(manifests);
+    expect(specs.length).toBeGreaterThan(5);
+    for (const { workload, spec, metadata } of specs) {
+      expect({ workload, violations: checkRestricted(spec, metadata) }).toEqual({ workload, violations: [] });
+    }
+  });
+
+  test('the namespace enforces, audits and warns on "restricted"', () => {
+    const ns = manifests.find((m) => m.kind === 'Namespace' && m.metadata.name === cp.namespace)!;
+    expect(ns.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/warn': 'restricted',
+    });
+  });
+
+  test('each component has its own ServiceAccount without a token; only the generator mounts one', () => {
+    for (const { workload, spec } of podSpecsOf(manifests)) {
+      expect(spec.serviceAccountName).toBeDefined();
+      expect(spec.serviceAccountName).not.toBe('default');
+      expect({ workload, automount: spec.automountServiceAccountToken }).toEqual({ workload, automount: workload.includes('secret-generator') });
+    }
+    const names = podSpecsOf(manifests).map((p) => p.spec.serviceAccountName);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
