@@ -46,6 +46,26 @@ function objectsOf(variant: string): Manifest[] {
 
 const WORKLOADS = ['Deployment', 'StatefulSet', 'Job', 'CronJob', 'DaemonSet'];
 
+/** Fields named like credentials whose value is a literal, and config text that assigns a literal credential. */
+function credentialLiterals(value: unknown, at = ''): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => credentialLiterals(v, `${at}[${i}]`));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => {
+      const here = `${at}.${k}`;
+      // SealedSecret ciphertext is encrypted for the cluster's key and safe in git.
+      if (k === 'encryptedData') return [];
+      if (/(password|passwd|token|apikey|api_key|private_?key)$/i.test(k) && typeof v === 'string' && v.length > 0) return [here];
+      return credentialLiterals(v, here);
+    });
+  }
+  if (typeof value === 'string') {
+    // e.g. `password = 'hunter2'` or `requirepass hunter2` inside a ConfigMap file; shell references ($VAR) are fine.
+    const m = /(?:password|requirepass|token)\s*[:=]?\s*['"]([^'"$\s{}]{6,})['"]/i.exec(value);
+    return m ? [`${at}: ${m[0]}`] : [];
+  }
+  return [];
+}
+
 test('dist/ is fresh: `npm run synth` would not change a byte', () => {
   // A stale dist/ means GitOps deploys something the code no longer describes; run `npm run synth` and commit.
   expect(readTree(DIST)).toEqual(fresh);
@@ -89,6 +109,10 @@ describe.each(VARIANTS.map((v) => v.name))('variant %s', (variant) => {
         }
       }
     }
+    // Any field named like a credential must hold a reference, never a value; config files must not assign one.
+    for (const o of objects) {
+      for (const hit of credentialLiterals(o)) expect({ object: `${o.kind}/${o.metadata.name}`, hit }).toBeUndefined();
+    }
   });
 
   test('every container has CPU and memory requests and limits; every main container has probes', () => {
@@ -131,4 +155,11 @@ describe.each(VARIANTS.map((v) => v.name))('variant %s', (variant) => {
     expect(wave('Deployment')).toBeLessThan(wave('Ingress'));
     for (const o of objects) expect(o.metadata.annotations?.[SYNC_WAVE_ANNOTATION]).toMatch(/^-?[0-9]+$/);
   });
+});
+
+test('the credential scan catches literals it is meant to catch', () => {
+  expect(credentialLiterals({ spec: { adminPassword: 'hunter2' } })).toEqual(['.spec.adminPassword']);
+  expect(credentialLiterals({ data: { 'app.conf': "db_password = 'S3cretValue'" } })).toEqual([".data.app.conf: password = 'S3cretValue'"]);
+  expect(credentialLiterals({ env: [{ name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'x', key: 'db-password' } } }] })).toEqual([]);
+  expect(credentialLiterals({ spec: { encryptedData: { 'db-password': 'AgBciphertext' } } })).toEqual([]);
 });
