@@ -4,11 +4,12 @@
  * template must pass the Pod Security "restricted" profile.
  */
 import { App, Testing } from 'cdk8s';
-import { VARIANTS } from '../charts';
-import { ComponentId, ExternalPeer, KasmControlPlane, KasmSecurity } from '../lib';
+import { K3sDev, VARIANTS } from '../charts';
+import { ComponentId, ExternalPeer, KasmControlPlane, KasmSecurity, KasmVersion, Variant } from '../lib';
 import { Endpoint, NetworkPolicyModel, PodEndpoint } from './support/network-policy';
 import { checkRestricted, podSpecsOf } from './support/pod-security';
 import { Manifest } from './support/manifests';
+import { validateManifests } from './support/schema-validator';
 
 interface Built {
   readonly manifests: Manifest[];
@@ -16,7 +17,7 @@ interface Built {
   readonly security: KasmSecurity;
 }
 
-function build(variant: (typeof VARIANTS)[number]): Built {
+function build(variant: Variant): Built {
   const app: App = Testing.app();
   variant.build(app);
   const manifests = app.charts.flatMap((c) => Testing.synth(c)) as Manifest[];
@@ -34,7 +35,13 @@ const AGENT: Endpoint = { kind: 'external', ip: '192.168.1.50', name: 'agent' };
 const INTERNET: Endpoint = { kind: 'external', ip: '203.0.113.9', name: 'internet host' };
 const CLUSTER_IP: Endpoint = { kind: 'external', ip: '10.42.0.17', name: 'an address inside the pod CIDR' };
 
-describe.each(VARIANTS.map((v) => [v.name, v] as const))('variant %s', (_name, variant) => {
+/** The published variants, plus the K3s-dev shape on Kasm 1.16.0 (Share and Redis add edges of their own). */
+const CASES: Variant[] = [
+  ...VARIANTS,
+  { name: 'k3s-dev on Kasm 1.16.0 (test only)', build: (app) => new K3sDev(app, 'k3s-dev-1-16', { version: KasmVersion.V1_16_0 }) },
+];
+
+describe.each(CASES.map((v) => [v.name, v] as const))('variant %s', (_name, variant) => {
   const { manifests, controlPlane: cp, security } = build(variant);
   const model = new NetworkPolicyModel(manifests, [{ name: 'kube-system' }, { name: 'default' }]);
   const pods = model.podEndpoints();
@@ -50,6 +57,10 @@ describe.each(VARIANTS.map((v) => [v.name, v] as const))('variant %s', (_name, v
     return podOf(e as ComponentId);
   };
   const allowed = (from: Endpoint, to: Endpoint, port: number, protocol: 'TCP' | 'UDP' = 'TCP') => model.isAllowed(from, to, port, protocol);
+
+  test('every object passes strict schema validation', () => {
+    expect(validateManifests(manifests)).toEqual([]);
+  });
 
   test('default deny covers every pod of the namespace, both directions', () => {
     for (const p of pods.filter((pod) => pod.namespace === cp.namespace)) {
