@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  ComponentContract, ComponentId, DbInitMode, DependencyEdge, DerivedValue, ExternalPeer, SizePreset,
+  ComponentContract, ComponentId, DbInitMode, DependencyEdge, DerivedValue, ExternalPeer, KasmContract, SizePreset,
 } from './contract/types';
 import { IKasmDatabase } from './database';
 import { seedScript } from './db-seed';
@@ -110,7 +110,7 @@ export class KasmControlPlane extends Construct {
   public readonly edges: readonly ResolvedEdge[];
   private readonly deployments = new Map<ComponentId, k8s.KubeDeployment>();
   private readonly services = new Map<ComponentId, k8s.KubeService>();
-  private readonly contract;
+  private readonly contract: KasmContract;
   /** Registry mirror prefix applied to every image, if any. */
   public readonly imageRegistry?: string;
   private readonly pullPolicy: ImagePullPolicy;

@@ -150,29 +150,20 @@ export class KasmNetworkPolicies extends Construct {
     for (const [, g] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       const selector = { matchLabels: { ...g.end.selector } };
       const base = g.end.name;
-      if (g.egress.length > 0) {
-        this.policies.push(new k8s.KubeNetworkPolicy(this, `${base}-egress`, {
-          metadata: meta(`${props.name}-${base}-egress`, { 'kasm.cdk8s.io/flows': describe(g.egress) }),
+      for (const direction of ['egress', 'ingress'] as const) {
+        const flows = g[direction];
+        if (flows.length === 0) continue;
+        const rules = flows.map((f) => {
+          const other = peer(direction === 'egress' ? f.to : f.from, props.namespace);
+          const ports = [{ protocol: f.protocol, port: k8s.IntOrString.fromNumber(f.port) }];
+          return direction === 'egress' ? { ...(other ? { to: other } : {}), ports } : { ...(other ? { from: other } : {}), ports };
+        });
+        this.policies.push(new k8s.KubeNetworkPolicy(this, `${base}-${direction}`, {
+          metadata: meta(`${props.name}-${base}-${direction}`, { 'kasm.cdk8s.io/flows': describe(flows) }),
           spec: {
             podSelector: selector,
-            policyTypes: ['Egress'],
-            egress: g.egress.map((f) => ({
-              ...(peer(f.to, props.namespace) ? { to: peer(f.to, props.namespace) } : {}),
-              ports: [{ protocol: f.protocol, port: k8s.IntOrString.fromNumber(f.port) }],
-            })),
-          },
-        }));
-      }
-      if (g.ingress.length > 0) {
-        this.policies.push(new k8s.KubeNetworkPolicy(this, `${base}-ingress`, {
-          metadata: meta(`${props.name}-${base}-ingress`, { 'kasm.cdk8s.io/flows': describe(g.ingress) }),
-          spec: {
-            podSelector: selector,
-            policyTypes: ['Ingress'],
-            ingress: g.ingress.map((f) => ({
-              ...(peer(f.from, props.namespace) ? { from: peer(f.from, props.namespace) } : {}),
-              ports: [{ protocol: f.protocol, port: k8s.IntOrString.fromNumber(f.port) }],
-            })),
+            policyTypes: [direction === 'egress' ? 'Egress' : 'Ingress'],
+            ...(direction === 'egress' ? { egress: rules } : { ingress: rules }),
           },
         }));
       }

@@ -12,7 +12,8 @@ import { SealedSecret } from '../imports/sealedsecrets-sealedsecret-bitnami.com'
 import { ComponentId, ExternalPeer, SecretKey, TlsRole } from './contract/types';
 import { KasmControlPlane } from './control-plane';
 import { KasmIngress } from './ingress';
-import { digest, instanceLabels, selectorLabels, SyncWave, waveAnnotation } from './_metadata';
+import { componentLabel, digest, instanceLabels, selectorLabels, SyncWave, waveAnnotation } from './_metadata';
+import type { GeneratorPlan } from './generator/secret-generator';
 import { hardenedContainer, hardenedPod, imageName, resourceRequirements, writableVolumes } from './_pod';
 import { Flow, FlowEnd, KasmNetworkPolicies, NetworkPeer } from './network-policies';
 import {
@@ -213,7 +214,7 @@ export class KasmSecurity extends Construct {
     const generatesTls = this.tls.kind === 'generated' || (this.ingressTls.kind === 'generated' && props.ingress !== undefined);
     const generatorFlows: Flow[] = [];
     if (generatesCredentials || generatesTls) {
-      const plan = {
+      const plan: GeneratorPlan = {
         namespace: cp.namespace,
         labels: instanceLabels(cp.name, cp.version.version),
         credentials: generatesCredentials
@@ -311,13 +312,13 @@ export class KasmSecurity extends Construct {
     return plan;
   }
 
-  private addGenerator(plan: object, labels: Record<string, string>, cp: KasmControlPlane): FlowEnd {
+  private addGenerator(plan: GeneratorPlan, labels: Record<string, string>, cp: KasmControlPlane): FlowEnd {
     const name = `${cp.name}-secret-generator`;
     const meta = (n: string) => ({ name: n, namespace: cp.namespace, labels, annotations: waveAnnotation(SyncWave.SECRETS) });
     const secretNames = [
-      ...((plan as any).credentials ? [(plan as any).credentials.secretName] : []),
-      ...((plan as any).ca ? [(plan as any).ca.secretName] : []),
-      ...(plan as any).certificates.map((c: any) => c.secretName),
+      ...(plan.credentials ? [plan.credentials.secretName] : []),
+      ...(plan.ca ? [plan.ca.secretName] : []),
+      ...(plan.certificates ?? []).map((c) => c.secretName),
     ];
     const sa = new k8s.KubeServiceAccount(this, 'GeneratorServiceAccount', { metadata: meta(name) });
     const role = new k8s.KubeRole(this, 'GeneratorRole', {
@@ -447,9 +448,8 @@ export class KasmSecurity extends Construct {
       if (e === ExternalPeer.INGRESS_CONTROLLER) return ingressController.end;
       const id = e as ComponentId;
       const namespace = id === ComponentId.DB ? cp.database.namespace : cp.namespace;
-      const name = id === ComponentId.DB_INIT ? 'db-init' : id === ComponentId.DB ? 'db' : cp.contractOf(id).workloadName.replace(`${cp.name}-`, '').replace(/^kasm-/, '');
       if (id === ComponentId.DB && !cp.database.podSelector) return undefined;
-      return { kind: 'pods', name, namespace, selector: cp.selectorOf(id) };
+      return { kind: 'pods', name: componentLabel(id), namespace, selector: cp.selectorOf(id) };
     };
     const flows: Flow[] = [];
     for (const { edge } of cp.edges) {
