@@ -136,6 +136,32 @@ describe.each(CASES.map((v) => [v.name, v] as const))('variant %s', (_name, vari
     }
   });
 
+  test('the generator creates every Secret and key the pods refer to', () => {
+    const plan = JSON.parse(manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name.endsWith('secret-generator'))!.data['plan.json']);
+    const generated = new Map<string, Set<string>>([[plan.credentials.secretName, new Set(plan.credentials.keys)]]);
+    for (const c of plan.certificates) generated.set(c.secretName, new Set(['tls.crt', 'tls.key', 'ca.crt']));
+    const referenced: string[] = [];
+    for (const { spec } of podSpecsOf(manifests)) {
+      for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
+        for (const e of c.env ?? []) {
+          const ref = e.valueFrom?.secretKeyRef;
+          if (ref) referenced.push(`${ref.name}/${ref.key}`);
+        }
+      }
+      for (const v of spec.volumes ?? []) {
+        if (v.secret) {
+          const mounts = [...spec.containers, ...(spec.initContainers ?? [])].flatMap((c: any) => c.volumeMounts ?? []).filter((m: any) => m.name === v.name);
+          for (const m of mounts) referenced.push(`${v.secret.secretName}/${m.subPath}`);
+        }
+      }
+    }
+    expect(referenced.length).toBeGreaterThan(10);
+    for (const ref of referenced) {
+      const [secret, key] = ref.split('/');
+      expect({ ref, generated: generated.get(secret)?.has(key) ?? false }).toEqual({ ref, generated: true });
+    }
+  });
+
   test('the namespace enforces, audits and warns on "restricted"', () => {
     const ns = manifests.find((m) => m.kind === 'Namespace' && m.metadata.name === cp.namespace)!;
     expect(ns.metadata.labels).toMatchObject({

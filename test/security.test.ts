@@ -5,6 +5,7 @@ import {
   KasmSecurityProps, KasmVersion, NetworkPeer, SealedSecretScope, TlsSource,
 } from '../lib';
 import { all, find, Manifest, podSpec, synth } from './support/manifests';
+import { validateManifests } from './support/schema-validator';
 
 function build(props: Partial<Omit<KasmSecurityProps, 'controlPlane'>> = {}, version = KasmVersion.V1_18_1, withIngress = true): Manifest[] {
   const chart = Testing.chart();
@@ -116,6 +117,18 @@ describe('KasmSecurity secrets', () => {
     const m = build({ ingressTls: TlsSource.certManager({ issuerName: 'letsencrypt', issuerKind: CertManagerIssuerKind.CLUSTER_ISSUER }) });
     expect(all(m, 'Certificate').map((c) => c.spec.secretName)).toEqual(['kasm-ingress-tls']);
     expect(plan(m).certificates.map((c: any) => c.secretName)).toEqual(['kasm-proxy-tls', 'kasm-rdp-tls', 'kasm-db-tls']);
+  });
+});
+
+describe('KasmSecurity objects pass strict schema validation (Kubernetes 1.27 and the CRDs)', () => {
+  const sources: [string, Partial<Omit<KasmSecurityProps, 'controlPlane'>>][] = [
+    ['generated', {}],
+    ['External Secrets', { credentials: CredentialSource.externalSecrets({ storeName: 'vault', remoteKey: 'kasm' }) }],
+    ['Sealed Secrets', { credentials: CredentialSource.sealedSecrets({ encryptedData: sealedFor(KasmVersion.V1_18_1), scope: SealedSecretScope.CLUSTER_WIDE }) }],
+    ['cert-manager', { tls: TlsSource.certManager({ issuerName: 'kasm-ca' }), agentCidrs: ['192.168.0.0/16'] }],
+  ];
+  test.each(sources)('%s', (_name, props) => {
+    expect(validateManifests(build(props))).toEqual([]);
   });
 });
 
