@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import {
   ComponentContract, ComponentId, DbInitMode, DependencyEdge, DerivedValue, ExternalPeer, KasmContract, SizePreset,
 } from './contract/types';
-import { IKasmDatabase } from './database';
+import { IKasmDatabase, KasmDatabase } from './database';
 import { seedScript } from './db-seed';
 import { checkControlPlane } from './doctor/edges';
 import {
@@ -47,9 +47,9 @@ export interface KasmControlPlaneProps {
   readonly version?: KasmVersion;
   /** Namespace of every object. @default - the database's namespace */
   readonly namespace?: string;
-  /** Instance name; prefixes ConfigMaps, Jobs and default Secret names, and labels every object. @default 'kasm' */
+  /** Instance name; prefixes ConfigMaps, Jobs and default Secret names, and labels every object. @default - the KasmDatabase's name, else 'kasm' */
   readonly name?: string;
-  /** Where credentials and certificates come from. @default KasmSecrets.fromExisting({ name }) */
+  /** Where credentials and certificates come from. @default - the KasmDatabase's secrets, else KasmSecrets.fromExisting({ name }) */
   readonly secrets?: IKasmSecrets;
   /** Replica and resource preset. @default SizePreset.SMALL */
   readonly size?: SizePreset;
@@ -133,7 +133,8 @@ export class KasmControlPlane extends Construct {
     }
     this.contract = this.version.contract;
     this.namespace = props.namespace ?? props.database.namespace;
-    this.name = props.name ?? 'kasm';
+    const ownDatabase = props.database instanceof KasmDatabase ? props.database : undefined;
+    this.name = props.name ?? ownDatabase?.name ?? 'kasm';
     this.size = props.size ?? SizePreset.SMALL;
     this.zoneName = props.zoneName ?? 'default';
     this.pullPolicy = props.imagePullPolicy ?? ImagePullPolicy.IF_NOT_PRESENT;
@@ -152,7 +153,7 @@ export class KasmControlPlane extends Construct {
       fail(owner, 'namespace', this.namespace, `differs from the in-cluster database's namespace ${show(props.database.namespace)}; `
         + 'Kasm calls the database by its short Service name, so both must share a namespace');
     }
-    this.secrets = props.secrets ?? KasmSecrets.fromExisting({ name: this.name });
+    this.secrets = props.secrets ?? (ownDatabase && ownDatabase.name === this.name ? ownDatabase.secrets : KasmSecrets.fromExisting({ name: this.name }));
     this.components = this.enabledComponents(owner, props);
     this.envContext = {
       credentialsSecretName: this.secrets.credentialsSecretName,

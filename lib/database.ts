@@ -35,6 +35,8 @@ export interface IKasmDatabase extends IConstruct {
   readonly passwordSecret: { readonly name: string; readonly key: string };
   /** Labels selecting the database pods, for NetworkPolicies; `undefined` when the database is outside the cluster. */
   readonly podSelector?: Readonly<Record<string, string>>;
+  /** TLS Secret the database serves, when this app deploys the database (KasmSecurity fills it). */
+  readonly tlsSecretName?: string;
 }
 
 /** Props for {@link KasmDatabase}. */
@@ -82,6 +84,7 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
   public readonly user: string;
   public readonly passwordSecret: { readonly name: string; readonly key: string };
   public readonly podSelector: Readonly<Record<string, string>>;
+  public readonly tlsSecretName: string;
   public readonly storageClassName: string;
   public readonly storage: Size;
   public readonly secrets: IKasmSecrets;
@@ -132,6 +135,7 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
     this.user = db.user;
     this.passwordSecret = { name: this.secrets.credentialsSecretName, key: SecretKey.DB_PASSWORD };
     this.podSelector = selectorLabels(this.name, component.workloadName);
+    this.tlsSecretName = this.secrets.tlsSecretName(TlsRole.DB);
 
     const labels = componentLabels(this.name, this.version.version, component.workloadName, ComponentId.DB);
     const meta = (name: string) => ({ name, namespace: this.namespace, labels, annotations: waveAnnotation(SyncWave.DATABASE) });
@@ -214,7 +218,7 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
             volumes: [
               { name: 'config', configMap: { name: configMap.name, defaultMode: 0o444 } },
               // 0640 root:postgres is the loosest mode PostgreSQL accepts for a key file owned by root.
-              { name: 'tls', secret: { secretName: this.secrets.tlsSecretName(TlsRole.DB), defaultMode: tls.mode } },
+              { name: 'tls', secret: { secretName: this.tlsSecretName, defaultMode: tls.mode } },
               ...writable.volumes,
             ],
           },

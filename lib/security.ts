@@ -298,13 +298,16 @@ export class KasmSecurity extends Construct {
     const names = (service: string) => [service, `${service}.${ns}`, `${service}.${ns}.svc`, `${service}.${ns}.svc.${clusterDomain}`];
     const plan: { role: TlsRole | 'ingress'; secretName: string; commonName: string; dnsNames: string[] }[] = [];
     for (const role of Object.values(TlsRole)) {
-      const components = (cp.version.contract.tlsRoles[role] ?? []).filter((c) => c === ComponentId.DB || cp.components.includes(c));
+      // An external database (no TLS Secret of ours) brings its own certificate.
+      const components = (cp.version.contract.tlsRoles[role] ?? [])
+        .filter((c) => (c === ComponentId.DB ? cp.database.tlsSecretName !== undefined : cp.components.includes(c)));
       if (components.length === 0) continue;
       const services = components.map((c) => (c === ComponentId.DB ? cp.database.host : cp.contractOf(c).serviceName));
       const dnsNames = services.flatMap(names);
       // Agents may reach the proxy's TLS listener under the public host names.
       if (role === TlsRole.PROXY && ingress) dnsNames.push(...ingress.hostnames);
-      plan.push({ role, secretName: cp.secrets.tlsSecretName(role), commonName: services[0], dnsNames: [...new Set(dnsNames)] });
+      const secretName = role === TlsRole.DB ? cp.database.tlsSecretName ?? cp.secrets.tlsSecretName(role) : cp.secrets.tlsSecretName(role);
+      plan.push({ role, secretName, commonName: services[0], dnsNames: [...new Set(dnsNames)] });
     }
     if (ingress) {
       plan.push({ role: 'ingress', secretName: ingress.tlsSecretName, commonName: ingress.hostnames[0], dnsNames: [...ingress.hostnames] });

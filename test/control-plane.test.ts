@@ -225,6 +225,17 @@ describe('KasmControlPlane', () => {
     expect(apiToDb.to).toEqual({ 'app.kubernetes.io/name': 'kasm-db', 'app.kubernetes.io/instance': 'kasm' });
   });
 
+  test('name and Secret names default to the KasmDatabase\'s, so both sides agree', () => {
+    const chart = Testing.chart();
+    const database = new KasmDatabase(chart, 'db', { name: 'desktops', secrets: KasmSecrets.fromExisting({ name: 'desktops', dbTlsSecretName: 'pg-tls' }) });
+    const cp = new KasmControlPlane(chart, 'cp', { database });
+    expect(cp.name).toBe('desktops');
+    expect(cp.secrets.credentialsSecretName).toBe('desktops-secrets');
+    const m = synth(chart);
+    expect(envOf(podSpec(find(m, 'Deployment', 'kasm-guac')).containers[0]).REGISTRATION_TOKEN).toBe('secret:desktops-secrets/service-token');
+    expect(find(m, 'ConfigMap', 'desktops-proxy-config')).toBeDefined();
+  });
+
   test('the proxy Deployment is the escape-hatch object', () => {
     const { cp } = build();
     expect(cp.apiObject).toBeInstanceOf(ApiObject);
