@@ -39,6 +39,8 @@ export interface K3sDevProps {
   readonly tls?: TlsSource;
   /** Address ranges of the Kasm agents; the cluster's own CIDRs are cut out. @default - the private ranges 10/8, 172.16/12, 192.168/16 */
   readonly agentCidrs?: readonly string[];
+  /** Address ranges of the RDP/VNC/SSH servers users connect to. @default [] (closed) */
+  readonly serverCidrs?: readonly string[];
   /** The ingress controller pods allowed to reach the proxy. @default NetworkPeer.k3sTraefik() */
   readonly ingressController?: NetworkPeer;
 }
@@ -90,6 +92,7 @@ export class K3sDev extends Chart {
       ingressController: props.ingressController ?? NetworkPeer.k3sTraefik(),
       // A dev box's agents usually sit on the LAN; the cluster's own CIDRs are excluded (KasmSecurity clusterCidrs).
       agentCidrs: props.agentCidrs ?? ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
+      serverCidrs: props.serverCidrs,
     });
   }
 }

@@ -142,7 +142,9 @@ export interface KasmSecurityProps {
   readonly dns?: NetworkPeer;
   /** Address ranges of the Kasm agents (outside the cluster); empty keeps agent traffic closed. @default [] */
   readonly agentCidrs?: readonly string[];
-  /** Ranges removed from `agentCidrs`, e.g. the cluster's pod and Service CIDRs. @default ['10.42.0.0/16', '10.43.0.0/16'] (K3s and RKE2) */
+  /** Address ranges of the RDP/VNC/SSH servers users connect to through guac and the RDP gateways; empty keeps them closed. @default [] */
+  readonly serverCidrs?: readonly string[];
+  /** Ranges removed from `agentCidrs` and `serverCidrs`, e.g. the cluster's pod and Service CIDRs. @default ['10.42.0.0/16', '10.43.0.0/16'] (K3s and RKE2) */
   readonly clusterCidrs?: readonly string[];
   /** Ports of the Kubernetes API server the generator Job may reach (any address). @default [443, 6443] */
   readonly apiServerPorts?: readonly number[];
@@ -201,6 +203,8 @@ export class KasmSecurity extends Construct {
     }
     const agentCidrs = props.agentCidrs ?? [];
     agentCidrs.forEach((c, i) => assertCidr(owner, `agentCidrs[${i}]`, c));
+    const serverCidrs = props.serverCidrs ?? [];
+    serverCidrs.forEach((c, i) => assertCidr(owner, `serverCidrs[${i}]`, c));
     const clusterCidrs = props.clusterCidrs ?? ['10.42.0.0/16', '10.43.0.0/16'];
     clusterCidrs.forEach((c, i) => assertCidr(owner, `clusterCidrs[${i}]`, c));
     const apiServerPorts = props.apiServerPorts ?? [443, 6443];
@@ -237,7 +241,7 @@ export class KasmSecurity extends Construct {
       if (source.kind === 'certManager') this.addCertificate(c, source.certManager!, labels);
     }
 
-    this.flows = [...this.graphFlows(props, agentCidrs, clusterCidrs), ...generatorFlows];
+    this.flows = [...this.graphFlows(props, agentCidrs, serverCidrs, clusterCidrs), ...generatorFlows];
     if (props.networkPolicies ?? true) {
       new KasmNetworkPolicies(this, 'NetworkPolicies', { namespace: cp.namespace, name: cp.name, labels, flows: this.flows });
     }
@@ -439,15 +443,17 @@ export class KasmSecurity extends Construct {
     });
   }
 
-  /** The dependency graph as flows: every in-cluster edge, the ingress controller, the agents, and DNS. */
-  private graphFlows(props: KasmSecurityProps, agentCidrs: readonly string[], clusterCidrs: readonly string[]): Flow[] {
+  /** The dependency graph as flows: every in-cluster edge, the ingress controller, agents and servers, and DNS. */
+  private graphFlows(props: KasmSecurityProps, agentCidrs: readonly string[], serverCidrs: readonly string[], clusterCidrs: readonly string[]): Flow[] {
     const cp = this.cp;
     const ingressController = props.ingressController ?? NetworkPeer.k3sTraefik();
     const dns = props.dns ?? NetworkPeer.kubeDns();
     if (!(ingressController instanceof NetworkPeer)) throw new KasmConfigError(`KasmSecurity ingressController: ${show(ingressController)} is not a NetworkPeer; use NetworkPeer.pods(...) or NetworkPeer.k3sTraefik()`);
     const agents = agentCidrs.length > 0 ? NetworkPeer.cidrs(agentCidrs, clusterCidrs, 'agents').end : undefined;
+    const servers = serverCidrs.length > 0 ? NetworkPeer.cidrs(serverCidrs, clusterCidrs, 'servers').end : undefined;
     const end = (e: ComponentId | ExternalPeer): FlowEnd | undefined => {
       if (e === ExternalPeer.AGENTS) return agents;
+      if (e === ExternalPeer.SERVERS) return servers;
       if (e === ExternalPeer.INGRESS_CONTROLLER) return ingressController.end;
       const id = e as ComponentId;
       const namespace = id === ComponentId.DB ? cp.database.namespace : cp.namespace;

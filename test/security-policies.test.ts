@@ -32,13 +32,14 @@ const TRAEFIK: PodEndpoint = { kind: 'pod', namespace: 'kube-system', labels: { 
 const KUBE_DNS: PodEndpoint = { kind: 'pod', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, name: 'kube-dns' };
 const OTHER_POD: PodEndpoint = { kind: 'pod', namespace: 'default', labels: { app: 'curious' }, name: 'a pod in another namespace' };
 const AGENT: Endpoint = { kind: 'external', ip: '192.168.1.50', name: 'agent' };
+const SERVER: Endpoint = { kind: 'external', ip: '172.20.3.4', name: 'an RDP/VNC/SSH server' };
 const INTERNET: Endpoint = { kind: 'external', ip: '203.0.113.9', name: 'internet host' };
 const CLUSTER_IP: Endpoint = { kind: 'external', ip: '10.42.0.17', name: 'an address inside the pod CIDR' };
 
 /** The published variants, plus the K3s-dev shape on Kasm 1.16.0 (Share and Redis add edges of their own). */
 const CASES: Variant[] = [
   ...VARIANTS,
-  { name: 'k3s-dev on Kasm 1.16.0 (test only)', build: (app) => new K3sDev(app, 'k3s-dev-1-16', { version: KasmVersion.V1_16_0 }) },
+  { name: 'k3s-dev on Kasm 1.16.0 with server ranges (test only)', build: (app) => new K3sDev(app, 'k3s-dev-1-16', { version: KasmVersion.V1_16_0, serverCidrs: ['172.20.0.0/16'] }) },
 ];
 
 describe.each(CASES.map((v) => [v.name, v] as const))('variant %s', (_name, variant) => {
@@ -54,6 +55,7 @@ describe.each(CASES.map((v) => [v.name, v] as const))('variant %s', (_name, vari
   const endpointOf = (e: ComponentId | ExternalPeer): Endpoint => {
     if (e === ExternalPeer.AGENTS) return AGENT;
     if (e === ExternalPeer.INGRESS_CONTROLLER) return TRAEFIK;
+    if (e === ExternalPeer.SERVERS) return SERVER;
     return podOf(e as ComponentId);
   };
   const allowed = (from: Endpoint, to: Endpoint, port: number, protocol: 'TCP' | 'UDP' = 'TCP') => model.isAllowed(from, to, port, protocol);
@@ -69,8 +71,10 @@ describe.each(CASES.map((v) => [v.name, v] as const))('variant %s', (_name, vari
     }
   });
 
+  const hasServers = security.flows.some((f) => f.to.kind === 'cidrs' && f.to.name === 'servers');
   describe('every edge of the dependency graph is open', () => {
-    test.each(cp.edges.map((e) => [`${e.edge.from} -> ${e.edge.to}:${e.edge.port} (${e.edge.purpose})`, e.edge] as const))('%s', (_label, edge) => {
+    // Server edges exist only where server ranges are configured; without them they must stay closed (below).
+    test.each(cp.edges.filter((e) => hasServers || e.edge.to !== ExternalPeer.SERVERS).map((e) => [`${e.edge.from} -> ${e.edge.to}:${e.edge.port} (${e.edge.purpose})`, e.edge] as const))('%s', (_label, edge) => {
       const verdict = allowed(endpointOf(edge.from), endpointOf(edge.to), edge.port);
       expect(verdict).toEqual({ allowed: true, reason: expect.any(String) });
     });
@@ -121,6 +125,9 @@ describe.each(CASES.map((v) => [v.name, v] as const))('variant %s', (_name, vari
       ['database -> internet', db, () => INTERNET, 443],
       ['database -> api', db, () => podOf(ComponentId.API), 8080],
       ['api -> database on another port', () => podOf(ComponentId.API), db, 5433],
+      ['proxy -> a server over RDP (only guac and the gateways connect to servers)', () => podOf(ComponentId.PROXY), () => SERVER, 3389],
+      ['guac -> a server on a port that is not RDP, VNC or SSH', () => podOf(ComponentId.GUAC), () => SERVER, 445],
+      ...(hasServers ? [] : [['guac -> a server when no server range is configured', () => podOf(ComponentId.GUAC), () => SERVER, 3389] as [string, () => Endpoint, () => Endpoint, number]]),
     ];
     test.each(closed)('%s', (_label, from, to, port) => {
       const verdict = allowed(from(), to(), port);

@@ -159,6 +159,15 @@ describe('KasmSecurity network policies', () => {
     expect(proxyIngress.spec.ingress.filter((r: any) => r.from[0].ipBlock).map((r: any) => r.ports[0].port)).toEqual([8443]);
   });
 
+  test('servers are reachable from guac (RDP, VNC, SSH) and the RDP gateways (RDP) only when their ranges are set', () => {
+    const m = build({ serverCidrs: ['172.20.0.0/16'] });
+    const guacEgress = find(m, 'NetworkPolicy', 'kasm-guac-egress');
+    const serverPorts = guacEgress.spec.egress.filter((r: any) => r.to?.[0]?.ipBlock?.cidr === '172.20.0.0/16').map((r: any) => r.ports[0].port);
+    expect(serverPorts).toEqual([3389, 5900, 22]);
+    const rdpEgress = find(m, 'NetworkPolicy', 'kasm-rdp-gateway-egress');
+    expect(rdpEgress.spec.egress.filter((r: any) => r.to?.[0]?.ipBlock).map((r: any) => r.ports[0].port)).toEqual([3389]);
+  });
+
   test('without agent CIDRs no rule admits any address range', () => {
     const m = build({ agentCidrs: [] });
     for (const p of all(m, 'NetworkPolicy')) {

@@ -638,6 +638,12 @@ const CASES: BadInput[] = [
     says: ['is not an IPv4 CIDR'],
   },
   {
+    name: 'KasmSecurity serverCidrs with a malformed CIDR',
+    build: () => security({ serverCidrs: ['172.20.0.0/16', '172.20.0.0/255'] }),
+    starts: 'KasmSecurity serverCidrs[1]: \'172.20.0.0/255\'',
+    says: ['is not an IPv4 CIDR'],
+  },
+  {
     name: 'KasmSecurity clusterCidrs with a malformed CIDR',
     build: () => security({ clusterCidrs: ['10.42.0.0/16', '10.43.0.0'] }),
     starts: 'KasmSecurity clusterCidrs[1]: \'10.43.0.0\'',

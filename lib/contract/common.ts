@@ -31,6 +31,10 @@ export const PORTS = {
   postgres: 5432,
   /** Kasm agents serve their API and the desktop streams on HTTPS 443. */
   agentHttps: 443,
+  /** Server connections: RDP, VNC and SSH. */
+  serverRdp: 3389,
+  serverVnc: 5900,
+  serverSsh: 22,
 } as const;
 
 /** An HTTP GET health check. */
@@ -181,6 +185,12 @@ export function commonEdges(opts: CommonEdgeOptions): DependencyEdge[] {
     { from: ComponentId.MANAGER, to: ExternalPeer.AGENTS, port: PORTS.agentHttps, purpose: 'provisions sessions on agents' },
     // [inference] Agents check in through the zone's upstream auth address, the proxy's HTTPS listener.
     { from: ExternalPeer.AGENTS, to: ComponentId.PROXY, port: PORTS.proxyHttps, purpose: 'agents check in with the manager' },
+    // [inference] Server connections (Kasm's "Servers"): guac speaks RDP, VNC and SSH to them, the RDP gateways RDP.
+    { from: ComponentId.GUAC, to: ExternalPeer.SERVERS, port: PORTS.serverRdp, purpose: 'connects users to RDP servers' },
+    { from: ComponentId.GUAC, to: ExternalPeer.SERVERS, port: PORTS.serverVnc, purpose: 'connects users to VNC servers' },
+    { from: ComponentId.GUAC, to: ExternalPeer.SERVERS, port: PORTS.serverSsh, purpose: 'connects users to SSH servers' },
+    { from: ComponentId.RDP_GATEWAY, to: ExternalPeer.SERVERS, port: PORTS.serverRdp, purpose: 'relays native RDP clients' },
+    { from: ComponentId.RDP_HTTPS_GATEWAY, to: ExternalPeer.SERVERS, port: PORTS.serverRdp, purpose: 'relays RDP over HTTPS' },
   );
   return edges;
 }

@@ -27,6 +27,8 @@ export enum ExternalPeer {
   AGENTS = 'agents',
   /** The ingress controller that forwards browser traffic to the proxy. */
   INGRESS_CONTROLLER = 'ingressController',
+  /** Fixed servers Kasm connects users to over RDP, VNC or SSH (through guac and the RDP gateways). */
+  SERVERS = 'servers',
 }
 
 /** A container image reference pinned to an exact tag. */
