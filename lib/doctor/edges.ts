@@ -6,6 +6,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { ComponentId, ExternalPeer } from '../contract/types';
 import type { KasmControlPlane } from '../control-plane';
+import { ProxyConfigFiles, proxyTargets } from '../proxy-config';
 
 interface Manifest {
   readonly kind: string;
@@ -71,10 +72,9 @@ export function checkControlPlane(cp: KasmControlPlane): string[] {
   }
   const proxyConfig = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${cp.name}-proxy-config`);
   if (proxyConfig?.data) {
-    const text = Object.values(proxyConfig.data).join('\n');
-    for (const m of text.matchAll(/(?:server|proxy_pass https?:\/\/)\s*([a-z][a-z0-9-]*):([0-9]+)/g)) {
-      const problem = checkServicePath(objects, cp.namespace, m[1], Number(m[2]));
-      if (problem) problems.push(`[doctor] proxy nginx upstream ${m[1]}:${m[2]}: ${problem}`);
+    for (const { host, port } of proxyTargets(proxyConfig.data as unknown as ProxyConfigFiles)) {
+      const problem = checkServicePath(objects, cp.namespace, host, port);
+      if (problem) problems.push(`[doctor] proxy nginx upstream ${host}:${port}: ${problem}`);
     }
   }
   return [...new Set(problems)];
