@@ -336,7 +336,6 @@ export function proxyTargets(files: ProxyConfigFiles): { host: string; port: num
   const found = new Map<string, { host: string; port: number }>();
   const text = `${files['kasm.conf']}\n${files['kasm-locations.inc']}`;
   for (const m of text.matchAll(/(?:server|proxy_pass https?:\/\/)\s*([a-z0-9-]+):([0-9]+)/g)) {
-    if (m[1] === '127') continue;
     found.set(`${m[1]}:${m[2]}`, { host: m[1], port: Number(m[2]) });
   }
   return [...found.values()].sort((a, b) => `${a.host}:${a.port}`.localeCompare(`${b.host}:${b.port}`));
