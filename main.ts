@@ -5,8 +5,8 @@
  */
 import * as path from 'path';
 import { VARIANTS } from './charts';
-import { synthVariants } from './lib/synth';
-import { KasmConfigError } from './lib/validation';
+import { synthVariants } from './lib/gitops/dist-writer';
+import { KasmConfigError } from './lib/core/validation';
 
 try {
   const outdir = path.join(__dirname, 'dist');

@@ -1,4 +1,4 @@
-import { Variant } from '../lib/synth';
+import { Variant } from '../lib/gitops/dist-writer';
 import { K3sDev } from './k3s-dev';
 
 export * from './k3s-dev';

@@ -1,13 +1,13 @@
 import { Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SizePreset } from '../lib/contract/types';
-import { KasmControlPlane } from '../lib/control-plane';
-import { KasmDatabase } from '../lib/database';
-import { KasmIngress } from '../lib/ingress';
-import { KasmNamespace } from '../lib/namespace';
-import { NetworkPeer } from '../lib/network-policies';
-import { CredentialSource, KasmSecurity, TlsSource } from '../lib/security';
-import { KasmVersion } from '../lib/version';
+import { KasmControlPlane } from '../lib/control-plane/control-plane';
+import { KasmDatabase } from '../lib/database/kasm-database';
+import { KasmIngress } from '../lib/ingress/kasm-ingress';
+import { KasmNamespace } from '../lib/security/namespace';
+import { NetworkPeer } from '../lib/security/network-policies';
+import { CredentialSource, KasmSecurity, TlsSource } from '../lib/security/kasm-security';
+import { KasmVersion } from '../lib/contract/version';
 
 /** Props for {@link K3sDev}. */
 export interface K3sDevProps {

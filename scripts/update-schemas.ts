@@ -1,12 +1,12 @@
 /**
- * Regenerates the schema data under `test/schemas/` from the shared folder (`npm run schemas`).
+ * Regenerates the schema data under `lib/doctor/schemas/` from the shared folder (`npm run schemas`).
  * Why: the strict manifest tests must run on a fresh clone without `../shared`, so the data is committed.
  *
  * Inputs (relative to the shared folder, env `SHARED_DIR`, default `../shared` from the project root):
  * - `k8s-openapi/v1.27.0/_definitions.json` (cdk8s's Kubernetes 1.27 JSON schema);
  * - the CustomResourceDefinition files in {@link CRD_FILES}.
  *
- * Outputs: `test/schemas/k8s-v1.27.0.json` and `test/schemas/crds.json`, with every schema `description`
+ * Outputs: `lib/doctor/schemas/k8s-v1.27.0.json` and `lib/doctor/schemas/crds.json`, with every schema `description`
  * removed and nothing else changed, keys sorted, 2-space indent, one trailing newline, no timestamps.
  */
 import * as fs from 'fs';
@@ -73,7 +73,7 @@ export function resolveSharedDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Where the committed schema data lives. */
 export function defaultOutDir(): string {
-  return path.join(PROJECT_ROOT, 'test', 'schemas');
+  return path.join(PROJECT_ROOT, 'lib', 'doctor', 'schemas');
 }
 
 /** Renders both output files in memory: file name -> exact file content. */
@@ -259,7 +259,7 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Command-line entry: writes into `test/schemas/` and prints what it wrote. */
+/** Command-line entry: writes into `lib/doctor/schemas/` and prints what it wrote. */
 function main(): void {
   const sharedDir = resolveSharedDir();
   const outDir = defaultOutDir();

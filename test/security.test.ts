@@ -5,7 +5,7 @@ import {
   KasmSecurityProps, KasmVersion, NetworkPeer, SealedSecretScope, TlsSource,
 } from '../lib';
 import { all, find, Manifest, podSpec, synth } from './support/manifests';
-import { validateManifests } from './support/schema-validator';
+import { validateManifests } from '../lib/doctor/schema-validator';
 
 function build(props: Partial<Omit<KasmSecurityProps, 'controlPlane'>> = {}, version = KasmVersion.V1_18_1, withIngress = true): Manifest[] {
   const chart = Testing.chart();

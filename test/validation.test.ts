@@ -7,15 +7,15 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import { K3sDev } from '../charts/k3s-dev';
 import { ComponentId, SizePreset } from '../lib/contract/types';
-import { ImagePullPolicy, KasmControlPlane, KasmControlPlaneProps } from '../lib/control-plane';
-import { KasmDatabase, KasmDatabaseProps } from '../lib/database';
-import { KasmIngress, KasmIngressProps } from '../lib/ingress';
-import { KasmNamespace } from '../lib/namespace';
-import { KasmSecrets } from '../lib/secrets';
-import { NetworkPeer } from '../lib/network-policies';
-import { CertManagerIssuerKind, CredentialSource, KasmSecurity, KasmSecurityProps, TlsSource } from '../lib/security';
-import { KasmConfigError } from '../lib/validation';
-import { KasmVersion } from '../lib/version';
+import { ImagePullPolicy, KasmControlPlane, KasmControlPlaneProps } from '../lib/control-plane/control-plane';
+import { KasmDatabase, KasmDatabaseProps } from '../lib/database/kasm-database';
+import { KasmIngress, KasmIngressProps } from '../lib/ingress/kasm-ingress';
+import { KasmNamespace } from '../lib/security/namespace';
+import { KasmSecrets } from '../lib/security/secrets';
+import { NetworkPeer } from '../lib/security/network-policies';
+import { CertManagerIssuerKind, CredentialSource, KasmSecurity, KasmSecurityProps, TlsSource } from '../lib/security/kasm-security';
+import { KasmConfigError } from '../lib/core/validation';
+import { KasmVersion } from '../lib/contract/version';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Builders

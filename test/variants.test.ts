@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { VARIANTS } from '../charts';
 import { SYNC_WAVE_ANNOTATION, synthVariants } from '../lib';
-import { validateManifests } from './support/schema-validator';
+import { validateManifests } from '../lib/doctor/schema-validator';
 import { Manifest, podSpec } from './support/manifests';
 
 const DIST = path.join(__dirname, '..', 'dist');

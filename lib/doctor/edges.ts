@@ -5,8 +5,8 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { ComponentId, ExternalPeer } from '../contract/types';
-import type { KasmControlPlane } from '../control-plane';
-import { ProxyConfigFiles, proxyTargets } from '../proxy-config';
+import type { KasmControlPlane } from '../control-plane/control-plane';
+import { ProxyConfigFiles, proxyTargets } from '../control-plane/proxy-config';
 
 interface Manifest {
   readonly kind: string;

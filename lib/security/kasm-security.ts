@@ -6,19 +6,19 @@ import { Construct } from 'constructs';
 import {
   Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding, CertificateSpecPrivateKeyRotationPolicy,
   CertificateSpecUsages,
-} from '../imports/certmanager-certificate-cert-manager.io';
-import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy } from '../imports/externalsecrets-externalsecret-external-secrets.io';
-import { SealedSecret } from '../imports/sealedsecrets-sealedsecret-bitnami.com';
-import { ComponentId, ExternalPeer, SecretKey, TlsRole } from './contract/types';
-import { KasmControlPlane } from './control-plane';
-import { KasmIngress } from './ingress';
-import { componentLabel, digest, instanceLabels, selectorLabels, SyncWave, waveAnnotation } from './_metadata';
+} from '../../imports/certmanager-certificate-cert-manager.io';
+import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy } from '../../imports/externalsecrets-externalsecret-external-secrets.io';
+import { SealedSecret } from '../../imports/sealedsecrets-sealedsecret-bitnami.com';
+import { ComponentId, ExternalPeer, SecretKey, TlsRole } from '../contract/types';
+import { KasmControlPlane } from '../control-plane/control-plane';
+import { KasmIngress } from '../ingress/kasm-ingress';
+import { componentLabel, digest, instanceLabels, selectorLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import type { GeneratorPlan } from './generator/secret-generator';
-import { hardenedContainer, hardenedPod, imageName, resourceRequirements, writableVolumes } from './_pod';
+import { hardenedContainer, hardenedPod, imageName, resourceRequirements, writableVolumes } from '../core/pod';
 import { Flow, FlowEnd, KasmNetworkPolicies, NetworkPeer } from './network-policies';
 import {
   assertCidr, assertDnsSubdomain, assertInteger, assertOneOf, assertWholeSeconds, fail, KasmConfigError, show,
-} from './validation';
+} from '../core/validation';
 
 /** Kind of secret store an ExternalSecret reads from. */
 export enum ExternalSecretStoreKind {

@@ -7,7 +7,7 @@
  * resolver (agent host names in `proxy_pass $connect_hostname` need one; the chart has none), keepalive upstreams
  * clear the `Connection` header unless the client upgrades, and logs go to stdout/stderr for `kubectl logs`.
  */
-import { ComponentId, KasmContract, ProxyRoute, ProxyUpstream } from './contract/types';
+import { ComponentId, KasmContract, ProxyRoute, ProxyUpstream } from '../contract/types';
 
 /** Inputs the generated configuration depends on besides the contract. */
 export interface ProxyConfigOptions {

@@ -1,5 +1,5 @@
-import { SecretKey, TlsRole } from './contract/types';
-import { assertDnsSubdomain, assertInstanceName } from './validation';
+import { SecretKey, TlsRole } from '../contract/types';
+import { assertDnsSubdomain, assertInstanceName } from '../core/validation';
 
 /**
  * Where the control plane finds its credentials and certificates: Secrets referenced by name, never values.

@@ -5,7 +5,7 @@
  * verify the row after seeding: a second run changes nothing, and a seed that silently did nothing fails loudly
  * instead of leaving the api waiting forever.
  */
-import { DbInitMode } from './contract/types';
+import { DbInitMode } from '../contract/types';
 
 /** What the db-init container runs. */
 export interface SeedScript {

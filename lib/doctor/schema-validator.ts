@@ -3,7 +3,7 @@
  * Why: like `kubeconform -strict`, unknown fields are errors, so typos fail the tests instead of being pruned
  * silently by the API server.
  *
- * Data: `test/schemas/*.json`, committed and produced by `scripts/update-schemas.ts` (`npm run schemas`).
+ * Data: `lib/doctor/schemas/*.json`, committed and produced by `scripts/update-schemas.ts` (`npm run schemas`).
  *
  * Rules:
  * - every object schema with `properties`, no `additionalProperties` and no
@@ -20,7 +20,7 @@ import * as path from 'path';
 import Ajv, { CodeOptions, ErrorObject, ValidateFunction } from 'ajv';
 
 /** Folder of the committed schema data, resolved from this file so the current directory does not matter. */
-const SCHEMA_DIR = path.join(__dirname, '..', 'schemas');
+const SCHEMA_DIR = path.join(__dirname, 'schemas');
 const K8S_FILE = 'k8s-v1.27.0.json';
 const CRDS_FILE = 'crds.json';
 /** `$id` under which the k8s definitions are registered in ajv; CRD and kind schemas reference into it. */

@@ -2,13 +2,13 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
-import { HelmChartConfig } from '../imports/helm-helmchartconfig-helm.cattle.io';
-import { KasmControlPlane } from './control-plane';
-import { componentLabel, instanceLabels, SyncWave, waveAnnotation } from './_metadata';
-import { ComponentId } from './contract/types';
+import { HelmChartConfig } from '../../imports/helm-helmchartconfig-helm.cattle.io';
+import { KasmControlPlane } from '../control-plane/control-plane';
+import { componentLabel, instanceLabels, SyncWave, waveAnnotation } from '../core/metadata';
+import { ComponentId } from '../contract/types';
 import {
   assertDnsSubdomain, assertHostname, assertUnique, assertWholeSeconds, fail,
-} from './validation';
+} from '../core/validation';
 
 /** Props for {@link KasmIngress}. */
 export interface KasmIngressProps {

@@ -1,4 +1,4 @@
-import { ResourceContract } from './contract/types';
+import { ResourceContract } from '../contract/types';
 import { assertCpu, assertMemory, assertRequestWithinLimit } from './validation';
 
 /**

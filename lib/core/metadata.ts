@@ -2,7 +2,7 @@
  * Labels, annotations and ordering shared by every object the constructs emit (private module).
  */
 import { createHash } from 'crypto';
-import { ComponentId } from './contract/types';
+import { ComponentId } from '../contract/types';
 
 /** Label keys the constructs set; selectors use only the stable ones. */
 export const LABELS = {

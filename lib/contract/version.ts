@@ -1,7 +1,7 @@
-import { KasmContract } from './contract/types';
-import { KASM_1_16_0 } from './contract/v1_16_0';
-import { KASM_1_18_1 } from './contract/v1_18_1';
-import { KasmConfigError, show } from './validation';
+import { KasmContract } from './types';
+import { KASM_1_16_0 } from './releases/v1_16_0';
+import { KASM_1_18_1 } from './releases/v1_18_1';
+import { KasmConfigError, show } from '../core/validation';
 
 /**
  * A supported Kasm Workspaces release and its runtime contract.

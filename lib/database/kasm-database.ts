@@ -1,19 +1,19 @@
 import { ApiObject, Chart, Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { ComponentId, DerivedValue, SecretKey, SizePreset, TlsRole } from './contract/types';
+import { ComponentId, DerivedValue, SecretKey, SizePreset, TlsRole } from '../contract/types';
 import {
   componentLabels, digest, selectorLabels, SyncWave, waveAnnotation,
-} from './_metadata';
+} from '../core/metadata';
 import {
   envVars, hardenedContainer, hardenedPod, imageName, probes, resourceRequirements, writableVolumes,
-} from './_pod';
-import { ResourceOverrides, resolveResources } from './resources';
-import { IKasmSecrets, KasmSecrets } from './secrets';
+} from '../core/pod';
+import { ResourceOverrides, resolveResources } from '../core/resources';
+import { IKasmSecrets, KasmSecrets } from '../security/secrets';
 import {
   assertDnsLabel, assertDnsSubdomain, assertInstanceName, assertInteger, assertOneOf, assertRegistry, fail, quantityValue, show,
-} from './validation';
-import { KasmVersion } from './version';
+} from '../core/validation';
+import { KasmVersion } from '../contract/version';
 
 /**
  * What the control plane needs to know about its database, wherever it runs.

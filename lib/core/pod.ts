@@ -6,8 +6,8 @@ import { k8s } from 'cdk8s-plus-27';
 import {
   ComponentContract, DerivedValue, EnvContract, HealthCheck, ImageRef, ReadinessCheck, ResourceContract, SecretKey,
   WritablePathContract,
-} from './contract/types';
-import { WAIT_RESOURCES } from './contract/common';
+} from '../contract/types';
+import { WAIT_RESOURCES } from '../contract/sizing';
 
 /** Where env values that depend on the deployment come from. */
 export interface EnvContext {

@@ -4,11 +4,14 @@
  * 1.16 hard-codes the database host `db`, port 5432, user `kasmapp` and database `kasm` in its images, ships Kasm
  * Share with Redis, and names its Services without zone suffixes. Choices marked [decision] are ours.
  */
-import { commonEdges, HEALTH_PATHS, httpCheck, PORTS, proxyRoutes, proxyUpstreams, resources, sized, tcpCheck } from './common';
+import { commonEdges } from '../graph';
+import { HEALTH_PATHS, httpCheck, PORTS, tcpCheck } from '../ports';
+import { proxyRoutes, proxyUpstreams } from '../routes';
+import { resources, sized } from '../sizing';
 import {
   ComponentContract, ComponentId, DbInitMode, DerivedValue, EnvContract, KasmContract, ReadinessCheck, ResourceContract,
   SecretKey, SizePreset, TlsRole,
-} from './types';
+} from '../types';
 
 const TAG = '1.16.0';
 const KASM_UID = 1000;

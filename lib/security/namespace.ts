@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { instanceLabels, SyncWave, waveAnnotation } from './_metadata';
-import { assertDnsLabel, assertInstanceName, assertLabels, assertOneOf } from './validation';
-import { KasmVersion } from './version';
+import { instanceLabels, SyncWave, waveAnnotation } from '../core/metadata';
+import { assertDnsLabel, assertInstanceName, assertLabels, assertOneOf } from '../core/validation';
+import { KasmVersion } from '../contract/version';
 
 /** Pod Security Standards levels, as the admission labels spell them. */
 export enum PodSecurityLevel {

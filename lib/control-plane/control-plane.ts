@@ -3,26 +3,26 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   ComponentContract, ComponentId, DbInitMode, DependencyEdge, DerivedValue, ExternalPeer, KasmContract, SizePreset,
-} from './contract/types';
-import { IKasmDatabase, KasmDatabase } from './database';
-import { seedScript } from './db-seed';
-import { checkControlPlane } from './doctor/edges';
+} from '../contract/types';
+import { IKasmDatabase, KasmDatabase } from '../database/kasm-database';
+import { seedScript } from './db-init';
+import { checkControlPlane } from '../doctor/edges';
 import {
   componentLabels, digest, instanceLabels, selectorLabels, SyncWave, waveAnnotation,
-} from './_metadata';
+} from '../core/metadata';
 import {
   EnvContext, envVars, hardenedContainer, hardenedPod, imageName, probes, resourceRequirements, waitContainer, WaitTarget,
   writableVolumes,
-} from './_pod';
+} from '../core/pod';
 import { PROXY_CONFIG_PATHS, renderProxyConfig } from './proxy-config';
-import { ResourceOverrides, resolveResources } from './resources';
-import { IKasmSecrets, KasmSecrets } from './secrets';
+import { ResourceOverrides, resolveResources } from '../core/resources';
+import { IKasmSecrets, KasmSecrets } from '../security/secrets';
 import {
   assertDnsLabel, assertInstanceName, assertInteger, assertIpv4, assertOneOf, assertRegistry, assertWholeSeconds, assertZoneName, fail,
   KasmConfigError, show,
-} from './validation';
-import { KasmVersion } from './version';
-import { DB_INIT_RESOURCES } from './contract/common';
+} from '../core/validation';
+import { KasmVersion } from '../contract/version';
+import { DB_INIT_RESOURCES } from '../contract/sizing';
 
 /** Per-component settings of the control plane. */
 export interface KasmComponentOptions {

@@ -4,13 +4,14 @@
  * Service names, ports, port names, env and paths are the chart's; the choices marked [decision] are ours where
  * the reference says [inference] or [unverified].
  */
-import {
-  commonEdges, HEALTH_PATHS, httpCheck, PORTS, proxyRoutes, proxyUpstreams, resources, sized, tcpCheck,
-} from './common';
+import { commonEdges } from '../graph';
+import { HEALTH_PATHS, httpCheck, PORTS, tcpCheck } from '../ports';
+import { proxyRoutes, proxyUpstreams } from '../routes';
+import { resources, sized } from '../sizing';
 import {
   ComponentContract, ComponentId, DbInitMode, DerivedValue, EnvContract, KasmContract, ReadinessCheck, SecretKey, SizePreset,
   TlsRole,
-} from './types';
+} from '../types';
 
 const TAG = '1.18.1';
 const KASM_UID = 1000;

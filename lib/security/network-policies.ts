@@ -5,8 +5,8 @@
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { SyncWave, waveAnnotation } from './_metadata';
-import { assertCidr, assertDnsLabel, assertLabels, fail } from './validation';
+import { SyncWave, waveAnnotation } from '../core/metadata';
+import { assertCidr, assertDnsLabel, assertLabels, fail } from '../core/validation';
 
 /** Label key every namespace carries with its own name (Kubernetes 1.22+). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';

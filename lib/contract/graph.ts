@@ -1,0 +1,60 @@
+/**
+ * The dependency graph every supported release shares: who waits for and calls whom, on which port.
+ *
+ * Wait loops, NetworkPolicies, the synth-time doctor and `diagnose` are all derived from these edges.
+ */
+import { PORTS } from './ports';
+import { ComponentId, DependencyEdge, ExternalPeer, ReadinessCheck } from './types';
+
+/** Parameters of the edges every release has. */
+export interface CommonEdgeOptions {
+  readonly share: boolean;
+}
+
+/**
+ * The dependency graph every supported release shares (reference: kasm-helm-inventory.md §6,
+ * kasm-helm-newer.md §2.3, and the 1.19 chart's NetworkPolicies for edges the older charts leave implicit).
+ */
+export function commonEdges(opts: CommonEdgeOptions): DependencyEdge[] {
+  const edges: DependencyEdge[] = [
+    { from: ComponentId.DB_INIT, to: ComponentId.DB, port: PORTS.postgres, purpose: 'seeds the schema', waitFor: ReadinessCheck.POSTGRES_ACCEPTING },
+    { from: ComponentId.API, to: ComponentId.DB, port: PORTS.postgres, purpose: 'reads and writes Kasm state', waitFor: ReadinessCheck.DATABASE_SEEDED },
+    { from: ComponentId.MANAGER, to: ComponentId.DB, port: PORTS.postgres, purpose: 'reads and writes zone state' },
+    { from: ComponentId.MANAGER, to: ComponentId.API, port: PORTS.api, purpose: 'registers with the api', waitFor: ReadinessCheck.HTTP_HEALTHY },
+    // [inference] The 1.19 chart admits api -> manager:8181; the older charts have no policies to tell.
+    { from: ComponentId.API, to: ComponentId.MANAGER, port: PORTS.manager, purpose: 'forwards manager calls' },
+    { from: ComponentId.GUAC, to: ComponentId.API, port: PORTS.api, purpose: 'registers with the service token', waitFor: ReadinessCheck.HTTP_HEALTHY },
+    { from: ComponentId.RDP_GATEWAY, to: ComponentId.API, port: PORTS.api, purpose: 'registers with the service token', waitFor: ReadinessCheck.HTTP_HEALTHY },
+    { from: ComponentId.RDP_HTTPS_GATEWAY, to: ComponentId.API, port: PORTS.api, purpose: 'registers with the service token', waitFor: ReadinessCheck.HTTP_HEALTHY },
+    { from: ComponentId.PROXY, to: ComponentId.API, port: PORTS.api, purpose: 'routes /api/', waitFor: ReadinessCheck.HTTP_HEALTHY },
+    { from: ComponentId.PROXY, to: ComponentId.MANAGER, port: PORTS.manager, purpose: 'routes /manager_api/', waitFor: ReadinessCheck.HTTP_HEALTHY },
+  ];
+  if (opts.share) {
+    edges.push(
+      { from: ComponentId.SHARE, to: ComponentId.REDIS, port: PORTS.redis, purpose: 'keeps share sessions', waitFor: ReadinessCheck.REDIS_PONG },
+      { from: ComponentId.SHARE, to: ComponentId.API, port: PORTS.api, purpose: 'registers with the api', waitFor: ReadinessCheck.HTTP_HEALTHY },
+      { from: ComponentId.SHARE, to: ComponentId.DB, port: PORTS.postgres, purpose: 'reads share state' },
+      // The share image has no verified HTTP health path (the chart probes it with TCP), so the proxy waits for the port.
+      { from: ComponentId.PROXY, to: ComponentId.SHARE, port: PORTS.share, purpose: 'routes /api/share/', waitFor: ReadinessCheck.TCP_OPEN },
+    );
+  }
+  edges.push(
+    { from: ComponentId.PROXY, to: ComponentId.GUAC, port: PORTS.guac, purpose: 'routes /guac_connect/', waitFor: ReadinessCheck.HTTP_HEALTHY },
+    ...PORTS.guacd.map((port): DependencyEdge => ({ from: ComponentId.PROXY, to: ComponentId.GUAC, port, purpose: 'streams guacd sessions' })),
+    { from: ComponentId.PROXY, to: ComponentId.RDP_GATEWAY, port: PORTS.rdpGateway, purpose: 'routes /rdp-gateway/', waitFor: ReadinessCheck.HTTP_HEALTHY },
+    { from: ComponentId.PROXY, to: ComponentId.RDP_HTTPS_GATEWAY, port: PORTS.rdpHttpsGateway, purpose: 'routes RDP over HTTPS' },
+    { from: ExternalPeer.INGRESS_CONTROLLER, to: ComponentId.PROXY, port: PORTS.proxyHttp, purpose: 'browser traffic from the ingress' },
+    { from: ComponentId.PROXY, to: ExternalPeer.AGENTS, port: PORTS.agentHttps, purpose: 'streams desktop sessions from agents' },
+    // [inference] The manager provisions sessions through the agents' HTTPS API (Kasm's port guide: agents listen on 443).
+    { from: ComponentId.MANAGER, to: ExternalPeer.AGENTS, port: PORTS.agentHttps, purpose: 'provisions sessions on agents' },
+    // [inference] Agents check in through the zone's upstream auth address, the proxy's HTTPS listener.
+    { from: ExternalPeer.AGENTS, to: ComponentId.PROXY, port: PORTS.proxyHttps, purpose: 'agents check in with the manager' },
+    // [inference] Server connections (Kasm's "Servers"): guac speaks RDP, VNC and SSH to them, the RDP gateways RDP.
+    { from: ComponentId.GUAC, to: ExternalPeer.SERVERS, port: PORTS.serverRdp, purpose: 'connects users to RDP servers' },
+    { from: ComponentId.GUAC, to: ExternalPeer.SERVERS, port: PORTS.serverVnc, purpose: 'connects users to VNC servers' },
+    { from: ComponentId.GUAC, to: ExternalPeer.SERVERS, port: PORTS.serverSsh, purpose: 'connects users to SSH servers' },
+    { from: ComponentId.RDP_GATEWAY, to: ExternalPeer.SERVERS, port: PORTS.serverRdp, purpose: 'relays native RDP clients' },
+    { from: ComponentId.RDP_HTTPS_GATEWAY, to: ExternalPeer.SERVERS, port: PORTS.serverRdp, purpose: 'relays RDP over HTTPS' },
+  );
+  return edges;
+}
