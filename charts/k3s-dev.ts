@@ -1,13 +1,15 @@
-import { Chart, Size } from 'cdk8s';
+import { Chart, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ClusterProfile } from '../lib/cluster/profile';
 import { SizePreset } from '../lib/contract/types';
+import { KasmVersion } from '../lib/contract/version';
 import { KasmControlPlane } from '../lib/control-plane/control-plane';
 import { KasmDatabase } from '../lib/database/kasm-database';
 import { KasmIngress } from '../lib/ingress/kasm-ingress';
+import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
+import { KasmSecurity } from '../lib/security/kasm-security';
 import { KasmNamespace } from '../lib/security/namespace';
-import { NetworkPeer } from '../lib/security/network-policies';
-import { CredentialSource, KasmSecurity, TlsSource } from '../lib/security/kasm-security';
-import { KasmVersion } from '../lib/contract/version';
+import { CredentialSource, TlsSource } from '../lib/security/sources';
 
 /** Props for {@link K3sDev}. */
 export interface K3sDevProps {
@@ -21,7 +23,9 @@ export interface K3sDevProps {
   readonly hostname?: string;
   /** More host names for the same deployment. @default [] */
   readonly alternativeHostnames?: readonly string[];
-  /** StorageClass of the database volume; K3s's built-in provisioner is `local-path`. @default 'local-path' */
+  /** The cluster: DNS address, CIDRs, ingress controller, StorageClass, Traefik HelmChartConfig. @default ClusterProfile.k3s() */
+  readonly cluster?: ClusterProfile;
+  /** StorageClass of the database volume. @default - the cluster profile's (K3s's built-in `local-path`) */
   readonly storageClassName?: string;
   /** Size of the database volume. @default Size.gibibytes(10) */
   readonly databaseStorage?: Size;
@@ -31,8 +35,10 @@ export interface K3sDevProps {
   readonly zoneName?: string;
   /** Registry mirror for air-gapped clusters. @default - Docker Hub */
   readonly imageRegistry?: string;
-  /** Write the HelmChartConfig that raises Traefik's timeouts for desktop streams. @default true */
+  /** Write the HelmChartConfig that raises the packaged Traefik's timeouts for desktop streams (once per cluster). @default true */
   readonly configureTraefikTimeouts?: boolean;
+  /** Idle timeout of desktop streams, at the proxy and at Traefik. @default Duration.minutes(30) */
+  readonly sessionTimeout?: Duration;
   /** Source of the credentials Secret. @default CredentialSource.generated() */
   readonly credentials?: CredentialSource;
   /** Source of the TLS certificates. @default TlsSource.generated() */
@@ -41,8 +47,6 @@ export interface K3sDevProps {
   readonly agentCidrs?: readonly string[];
   /** Address ranges of the RDP/VNC/SSH servers users connect to. @default [] (closed) */
   readonly serverCidrs?: readonly string[];
-  /** The ingress controller pods allowed to reach the proxy. @default NetworkPeer.k3sTraefik() */
-  readonly ingressController?: NetworkPeer;
 }
 
 /**
@@ -54,6 +58,7 @@ export class K3sDev extends Chart {
   public readonly controlPlane: KasmControlPlane;
   public readonly ingress: KasmIngress;
   public readonly security: KasmSecurity;
+  public readonly traefikTimeouts?: TraefikTimeouts;
 
   constructor(scope: Construct, id: string, props: K3sDevProps = {}) {
     // No chart-level namespace: cdk8s would stamp it onto cluster-scoped objects too; every construct sets its own.
@@ -62,11 +67,13 @@ export class K3sDev extends Chart {
     const name = props.name ?? 'kasm';
     const ns = new KasmNamespace(this, 'Namespace', { namespace: props.namespace ?? 'kasm', name, version });
     const size = props.size ?? SizePreset.DEV;
+    const cluster = props.cluster ?? ClusterProfile.k3s();
     this.database = new KasmDatabase(this, 'Database', {
       version,
       name,
       namespace: ns.namespace,
-      storageClassName: props.storageClassName ?? 'local-path',
+      cluster,
+      storageClassName: props.storageClassName,
       storage: props.databaseStorage,
       size,
       imageRegistry: props.imageRegistry,
@@ -75,21 +82,24 @@ export class K3sDev extends Chart {
       database: this.database,
       name,
       size,
+      cluster,
       zoneName: props.zoneName,
       imageRegistry: props.imageRegistry,
+      sessionTimeout: props.sessionTimeout,
     });
     this.ingress = new KasmIngress(this, 'Ingress', {
       controlPlane: this.controlPlane,
       hostname: props.hostname ?? 'kasm.local',
       alternativeHostnames: props.alternativeHostnames,
-      configureTraefikTimeouts: props.configureTraefikTimeouts,
     });
+    if (props.configureTraefikTimeouts ?? true) {
+      this.traefikTimeouts = new TraefikTimeouts(this, 'TraefikTimeouts', { cluster, sessionTimeout: props.sessionTimeout });
+    }
     this.security = new KasmSecurity(this, 'Security', {
       controlPlane: this.controlPlane,
-      ingress: this.ingress,
+      frontDoor: this.ingress,
       credentials: props.credentials,
       tls: props.tls,
-      ingressController: props.ingressController ?? NetworkPeer.k3sTraefik(),
       // A dev box's agents usually sit on the LAN; the cluster's own CIDRs are excluded (KasmSecurity clusterCidrs).
       agentCidrs: props.agentCidrs ?? ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
       serverCidrs: props.serverCidrs,

@@ -1,15 +1,63 @@
-export * from './contract/types';
-export * from './control-plane/control-plane';
-export * from './database/kasm-database';
-export * from './ingress/kasm-ingress';
-export * from './security/namespace';
-export * from './security/network-policies';
-export * from './security/kasm-security';
-export * from './control-plane/proxy-config';
-export * from './core/resources';
-export * from './security/secrets';
-export * from './core/validation';
-export * from './contract/version';
-export * from './gitops/dist-writer';
-export { checkControlPlane, checkServicePath } from './doctor/edges';
+// The public surface: constructs, their props, enums, interfaces and factories. Internals (validation helpers,
+// renderers, pod building blocks) are deliberately not exported; import paths under lib/ are not an API.
+
+// Releases as data
+export { KasmVersion } from './contract/version';
+export {
+  ComponentId, ExternalPeer, SecretKey, TlsRole, SizePreset, ReadinessCheck, DbInitMode, DerivedValue,
+} from './contract/types';
+export type {
+  KasmContract, ComponentContract, DependencyEdge, DatabaseContract, DbInitContract, ProxyContract, ImageRef, PortContract,
+  EnvContract, EnvSource, HealthCheck, ResourceContract, SizingContract, WritablePathContract, TlsMountContract,
+  ProxyRoute, ProxyUpstream,
+} from './contract/types';
+
+// The cluster
+export { ClusterProfile } from './cluster/profile';
+export type { ClusterProfileProps, ClusterProfileOverrides } from './cluster/profile';
+
+// Control plane
+export { KasmControlPlane, ImagePullPolicy } from './control-plane/control-plane';
+export type { KasmControlPlaneProps, KasmComponentOptions } from './control-plane/control-plane';
+export type { IKasmControlPlane, ResolvedEdge } from './control-plane/interface';
+export type { ResourceOverrides } from './core/resources';
+
+// Database
+export { KasmDatabase } from './database/kasm-database';
+export type { KasmDatabaseProps } from './database/kasm-database';
+export type { IKasmDatabase } from './database/interface';
+
+// Front door
+export { KasmIngress } from './ingress/kasm-ingress';
+export type { KasmIngressProps } from './ingress/kasm-ingress';
+export { TraefikTimeouts } from './ingress/traefik-timeouts';
+export type { TraefikTimeoutsProps } from './ingress/traefik-timeouts';
+export { BackendScheme } from './ingress/interface';
+export type { IKasmFrontDoor } from './ingress/interface';
+
+// Security
+export { KasmSecurity } from './security/kasm-security';
+export type { KasmSecurityProps } from './security/kasm-security';
+export {
+  CredentialSource, TlsSource, CertManagerIssuerKind, ExternalSecretStoreKind, SealedSecretScope,
+} from './security/sources';
+export type { CertManagerOptions, ExternalSecretsOptions, SealedSecretsOptions } from './security/sources';
+export { KasmSecrets } from './security/secrets';
+export type { IKasmSecrets, ExistingKasmSecretsProps } from './security/secrets';
+export { KasmNamespace, PodSecurityLevel } from './security/namespace';
+export type { KasmNamespaceProps } from './security/namespace';
+export { NetworkPeer } from './security/network-peer';
+export type { Flow, FlowEnd } from './security/network-peer';
+export { GENERATOR_IMAGE } from './security/generator';
+
+// Analysis that ships: the synth-time doctor and the offline models it (and diagnose) use
+export { NetworkPolicyModel } from './doctor/network-policy-model';
+export type { Endpoint, PodEndpoint, ExternalEndpoint, Verdict } from './doctor/network-policy-model';
+export { checkRestricted } from './doctor/pod-security';
+export { validateManifests } from './doctor/schema-validator';
+
+// Configuration errors and output
+export { KasmConfigError } from './core/validation';
 export { SyncWave, SYNC_WAVE_ANNOTATION } from './core/metadata';
+export { synthVariants, KUSTOMIZATION_FILE } from './gitops/dist-writer';
+export type { Variant } from './gitops/dist-writer';

@@ -1,28 +1,28 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { ClusterProfile } from '../cluster/profile';
 import {
-  ComponentContract, ComponentId, DbInitMode, DependencyEdge, DerivedValue, ExternalPeer, KasmContract, SizePreset,
+  ComponentContract, ComponentId, DerivedValue, ExternalPeer, KasmContract, SizePreset,
 } from '../contract/types';
-import { IKasmDatabase, KasmDatabase } from '../database/kasm-database';
-import { seedScript } from './db-init';
-import { checkControlPlane } from '../doctor/edges';
-import {
-  componentLabels, digest, instanceLabels, selectorLabels, SyncWave, waveAnnotation,
-} from '../core/metadata';
-import {
-  EnvContext, envVars, hardenedContainer, hardenedPod, imageName, probes, resourceRequirements, waitContainer, WaitTarget,
-  writableVolumes,
-} from '../core/pod';
-import { PROXY_CONFIG_PATHS, renderProxyConfig } from './proxy-config';
-import { ResourceOverrides, resolveResources } from '../core/resources';
-import { IKasmSecrets, KasmSecrets } from '../security/secrets';
-import {
-  assertDnsLabel, assertInstanceName, assertInteger, assertIpv4, assertOneOf, assertRegistry, assertWholeSeconds, assertZoneName, fail,
-  KasmConfigError, show,
-} from '../core/validation';
 import { KasmVersion } from '../contract/version';
-import { DB_INIT_RESOURCES } from '../contract/sizing';
+import { EnvContext, imageName } from '../core/pod';
+import { ResourceOverrides, resolveResources } from '../core/resources';
+import {
+  assertDnsLabel, assertInstanceName, assertInteger, assertOneOf, assertPlainObject, assertRegistry, assertWholeSeconds, assertZoneName,
+  fail, KasmConfigError, show,
+} from '../core/validation';
+import { componentLabels, selectorLabels, SyncWave, waveAnnotation } from '../core/metadata';
+import { IKasmDatabase } from '../database/interface';
+import { KasmDatabase } from '../database/kasm-database';
+import { checkControlPlane } from '../doctor/edges';
+import { IKasmSecrets, KasmSecrets } from '../security/secrets';
+import { ComponentWorkload } from './component';
+import { DbInitJob } from './db-init';
+import { IKasmControlPlane, ResolvedEdge } from './interface';
+import { renderProxyConfig } from './proxy-config';
+import { addProxyConfigMap, ProxyConfigMount } from './proxy-config-map';
+import { waitContainer, WaitTarget } from './wait';
 
 /** Per-component settings of the control plane. */
 export interface KasmComponentOptions {
@@ -69,22 +69,10 @@ export interface KasmControlPlaneProps {
   readonly imageRegistry?: string;
   /** Pull policy of every container. @default ImagePullPolicy.IF_NOT_PRESENT */
   readonly imagePullPolicy?: ImagePullPolicy;
-  /**
-   * Cluster DNS Service IP nginx uses for agent host names. K3s and RKE2 both default to 10.43.0.10.
-   * @default '10.43.0.10'
-   */
-  readonly dnsResolver?: string;
+  /** The cluster: its DNS address becomes nginx's resolver for agent host names. @default - the KasmDatabase's profile, else ClusterProfile.k3s() */
+  readonly cluster?: ClusterProfile;
   /** Idle timeout of desktop, Guacamole and RDP streams at the proxy. @default Duration.minutes(30) */
   readonly sessionTimeout?: Duration;
-}
-
-/** An edge of the dependency graph with both ends resolved to this deployment. */
-export interface ResolvedEdge {
-  readonly edge: DependencyEdge;
-  /** Pod labels of the source, or the external peer. */
-  readonly from: Readonly<Record<string, string>> | ExternalPeer;
-  /** Pod labels of the destination, or the external peer (or the database outside the cluster). */
-  readonly to: Readonly<Record<string, string>> | ExternalPeer;
 }
 
 /**
@@ -96,12 +84,13 @@ export interface ResolvedEdge {
  * emptyDirs replace the chart's chown init containers); probes ask the real health paths, with startup probes
  * instead of fixed delays; credentials are Secret references, never values.
  */
-export class KasmControlPlane extends Construct {
+export class KasmControlPlane extends Construct implements IKasmControlPlane {
   public readonly version: KasmVersion;
   public readonly namespace: string;
   public readonly name: string;
   public readonly size: SizePreset;
   public readonly zoneName: string;
+  public readonly cluster: ClusterProfile;
   public readonly secrets: IKasmSecrets;
   public readonly database: IKasmDatabase;
   /** Components this control plane deploys (the database is the {@link database}'s). */
@@ -119,7 +108,8 @@ export class KasmControlPlane extends Construct {
   constructor(scope: Construct, id: string, props: KasmControlPlaneProps) {
     super(scope, id);
     const owner = 'KasmControlPlane';
-    if (!props || !props.database) {
+    assertPlainObject(owner, 'props', props, true);
+    if (!props.database) {
       throw new KasmConfigError(`${owner} database: undefined is not accepted; pass a KasmDatabase (or another IKasmDatabase)`);
     }
     this.database = props.database;
@@ -139,7 +129,9 @@ export class KasmControlPlane extends Construct {
     this.zoneName = props.zoneName ?? 'default';
     this.pullPolicy = props.imagePullPolicy ?? ImagePullPolicy.IF_NOT_PRESENT;
     this.imageRegistry = props.imageRegistry;
-    const dnsResolver = props.dnsResolver ?? '10.43.0.10';
+    this.cluster = props.cluster ?? ownDatabase?.cluster ?? ClusterProfile.k3s();
+    if (!(this.cluster instanceof ClusterProfile)) fail(owner, 'cluster', this.cluster, 'is not a ClusterProfile; use ClusterProfile.k3s(), ClusterProfile.rke2() or ClusterProfile.custom({...})');
+    const dnsResolver = this.cluster.dnsServiceIp;
     const sessionTimeoutSeconds = (props.sessionTimeout ?? Duration.minutes(30)).toSeconds({ integral: false });
     assertDnsLabel(owner, 'namespace', this.namespace);
     assertInstanceName(owner, 'name', this.name);
@@ -147,7 +139,6 @@ export class KasmControlPlane extends Construct {
     assertOneOf(owner, 'size', this.size, Object.values(SizePreset));
     assertZoneName(owner, 'zoneName', this.zoneName);
     assertOneOf(owner, 'imagePullPolicy', this.pullPolicy, Object.values(ImagePullPolicy));
-    assertIpv4(owner, 'dnsResolver', dnsResolver);
     assertWholeSeconds(owner, 'sessionTimeout', sessionTimeoutSeconds, 60, 86400);
     if (props.database.namespace !== this.namespace && props.database.podSelector) {
       fail(owner, 'namespace', this.namespace, `differs from the in-cluster database's namespace ${show(props.database.namespace)}; `
@@ -194,6 +185,16 @@ export class KasmControlPlane extends Construct {
     if (id === ComponentId.DB_INIT) return selectorLabels(this.name, `${this.name}-db-init`);
     if (id === ComponentId.DB) return { ...(this.database.podSelector ?? {}) };
     return selectorLabels(this.name, this.contractOf(id).workloadName);
+  }
+
+  /** Service name of the proxy, where front doors send traffic. */
+  public get proxyServiceName(): string {
+    return this.contractOf(ComponentId.PROXY).serviceName;
+  }
+
+  /** The proxy's HTTPS port (TLS to the proxy itself). */
+  public get proxyHttpsPort(): number {
+    return this.contract.proxy.httpsPort;
   }
 
   /** The proxy's Service, which ingresses route to. */
@@ -293,28 +294,8 @@ export class KasmControlPlane extends Construct {
     const c = this.contractOf(id);
     const sizing = this.contract.sizing[this.size][id];
     if (!sizing) throw new Error(`Kasm ${this.version.version} contract has no ${this.size} sizing for ${id}`);
-    const res = resolveResources(owner, `components.${id}.resources`, sizing.resources, opts?.resources);
-    const labels = componentLabels(this.name, this.version.version, c.workloadName, id);
-    const selector = selectorLabels(this.name, c.workloadName);
-    const meta = (name: string) => ({ name, namespace: this.namespace, labels, annotations: waveAnnotation(SyncWave.CONTROL_PLANE) });
-
-    const sa = new k8s.KubeServiceAccount(this, `${id}ServiceAccount`, {
-      metadata: meta(c.workloadName),
-      automountServiceAccountToken: false,
-    });
-
-    const writable = writableVolumes(c.writablePaths);
-    const volumes: k8s.Volume[] = [...writable.volumes];
-    const mounts: k8s.VolumeMount[] = [...writable.mounts];
-    for (const tls of c.tlsMounts) {
-      const vol = `tls-${tls.role}`;
-      if (!volumes.some((v) => v.name === vol)) {
-        volumes.push({ name: vol, secret: { secretName: this.secrets.tlsSecretName(tls.role), defaultMode: tls.mode } });
-      }
-      mounts.push({ name: vol, mountPath: tls.certPath, subPath: 'tls.crt', readOnly: true });
-      mounts.push({ name: vol, mountPath: tls.keyPath, subPath: 'tls.key', readOnly: true });
-    }
-    const podAnnotations: Record<string, string> = {};
+    const resources = resolveResources(owner, `components.${id}.resources`, sizing.resources, opts?.resources);
+    let config: ProxyConfigMount | undefined;
     if (id === ComponentId.PROXY) {
       const files = renderProxyConfig({
         contract: this.contract,
@@ -323,122 +304,46 @@ export class KasmControlPlane extends Construct {
         dnsResolver: proxy.dnsResolver,
         sessionTimeoutSeconds: proxy.sessionTimeoutSeconds,
       });
-      const cm = new k8s.KubeConfigMap(this, 'ProxyConfig', { metadata: meta(`${this.name}-proxy-config`), data: { ...files } });
-      // conf.d is replaced as a whole, so no configuration baked into the image is included by accident.
-      volumes.push(
-        { name: 'nginx-conf', configMap: { name: cm.name, defaultMode: 0o444, items: [{ key: 'nginx.conf', path: 'nginx.conf' }] } },
-        {
-          name: 'nginx-conf-d',
-          configMap: {
-            name: cm.name,
-            defaultMode: 0o444,
-            items: [{ key: 'kasm.conf', path: 'kasm.conf' }, { key: 'kasm-locations.inc', path: 'kasm-locations.inc' }],
-          },
-        },
-      );
-      mounts.push(
-        { name: 'nginx-conf', mountPath: PROXY_CONFIG_PATHS.nginxConf, subPath: 'nginx.conf', readOnly: true },
-        { name: 'nginx-conf-d', mountPath: PROXY_CONFIG_PATHS.confDir, readOnly: true },
-      );
-      // subPath mounts never see ConfigMap updates, so a configuration change rolls the pods.
-      podAnnotations['kasm.cdk8s.io/config-digest'] = digest(files);
+      config = addProxyConfigMap(this, 'ProxyConfig', {
+        name: `${this.name}-proxy-config`,
+        namespace: this.namespace,
+        labels: componentLabels(this.name, this.version.version, c.workloadName, id),
+        annotations: waveAnnotation(SyncWave.CONTROL_PLANE),
+      }, files);
     }
-
-    const replicas = opts?.replicas ?? sizing.replicas;
-    const deployment = new k8s.KubeDeployment(this, id, {
-      metadata: meta(c.workloadName),
-      spec: {
-        replicas,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-        template: {
-          metadata: { labels, ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}) },
-          spec: {
-            serviceAccountName: sa.name,
-            automountServiceAccountToken: false,
-            // Kasm finds its peers by DNS; service-link env vars (KASM_API_PORT=tcp://...) only risk collisions.
-            enableServiceLinks: false,
-            securityContext: hardenedPod(c.runAsUser),
-            initContainers: this.waitContainers(id, c.runAsUser),
-            containers: [{
-              name: c.workloadName,
-              image: imageName(c.image, this.imageRegistry),
-              imagePullPolicy: this.pullPolicy,
-              ...(c.args ? { args: [...c.args] } : {}),
-              ports: c.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
-              ...(c.env.length > 0 ? { env: envVars(c.env, this.envContext) } : {}),
-              ...probes(c),
-              resources: resourceRequirements(res),
-              securityContext: hardenedContainer(c.runAsUser),
-              volumeMounts: mounts,
-            }],
-            volumes,
-          },
-        },
-      },
+    const workload = new ComponentWorkload(this, id, {
+      id,
+      contract: c,
+      instance: this.name,
+      version: this.version.version,
+      namespace: this.namespace,
+      replicas: opts?.replicas ?? sizing.replicas,
+      resources,
+      imageRegistry: this.imageRegistry,
+      imagePullPolicy: this.pullPolicy,
+      envContext: this.envContext,
+      tlsSecretName: (role) => this.secrets.tlsSecretName(role),
+      initContainers: this.waitContainers(id, c.runAsUser),
+      extraVolumes: config?.volumes,
+      extraMounts: config?.mounts,
+      podAnnotations: config?.podAnnotations,
     });
-    this.deployments.set(id, deployment);
-
-    const service = new k8s.KubeService(this, `${id}Service`, {
-      metadata: meta(c.serviceName),
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        ports: c.ports.filter((p) => p.exposed).map((p) => ({
-          name: p.name, port: p.port, targetPort: k8s.IntOrString.fromNumber(p.port), protocol: 'TCP',
-        })),
-      },
-    });
-    this.services.set(id, service);
+    this.deployments.set(id, workload.deployment);
+    this.services.set(id, workload.service);
   }
 
-  /**
-   * The db-init Job: seeds the schema once. Re-running it changes nothing (it exits early when a zone row exists);
-   * its name carries a digest of its pod template, so a changed template is a new Job instead of an immutable-field
-   * error, and an unchanged one is left alone by `kubectl apply` and GitOps syncs.
-   */
   private addDbInitJob(): void {
     const init = this.contract.dbInit;
-    const jobName = `${this.name}-db-init`;
-    const labels = { ...instanceLabels(this.name, this.version.version), 'app.kubernetes.io/name': jobName, 'app.kubernetes.io/component': 'db-init' };
-    const meta = (name: string) => ({ name, namespace: this.namespace, labels, annotations: waveAnnotation(SyncWave.DB_INIT) });
-    const sa = new k8s.KubeServiceAccount(this, 'DbInitServiceAccount', { metadata: meta(jobName), automountServiceAccountToken: false });
-    const writable = writableVolumes(init.writablePaths);
-    const volumes: k8s.Volume[] = [...writable.volumes];
-    const mounts: k8s.VolumeMount[] = [...writable.mounts];
-    const script = seedScript(init.mode);
-    if (init.mode === DbInitMode.MOUNTED_SEED_SCRIPT) {
-      const cm = new k8s.KubeConfigMap(this, 'DbInitScript', { metadata: meta(`${this.name}-db-init-script`), data: { 'seed.sh': script.seedFile! } });
-      volumes.push({ name: 'seed', configMap: { name: cm.name, defaultMode: 0o555 } });
-      mounts.push({ name: 'seed', mountPath: '/opt/cdk8s-kasm', readOnly: true });
-    }
-    const waits = this.waitContainers(ComponentId.DB_INIT, init.runAsUser);
-    const podSpec: k8s.PodSpec = {
-      serviceAccountName: sa.name,
-      automountServiceAccountToken: false,
-      enableServiceLinks: false,
-      restartPolicy: 'OnFailure',
-      securityContext: hardenedPod(init.runAsUser),
-      initContainers: waits,
-      containers: [{
-        name: 'db-init',
-        image: imageName(init.image, this.imageRegistry),
-        imagePullPolicy: this.pullPolicy,
-        command: ['/bin/bash', '-c', script.command],
-        env: envVars(init.env, this.envContext),
-        resources: resourceRequirements(DB_INIT_RESOURCES),
-        securityContext: hardenedContainer(init.runAsUser),
-        volumeMounts: mounts,
-      }],
-      volumes,
-    };
-    new k8s.KubeJob(this, 'DbInit', {
-      metadata: { ...meta(`${jobName}-${this.version.slug}-${digest(podSpec, 6)}`), labels },
-      spec: {
-        backoffLimit: 10,
-        template: { metadata: { labels: { ...labels } }, spec: podSpec },
-      },
+    new DbInitJob(this, 'DbInit', {
+      contract: init,
+      instance: this.name,
+      version: this.version.version,
+      versionSlug: this.version.slug,
+      namespace: this.namespace,
+      imageRegistry: this.imageRegistry,
+      imagePullPolicy: this.pullPolicy,
+      envContext: this.envContext,
+      initContainers: this.waitContainers(ComponentId.DB_INIT, init.runAsUser),
     });
   }
 

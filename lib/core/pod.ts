@@ -1,13 +1,12 @@
 /**
  * Pod-spec building blocks derived from the contract (private module): hardened security contexts, probes,
- * resources, env wiring and the wait-for init containers.
+ * resources, env wiring and writable volumes.
  */
 import { k8s } from 'cdk8s-plus-27';
 import {
-  ComponentContract, DerivedValue, EnvContract, HealthCheck, ImageRef, ReadinessCheck, ResourceContract, SecretKey,
+  ComponentContract, DerivedValue, EnvContract, HealthCheck, ImageRef, ResourceContract, SecretKey,
   WritablePathContract,
 } from '../contract/types';
-import { WAIT_RESOURCES } from '../contract/sizing';
 
 /** Where env values that depend on the deployment come from. */
 export interface EnvContext {
@@ -131,94 +130,5 @@ export function writableVolumes(paths: readonly WritablePathContract[]): { volum
   return {
     volumes: paths.map((p) => ({ name: writableVolumeName(p.path), emptyDir: { sizeLimit: k8s.Quantity.fromString(p.sizeLimit) } })),
     mounts: paths.map((p) => ({ name: writableVolumeName(p.path), mountPath: p.path })),
-  };
-}
-
-/** One dependency an init container waits for. */
-export interface WaitTarget {
-  readonly check: ReadinessCheck;
-  /** Workload name of the target, for the container name (`wait-for-kasm-api`). */
-  readonly targetName: string;
-  readonly host: string;
-  readonly port: number;
-  /** Health path and scheme, for HTTP checks. */
-  readonly path?: string;
-  readonly scheme?: 'HTTP' | 'HTTPS';
-}
-
-/** Seconds a wait loop keeps trying before it fails the pod (which then shows `Init:Error` and is retried). */
-export const WAIT_DEADLINE_SECONDS = 600;
-/** Seconds one attempt may take. */
-export const WAIT_ATTEMPT_TIMEOUT_SECONDS = 5;
-
-/** The shell test a wait loop repeats; it must exit non-zero on any failure. */
-export function waitProbeCommand(t: WaitTarget): string {
-  const timeout = WAIT_ATTEMPT_TIMEOUT_SECONDS;
-  switch (t.check) {
-    case ReadinessCheck.HTTP_HEALTHY: {
-      const scheme = (t.scheme ?? 'HTTP').toLowerCase();
-      // --fail turns HTTP errors into a non-zero exit; HTTPS waits check that the endpoint answers, not its identity.
-      const insecure = scheme === 'https' ? ' --insecure' : '';
-      return `curl --fail --silent --show-error --max-time ${timeout}${insecure} --output /dev/null ${scheme}://${t.host}:${t.port}${t.path ?? '/'}`;
-    }
-    case ReadinessCheck.TCP_OPEN:
-      return `nc -z -w ${timeout} ${t.host} ${t.port}`;
-    case ReadinessCheck.POSTGRES_ACCEPTING:
-      return `pg_isready --host=${t.host} --port=${t.port} --timeout=${timeout}`;
-    case ReadinessCheck.DATABASE_SEEDED:
-      // A zone row exists only after db-init seeded the schema, and reading it proves the password.
-      return `test "$(PGPASSWORD="$POSTGRES_PASSWORD" PGCONNECT_TIMEOUT=${timeout} PGSSLMODE=require psql --host=${t.host} --port=${t.port} `
-        + '--username="$POSTGRES_USER" --dbname="$POSTGRES_DB" --no-psqlrc --tuples-only --no-align '
-        + '--command="SELECT count(*) FROM zones")" -ge 1';
-    case ReadinessCheck.REDIS_PONG:
-      return `timeout ${timeout} redis-cli -h ${t.host} -p ${t.port} --no-auth-warning -a "$REDIS_PASSWORD" ping | grep -q PONG`;
-  }
-}
-
-/** A wait loop: retry the check every 5 s, log why it is still waiting, give up after the deadline. */
-export function waitScript(t: WaitTarget): string {
-  const what = `${t.targetName} (${t.check} on ${t.host}:${t.port})`;
-  return [
-    'set -u',
-    `deadline=$(( $(date +%s) + ${WAIT_DEADLINE_SECONDS} ))`,
-    `until ${waitProbeCommand(t)}; do`,
-    '  if [ "$(date +%s)" -ge "$deadline" ]; then',
-    `    echo "gave up after ${WAIT_DEADLINE_SECONDS}s waiting for ${what}" >&2`,
-    '    exit 1',
-    '  fi',
-    `  echo "waiting for ${what}"`,
-    '  sleep 5',
-    'done',
-    `echo "${t.targetName} is ready"`,
-  ].join('\n');
-}
-
-/** Env a wait check needs (credentials for psql and redis-cli). */
-export function waitEnv(t: WaitTarget, ctx: EnvContext): k8s.EnvVar[] {
-  switch (t.check) {
-    case ReadinessCheck.DATABASE_SEEDED:
-      return [
-        { name: 'POSTGRES_USER', value: ctx.derived[DerivedValue.DB_USER] },
-        { name: 'POSTGRES_DB', value: ctx.derived[DerivedValue.DB_NAME] },
-        { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: ctx.dbPasswordSecret.name, key: ctx.dbPasswordSecret.key } } },
-      ];
-    case ReadinessCheck.REDIS_PONG:
-      return [{ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: ctx.credentialsSecretName, key: SecretKey.REDIS_PASSWORD } } }];
-    default:
-      return [];
-  }
-}
-
-/** The init container that waits for one dependency. */
-export function waitContainer(t: WaitTarget, image: string, uid: number, ctx: EnvContext, pullPolicy: string): k8s.Container {
-  const env = waitEnv(t, ctx);
-  return {
-    name: `wait-for-${t.targetName}`.slice(0, 63),
-    image,
-    imagePullPolicy: pullPolicy,
-    command: ['/bin/sh', '-c', waitScript(t)],
-    ...(env.length > 0 ? { env } : {}),
-    resources: resourceRequirements(WAIT_RESOURCES),
-    securityContext: hardenedContainer(uid),
   };
 }

@@ -193,3 +193,33 @@ export function assertWholeSeconds(owner: string, prop: string, seconds: number,
     fail(owner, prop, `${seconds}s`, `is not accepted; pass whole seconds from ${min} to ${max}`);
   }
 }
+
+/**
+ * A props object as plain-data callers (a values file, JavaScript) might pass it: `undefined` is fine for
+ * all-optional props, anything else must be an object, so `props.x` never throws a TypeError inside the library.
+ */
+export function assertPlainObject(owner: string, prop: string, value: unknown, required = false): void {
+  if (value === undefined && !required) return;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    fail(owner, prop, value, 'is not accepted; pass an object of named settings');
+  }
+}
+
+/** An array of values, for plain-data callers who might pass a single string where a list goes. */
+export function assertArray(owner: string, prop: string, value: unknown): void {
+  if (!Array.isArray(value)) fail(owner, prop, value, 'is not a list; pass an array, e.g. [\'a\', \'b\']');
+}
+
+/** A boolean flag. */
+export function assertBoolean(owner: string, prop: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') fail(owner, prop, value, 'is not accepted; pass true or false');
+}
+
+/** Whether the IPv4 address `ip` lies inside `cidr` (both assumed valid). */
+export function cidrContainsIp(cidr: string, ip: string): boolean {
+  const toNumber = (a: string) => a.split('.').reduce((acc, o) => ((acc << 8) | Number(o)) >>> 0, 0);
+  const [net, bits] = cidr.split('/');
+  const prefix = Number(bits);
+  const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
+  return ((toNumber(net) & mask) >>> 0) === ((toNumber(ip) & mask) >>> 0);
+}

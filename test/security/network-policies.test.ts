@@ -4,12 +4,12 @@
  * template must pass the Pod Security "restricted" profile.
  */
 import { App, Testing } from 'cdk8s';
-import { K3sDev, VARIANTS } from '../charts';
-import { ComponentId, ExternalPeer, KasmControlPlane, KasmSecurity, KasmVersion, Variant } from '../lib';
-import { Endpoint, NetworkPolicyModel, PodEndpoint } from '../lib/doctor/network-policy-model';
-import { checkRestricted, podSpecsOf } from '../lib/doctor/pod-security';
-import { Manifest } from './support/manifests';
-import { validateManifests } from '../lib/doctor/schema-validator';
+import { K3sDev, VARIANTS } from '../../charts';
+import { ComponentId, ExternalPeer, KasmControlPlane, KasmSecurity, KasmVersion, Variant } from '../../lib';
+import { Endpoint, NetworkPolicyModel, PodEndpoint } from '../../lib/doctor/network-policy-model';
+import { checkRestricted, podSpecsOf } from '../../lib/doctor/pod-security';
+import { Manifest } from '../support/manifests';
+import { validateManifests } from '../../lib/doctor/schema-validator';
 
 interface Built {
   readonly manifests: Manifest[];

@@ -2,7 +2,7 @@
  * The contract is data other code trusts blindly, so its internal consistency and the facts copied from the
  * official charts are asserted here.
  */
-import { ComponentId, ExternalPeer, KasmVersion, ReadinessCheck, SizePreset } from '../lib';
+import { ComponentId, ExternalPeer, KasmVersion, ReadinessCheck, SizePreset } from '../../lib';
 
 describe('contract consistency', () => {
   for (const version of KasmVersion.ALL) {

@@ -7,8 +7,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { CRDS_OUTPUT, K8S_OUTPUT, generateSchemas, resolveSharedDir } from '../scripts/update-schemas';
-import { isClusterObject, knownKinds, validateManifest, validateManifests } from '../lib/doctor/schema-validator';
+import { CRDS_OUTPUT, K8S_OUTPUT, generateSchemas, resolveSharedDir } from '../../scripts/update-schemas';
+import { isClusterObject, knownKinds, validateManifest, validateManifests } from '../../lib/doctor/schema-validator';
 
 const labels = { 'app.kubernetes.io/name': 'kasm-api' };
 
@@ -285,7 +285,7 @@ describe('schema data', () => {
     try {
       generateSchemas(sharedDir, tmp);
       for (const name of [K8S_OUTPUT, CRDS_OUTPUT]) {
-        const committed = fs.readFileSync(path.join(__dirname, '..', 'lib', 'doctor', 'schemas', name));
+        const committed = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'doctor', 'schemas', name));
         const fresh = fs.readFileSync(path.join(tmp, name));
         expect({ name, identical: committed.equals(fresh) }).toEqual({ name, identical: true });
       }

@@ -5,17 +5,20 @@
  * Each case builds its objects in a fresh chart (or app), so one failing construction never leaks into another.
  */
 import { Duration, Size, Testing } from 'cdk8s';
-import { K3sDev } from '../charts/k3s-dev';
-import { ComponentId, SizePreset } from '../lib/contract/types';
-import { ImagePullPolicy, KasmControlPlane, KasmControlPlaneProps } from '../lib/control-plane/control-plane';
-import { KasmDatabase, KasmDatabaseProps } from '../lib/database/kasm-database';
-import { KasmIngress, KasmIngressProps } from '../lib/ingress/kasm-ingress';
-import { KasmNamespace } from '../lib/security/namespace';
-import { KasmSecrets } from '../lib/security/secrets';
-import { NetworkPeer } from '../lib/security/network-policies';
-import { CertManagerIssuerKind, CredentialSource, KasmSecurity, KasmSecurityProps, TlsSource } from '../lib/security/kasm-security';
-import { KasmConfigError } from '../lib/core/validation';
-import { KasmVersion } from '../lib/contract/version';
+import { K3sDev } from '../../charts/k3s-dev';
+import { ComponentId, SizePreset } from '../../lib/contract/types';
+import { ImagePullPolicy, KasmControlPlane, KasmControlPlaneProps } from '../../lib/control-plane/control-plane';
+import { KasmDatabase, KasmDatabaseProps } from '../../lib/database/kasm-database';
+import { KasmIngress, KasmIngressProps } from '../../lib/ingress/kasm-ingress';
+import { KasmNamespace } from '../../lib/security/namespace';
+import { KasmSecrets } from '../../lib/security/secrets';
+import { NetworkPeer } from '../../lib/security/network-peer';
+import { KasmSecurity, KasmSecurityProps } from '../../lib/security/kasm-security';
+import { CertManagerIssuerKind, CredentialSource, TlsSource } from '../../lib/security/sources';
+import { ClusterProfile } from '../../lib/cluster/profile';
+import { TraefikTimeouts } from '../../lib/ingress/traefik-timeouts';
+import { KasmConfigError } from '../../lib/core/validation';
+import { KasmVersion } from '../../lib/contract/version';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Builders
@@ -47,7 +50,7 @@ function security(props: Partial<Omit<KasmSecurityProps, 'controlPlane'>>, withI
   const db = new KasmDatabase(chart, 'Database');
   const cp = new KasmControlPlane(chart, 'ControlPlane', { database: db });
   const ing = withIngress ? new KasmIngress(chart, 'Ingress', { controlPlane: cp, hostname: 'kasm.example.com' }) : undefined;
-  return new KasmSecurity(chart, 'Security', { controlPlane: cp, ingress: ing, ...props });
+  return new KasmSecurity(chart, 'Security', { controlPlane: cp, frontDoor: ing, ...props });
 }
 
 const CIPHER = `AgB${'x'.repeat(60)}==`;
@@ -418,12 +421,39 @@ const CASES: BadInput[] = [
     starts: 'KasmControlPlane zoneName: \'zone/1\'',
     says: [ZONE],
   },
-  ...(['10.43.0.300', 'kube-dns'] as const).map((dnsResolver): BadInput => ({
-    name: `KasmControlPlane dnsResolver '${dnsResolver}'`,
-    build: () => controlPlane({ dnsResolver }),
-    starts: `KasmControlPlane dnsResolver: '${dnsResolver}'`,
+  ...(['10.43.0.300', 'kube-dns'] as const).map((dnsServiceIp): BadInput => ({
+    name: `ClusterProfile.k3s dnsServiceIp '${dnsServiceIp}'`,
+    build: () => ClusterProfile.k3s({ dnsServiceIp }),
+    starts: `ClusterProfile.k3s dnsServiceIp: '${dnsServiceIp}'`,
     says: [IPV4],
   })),
+  {
+    name: 'ClusterProfile.rke2 dnsServiceIp outside every cluster CIDR',
+    build: () => ClusterProfile.rke2({ dnsServiceIp: '10.96.0.10' }),
+    starts: 'ClusterProfile.rke2 dnsServiceIp: \'10.96.0.10\'',
+    says: ['is outside every cluster CIDR', 'one of them is wrong'],
+  },
+  {
+    name: 'ClusterProfile.k3s overrides that are not an object',
+    build: () => ClusterProfile.k3s('rke2' as any),
+    starts: 'ClusterProfile.k3s overrides: \'rke2\'',
+    says: ['pass an object of named settings'],
+  },
+  {
+    name: 'ClusterProfile.custom ingressController given as address ranges',
+    build: () => ClusterProfile.custom({
+      name: 'custom', dnsServiceIp: '10.96.0.10', clusterCidrs: ['10.96.0.0/12'], dns: NetworkPeer.kubeDns(),
+      ingressController: NetworkPeer.cidrs(['192.168.0.0/16']), ingressClassName: 'nginx', defaultStorageClass: 'standard',
+    }),
+    starts: 'ClusterProfile.custom ingressController: \'cidrs\'',
+    says: ['must be pods in a namespace'],
+  },
+  {
+    name: 'KasmControlPlane cluster that is not a ClusterProfile',
+    build: () => controlPlane({ cluster: 'k3s' as any }),
+    starts: 'KasmControlPlane cluster: \'k3s\'',
+    says: ['is not a ClusterProfile'],
+  },
   ...(['https://registry.example.com', 'Registry.Example.com'] as const).flatMap((imageRegistry): BadInput[] => [
     {
       name: `KasmControlPlane imageRegistry '${imageRegistry}'`,
@@ -483,9 +513,9 @@ const CASES: BadInput[] = [
     says: ['pass whole seconds from 60 to 86400'],
   },
   {
-    name: 'KasmIngress sessionTimeout of 10 seconds',
-    build: () => ingress({ sessionTimeout: Duration.seconds(10) }),
-    starts: 'KasmIngress sessionTimeout: \'10s\'',
+    name: 'TraefikTimeouts sessionTimeout of 10 seconds',
+    build: () => new TraefikTimeouts(Testing.chart(), 'T', { sessionTimeout: Duration.seconds(10) }),
+    starts: 'TraefikTimeouts sessionTimeout: \'10s\'',
     says: ['is not accepted; pass whole seconds from 60 to 86400'],
   },
   {
@@ -598,9 +628,9 @@ const CASES: BadInput[] = [
     says: ['pass whole seconds from 60 to 86400'],
   },
   {
-    name: 'KasmIngress sessionTimeout of 90.5 seconds',
-    build: () => ingress({ sessionTimeout: Duration.millis(90500) }),
-    starts: 'KasmIngress sessionTimeout: \'90.5s\'',
+    name: 'TraefikTimeouts sessionTimeout of 90.5 seconds',
+    build: () => new TraefikTimeouts(Testing.chart(), 'T', { sessionTimeout: Duration.millis(90500) }),
+    starts: 'TraefikTimeouts sessionTimeout: \'90.5s\'',
     says: ['pass whole seconds from 60 to 86400'],
   },
   {
@@ -644,9 +674,9 @@ const CASES: BadInput[] = [
     says: ['is not an IPv4 CIDR'],
   },
   {
-    name: 'KasmSecurity clusterCidrs with a malformed CIDR',
-    build: () => security({ clusterCidrs: ['10.42.0.0/16', '10.43.0.0'] }),
-    starts: 'KasmSecurity clusterCidrs[1]: \'10.43.0.0\'',
+    name: 'ClusterProfile clusterCidrs with a malformed CIDR',
+    build: () => ClusterProfile.k3s({ clusterCidrs: ['10.42.0.0/16', '10.43.0.0'] }),
+    starts: 'ClusterProfile.k3s clusterCidrs[1]: \'10.43.0.0\'',
     says: ['is not an IPv4 CIDR'],
   },
   {
@@ -729,24 +759,24 @@ const CASES: BadInput[] = [
     name: 'KasmSecurity ingressTls without an ingress',
     build: () => security({ ingressTls: TlsSource.existing() }, false),
     starts: 'KasmSecurity ingressTls: \'existing\'',
-    says: ['pass `ingress`'],
+    says: ['pass `frontDoor`'],
   },
   {
-    name: 'KasmSecurity apiServerPorts empty',
-    build: () => security({ apiServerPorts: [] }),
-    starts: 'KasmSecurity apiServerPorts: []',
-    says: ['the generator Job needs the API server'],
+    name: 'ClusterProfile apiServerPorts empty',
+    build: () => ClusterProfile.k3s({ apiServerPorts: [] }),
+    starts: 'ClusterProfile.k3s apiServerPorts: []',
+    says: ['pass the API server ports pods use'],
   },
   {
-    name: 'KasmSecurity apiServerPorts out of range',
-    build: () => security({ apiServerPorts: [70000] }),
-    starts: 'KasmSecurity apiServerPorts[0]: 70000',
+    name: 'ClusterProfile apiServerPorts out of range',
+    build: () => ClusterProfile.rke2({ apiServerPorts: [70000] }),
+    starts: 'ClusterProfile.rke2 apiServerPorts[0]: 70000',
     says: ['pass a whole number from 1 to 65535'],
   },
   {
-    name: 'KasmSecurity clusterDomain invalid',
-    build: () => security({ clusterDomain: 'Cluster_Local' }),
-    starts: 'KasmSecurity clusterDomain: \'Cluster_Local\'',
+    name: 'ClusterProfile clusterDomain invalid',
+    build: () => ClusterProfile.k3s({ clusterDomain: 'Cluster_Local' }),
+    starts: 'ClusterProfile.k3s clusterDomain: \'Cluster_Local\'',
     says: [DNS_SUBDOMAIN],
   },
   {
@@ -841,7 +871,7 @@ describe('valid input', () => {
         zoneName: 'Zone 1.a_b-c',
         imageRegistry: 'registry.example.com:5000/kasm',
         imagePullPolicy: ImagePullPolicy.ALWAYS,
-        dnsResolver: '10.43.0.10',
+        cluster: ClusterProfile.k3s({ dnsServiceIp: '10.43.0.10' }),
         sessionTimeout: Duration.hours(1),
       });
       new KasmIngress(chart, 'Ingress', {
@@ -850,9 +880,9 @@ describe('valid input', () => {
         alternativeHostnames: ['www.kasm.example.com', 'kasm.internal'],
         ingressClassName: 'traefik',
         tlsSecretName: 'kasm-test-ingress-tls',
-        configureTraefikTimeouts: true,
-        sessionTimeout: Duration.hours(1),
+        controller: NetworkPeer.k3sTraefik(),
       });
+      new TraefikTimeouts(chart, 'TraefikTimeouts', { cluster: ClusterProfile.k3s(), sessionTimeout: Duration.hours(1) });
       Testing.synth(chart);
 
       // The K3s chart, every prop set, synthesized with the app's validations (the doctor) included.

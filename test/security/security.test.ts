@@ -3,16 +3,16 @@ import { Duration, Testing } from 'cdk8s';
 import {
   CertManagerIssuerKind, CredentialSource, ExternalSecretStoreKind, KasmControlPlane, KasmDatabase, KasmIngress, KasmSecurity,
   KasmSecurityProps, KasmVersion, NetworkPeer, SealedSecretScope, TlsSource,
-} from '../lib';
-import { all, find, Manifest, podSpec, synth } from './support/manifests';
-import { validateManifests } from '../lib/doctor/schema-validator';
+} from '../../lib';
+import { all, find, Manifest, podSpec, synth } from '../support/manifests';
+import { validateManifests } from '../../lib/doctor/schema-validator';
 
 function build(props: Partial<Omit<KasmSecurityProps, 'controlPlane'>> = {}, version = KasmVersion.V1_18_1, withIngress = true): Manifest[] {
   const chart = Testing.chart();
   const database = new KasmDatabase(chart, 'db', { version });
   const controlPlane = new KasmControlPlane(chart, 'cp', { database });
   const ingress = withIngress ? new KasmIngress(chart, 'ingress', { controlPlane, hostname: 'kasm.example.com' }) : undefined;
-  new KasmSecurity(chart, 'security', { controlPlane, ingress, ...props });
+  new KasmSecurity(chart, 'security', { controlPlane, frontDoor: ingress, ...props });
   return synth(chart);
 }
 
@@ -177,8 +177,13 @@ describe('KasmSecurity network policies', () => {
     }
   });
 
-  test('the ingress controller peer is configurable (RKE2 ingress-nginx)', () => {
-    const proxyIngress = find(build({ ingressController: NetworkPeer.rke2IngressNginx() }), 'NetworkPolicy', 'kasm-proxy-ingress');
+  test('the ingress controller peer comes from the front door (RKE2 ingress-nginx)', () => {
+    const chart = Testing.chart();
+    const database = new KasmDatabase(chart, 'db');
+    const controlPlane = new KasmControlPlane(chart, 'cp', { database });
+    const frontDoor = new KasmIngress(chart, 'ingress', { controlPlane, hostname: 'kasm.example.com', controller: NetworkPeer.rke2IngressNginx() });
+    new KasmSecurity(chart, 'security', { controlPlane, frontDoor });
+    const proxyIngress = find(synth(chart), 'NetworkPolicy', 'kasm-proxy-ingress');
     expect(proxyIngress.spec.ingress[0].from[0]).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'rke2-ingress-nginx' } },
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },

@@ -1,6 +1,6 @@
 /** The synth-time doctor catches edges that would leave a pod waiting forever. */
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
-import { ComponentId, KasmControlPlane, KasmDatabase } from '../lib';
+import { ComponentId, KasmControlPlane, KasmDatabase } from '../../lib';
 
 function build() {
   const chart = Testing.chart();

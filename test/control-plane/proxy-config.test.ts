@@ -3,7 +3,8 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ComponentId, KasmVersion, proxyTargets, renderProxyConfig, ProxyConfigFiles } from '../lib';
+import { ComponentId, KasmVersion } from '../../lib';
+import { proxyTargets, renderProxyConfig, ProxyConfigFiles } from '../../lib/control-plane/proxy-config';
 
 function render(version = KasmVersion.V1_18_1, enabled?: ComponentId[]): ProxyConfigFiles {
   const c = version.contract;

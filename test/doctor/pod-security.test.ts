@@ -1,4 +1,4 @@
-import { checkRestricted, podSpecsOf } from '../lib/doctor/pod-security';
+import { checkRestricted, podSpecsOf } from '../../lib/doctor/pod-security';
 
 /** A pod spec that satisfies every restricted control; each test breaks exactly one thing. */
 function hardened(): any {

@@ -5,7 +5,7 @@ import {
   matchesSelector,
   NetworkPolicyModel,
   PodEndpoint,
-} from '../lib/doctor/network-policy-model';
+} from '../../lib/doctor/network-policy-model';
 
 function policy(name: string, namespace: string, spec: any): any {
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec };

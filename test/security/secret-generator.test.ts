@@ -9,10 +9,10 @@ import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import * as gen from '../lib/security/generator/secret-generator';
-import type { GeneratorPlan, PemPair } from '../lib/security/generator/secret-generator';
+import * as gen from '../../lib/security/generator/secret-generator';
+import type { GeneratorPlan, PemPair } from '../../lib/security/generator/secret-generator';
 
-const SCRIPT = path.join(__dirname, '..', 'lib', 'security', 'generator', 'secret-generator.js');
+const SCRIPT = path.join(__dirname, '..', '..', 'lib', 'security', 'generator', 'secret-generator.js');
 const TOKEN = 'test-token-0123';
 const DAY = 24 * 60 * 60 * 1000;
 

@@ -1,8 +1,8 @@
-/** KasmIngress: props -> manifest rules. */
+/** KasmIngress and TraefikTimeouts: props -> manifest rules. */
 import * as yaml from 'js-yaml';
 import { Duration, Testing } from 'cdk8s';
-import { KasmControlPlane, KasmDatabase, KasmIngress, KasmVersion } from '../lib';
-import { all, find, synth } from './support/manifests';
+import { BackendScheme, ClusterProfile, KasmControlPlane, KasmDatabase, KasmIngress, KasmVersion, TraefikTimeouts } from '../../lib';
+import { all, find, synth } from '../support/manifests';
 
 function build(props: Partial<ConstructorParameters<typeof KasmIngress>[2]> = {}, version = KasmVersion.V1_18_1) {
   const chart = Testing.chart();
@@ -36,7 +36,9 @@ describe('KasmIngress', () => {
   });
 
   test('raises K3s Traefik\'s entrypoint timeouts to the session timeout', () => {
-    const config = find(build({ sessionTimeout: Duration.hours(1) }), 'HelmChartConfig', 'traefik');
+    const chart = Testing.chart();
+    new TraefikTimeouts(chart, 'Timeouts', { sessionTimeout: Duration.hours(1) });
+    const config = find(synth(chart), 'HelmChartConfig', 'traefik');
     expect(config.metadata.namespace).toBe('kube-system');
     const values = yaml.load(config.spec.valuesContent) as any;
     const expected = { readTimeout: '3600s', writeTimeout: '3600s', idleTimeout: '3600s' };
@@ -44,7 +46,25 @@ describe('KasmIngress', () => {
     expect(values.ports.websecure.transport.respondingTimeouts).toEqual(expected);
   });
 
-  test('the HelmChartConfig can be left out for clusters that manage Traefik themselves', () => {
-    expect(all(build({ configureTraefikTimeouts: false }), 'HelmChartConfig')).toEqual([]);
+  test('the front door never writes the cluster-wide HelmChartConfig itself', () => {
+    expect(all(build(), 'HelmChartConfig')).toEqual([]);
+  });
+
+  test('on RKE2 the timeouts go to the HelmChartConfig rke2-traefik, and no instance label marks the shared object', () => {
+    const chart = Testing.chart();
+    new TraefikTimeouts(chart, 'Timeouts', { cluster: ClusterProfile.rke2() });
+    const config = find(synth(chart), 'HelmChartConfig', 'rke2-traefik');
+    expect(config.metadata.namespace).toBe('kube-system');
+    expect(config.metadata.labels?.['app.kubernetes.io/instance']).toBeUndefined();
+  });
+
+  test('the controller and the backend port are what the front door promises KasmSecurity', () => {
+    const chart = Testing.chart();
+    const database = new KasmDatabase(chart, 'db', { cluster: ClusterProfile.rke2() });
+    const controlPlane = new KasmControlPlane(chart, 'cp', { database });
+    const ingress = new KasmIngress(chart, 'ingress', { controlPlane, hostname: 'kasm.example.com' });
+    expect(ingress.controller.end).toEqual(ClusterProfile.rke2().ingressController.end);
+    expect(ingress.backendPort).toBe(8080);
+    expect(ingress.backendScheme).toBe(BackendScheme.HTTP);
   });
 });

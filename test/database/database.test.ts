@@ -1,7 +1,7 @@
 /** KasmDatabase: props -> manifest rules. */
 import { Size, Testing } from 'cdk8s';
-import { KasmDatabase, KasmSecrets, KasmVersion, SizePreset } from '../lib';
-import { envOf, find, podSpec, synth } from './support/manifests';
+import { KasmDatabase, KasmSecrets, KasmVersion, SizePreset } from '../../lib';
+import { envOf, find, podSpec, synth } from '../support/manifests';
 
 function build(props: ConstructorParameters<typeof KasmDatabase>[2] = {}) {
   const chart = Testing.chart();

@@ -1,0 +1,119 @@
+/**
+ * One control-plane component as Kubernetes objects: its ServiceAccount, Deployment and Service, built from the
+ * component's contract entry (private to the control plane).
+ */
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ComponentContract, ComponentId, ResourceContract, TlsRole } from '../contract/types';
+import { componentLabels, selectorLabels, SyncWave, waveAnnotation } from '../core/metadata';
+import {
+  EnvContext, envVars, hardenedContainer, hardenedPod, imageName, probes, resourceRequirements, writableVolumes,
+} from '../core/pod';
+
+/** Everything a component workload needs besides its contract entry. */
+export interface ComponentWorkloadProps {
+  readonly id: ComponentId;
+  readonly contract: ComponentContract;
+  readonly instance: string;
+  readonly version: string;
+  readonly namespace: string;
+  readonly replicas: number;
+  readonly resources: ResourceContract;
+  /** Registry mirror prefix. @default - Docker Hub */
+  readonly imageRegistry?: string;
+  readonly imagePullPolicy: string;
+  readonly envContext: EnvContext;
+  /** Secret name of each TLS role the component mounts. */
+  readonly tlsSecretName: (role: TlsRole) => string;
+  /** Init containers that wait for the component's dependencies. */
+  readonly initContainers: k8s.Container[];
+  /** Extra volumes (the proxy's generated nginx configuration). @default [] */
+  readonly extraVolumes?: k8s.Volume[];
+  /** Extra mounts of the main container. @default [] */
+  readonly extraMounts?: k8s.VolumeMount[];
+  /** Pod annotations, e.g. a configuration digest that rolls the pods. @default {} */
+  readonly podAnnotations?: Record<string, string>;
+}
+
+/**
+ * A Deployment with the hardened pod every Kasm component gets, its own ServiceAccount without a token, and a
+ * ClusterIP Service under the exact name Kasm's images call.
+ */
+export class ComponentWorkload extends Construct {
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly service: k8s.KubeService;
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+
+  constructor(scope: Construct, id: string, props: ComponentWorkloadProps) {
+    super(scope, id);
+    const c = props.contract;
+    const labels = componentLabels(props.instance, props.version, c.workloadName, props.id);
+    const selector = selectorLabels(props.instance, c.workloadName);
+    const meta = (name: string) => ({ name, namespace: props.namespace, labels, annotations: waveAnnotation(SyncWave.CONTROL_PLANE) });
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: meta(c.workloadName),
+      automountServiceAccountToken: false,
+    });
+
+    const writable = writableVolumes(c.writablePaths);
+    const volumes: k8s.Volume[] = [...writable.volumes];
+    const mounts: k8s.VolumeMount[] = [...writable.mounts];
+    for (const tls of c.tlsMounts) {
+      const vol = `tls-${tls.role}`;
+      if (!volumes.some((v) => v.name === vol)) {
+        volumes.push({ name: vol, secret: { secretName: props.tlsSecretName(tls.role), defaultMode: tls.mode } });
+      }
+      mounts.push({ name: vol, mountPath: tls.certPath, subPath: 'tls.crt', readOnly: true });
+      mounts.push({ name: vol, mountPath: tls.keyPath, subPath: 'tls.key', readOnly: true });
+    }
+    volumes.push(...(props.extraVolumes ?? []));
+    mounts.push(...(props.extraMounts ?? []));
+    const podAnnotations = props.podAnnotations ?? {};
+
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: meta(c.workloadName),
+      spec: {
+        replicas: props.replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        template: {
+          metadata: { labels, ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}) },
+          spec: {
+            serviceAccountName: this.serviceAccount.name,
+            automountServiceAccountToken: false,
+            // Kasm finds its peers by DNS; service-link env vars (KASM_API_PORT=tcp://...) only risk collisions.
+            enableServiceLinks: false,
+            securityContext: hardenedPod(c.runAsUser),
+            initContainers: props.initContainers,
+            containers: [{
+              name: c.workloadName,
+              image: imageName(c.image, props.imageRegistry),
+              imagePullPolicy: props.imagePullPolicy,
+              ...(c.args ? { args: [...c.args] } : {}),
+              ports: c.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
+              ...(c.env.length > 0 ? { env: envVars(c.env, props.envContext) } : {}),
+              ...probes(c),
+              resources: resourceRequirements(props.resources),
+              securityContext: hardenedContainer(c.runAsUser),
+              volumeMounts: mounts,
+            }],
+            volumes,
+          },
+        },
+      },
+    });
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: meta(c.serviceName),
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: c.ports.filter((p) => p.exposed).map((p) => ({
+          name: p.name, port: p.port, targetPort: k8s.IntOrString.fromNumber(p.port), protocol: 'TCP',
+        })),
+      },
+    });
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * What security, scaling and the front door need from a control plane, so they depend on this shape rather than
+ * on the `KasmControlPlane` class (a variant may bring another implementation).
+ */
+import { IConstruct } from 'constructs';
+import { ClusterProfile } from '../cluster/profile';
+import { ComponentContract, ComponentId, DependencyEdge, ExternalPeer } from '../contract/types';
+import { KasmVersion } from '../contract/version';
+import { IKasmDatabase } from '../database/interface';
+import { IKasmSecrets } from '../security/secrets';
+
+/** An edge of the dependency graph with both ends resolved to this deployment. */
+export interface ResolvedEdge {
+  readonly edge: DependencyEdge;
+  /** Pod labels of the source, or the external peer. */
+  readonly from: Readonly<Record<string, string>> | ExternalPeer;
+  /** Pod labels of the destination, or the external peer (or the database outside the cluster). */
+  readonly to: Readonly<Record<string, string>> | ExternalPeer;
+}
+
+/** A deployed Kasm control plane, as the constructs around it see it. */
+export interface IKasmControlPlane extends IConstruct {
+  /** Instance name: prefixes object names and labels. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly version: KasmVersion;
+  /** The cluster the control plane targets. */
+  readonly cluster: ClusterProfile;
+  /** Components this control plane deploys (the database is the {@link database}'s). */
+  readonly components: readonly ComponentId[];
+  /** The dependency graph of this deployment, for NetworkPolicies, the doctor and diagnose. */
+  readonly edges: readonly ResolvedEdge[];
+  readonly secrets: IKasmSecrets;
+  readonly database: IKasmDatabase;
+  /** Registry mirror prefix applied to every image, if any. */
+  readonly imageRegistry?: string;
+  /** Service name of the proxy, where front doors send traffic. */
+  readonly proxyServiceName: string;
+  /** The proxy's plain-HTTP port (TLS terminated at the ingress controller). */
+  readonly proxyHttpPort: number;
+  /** The proxy's HTTPS port (TLS to the proxy, for front doors that verify it and for agents). */
+  readonly proxyHttpsPort: number;
+  /** Pod labels that select one component's pods. */
+  selectorOf(id: ComponentId): Record<string, string>;
+  /** The contract entry of a deployed component. */
+  contractOf(id: ComponentId): ComponentContract;
+}

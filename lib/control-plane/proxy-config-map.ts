@@ -1,0 +1,40 @@
+/**
+ * The proxy's generated nginx configuration as a ConfigMap and the volumes that replace the image's own files
+ * (private to the control plane).
+ */
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { digest } from '../core/metadata';
+import { PROXY_CONFIG_PATHS, ProxyConfigFiles } from './proxy-config';
+
+/** Volumes, mounts and the roll-out annotation the proxy Deployment needs for its configuration. */
+export interface ProxyConfigMount {
+  readonly volumes: k8s.Volume[];
+  readonly mounts: k8s.VolumeMount[];
+  readonly podAnnotations: Record<string, string>;
+}
+
+/** Write the ConfigMap `name` holding `files` and return how the proxy mounts it. */
+export function addProxyConfigMap(scope: Construct, id: string, metadata: k8s.ObjectMeta, files: ProxyConfigFiles): ProxyConfigMount {
+  const cm = new k8s.KubeConfigMap(scope, id, { metadata, data: { ...files } });
+  return {
+    // conf.d is replaced as a whole, so no configuration baked into the image is included by accident.
+    volumes: [
+      { name: 'nginx-conf', configMap: { name: cm.name, defaultMode: 0o444, items: [{ key: 'nginx.conf', path: 'nginx.conf' }] } },
+      {
+        name: 'nginx-conf-d',
+        configMap: {
+          name: cm.name,
+          defaultMode: 0o444,
+          items: [{ key: 'kasm.conf', path: 'kasm.conf' }, { key: 'kasm-locations.inc', path: 'kasm-locations.inc' }],
+        },
+      },
+    ],
+    mounts: [
+      { name: 'nginx-conf', mountPath: PROXY_CONFIG_PATHS.nginxConf, subPath: 'nginx.conf', readOnly: true },
+      { name: 'nginx-conf-d', mountPath: PROXY_CONFIG_PATHS.confDir, readOnly: true },
+    ],
+    // subPath mounts never see ConfigMap updates, so a configuration change rolls the pods.
+    podAnnotations: { 'kasm.cdk8s.io/config-digest': digest(files) },
+  };
+}

@@ -1,0 +1,55 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as yaml from 'js-yaml';
+import { HelmChartConfig } from '../../imports/helm-helmchartconfig-helm.cattle.io';
+import { ClusterProfile } from '../cluster/profile';
+import { MANAGED_BY, LABELS, SyncWave, waveAnnotation } from '../core/metadata';
+import { assertPlainObject, assertWholeSeconds, fail } from '../core/validation';
+
+/** Props for {@link TraefikTimeouts}. */
+export interface TraefikTimeoutsProps {
+  /** The cluster whose packaged Traefik is configured (its HelmChartConfig name). @default ClusterProfile.k3s() */
+  readonly cluster?: ClusterProfile;
+  /** Read, write and idle timeout of Traefik's `web` and `websecure` entrypoints. @default Duration.minutes(30) */
+  readonly sessionTimeout?: Duration;
+}
+
+/**
+ * Raises the entrypoint timeouts of the Traefik that K3s or RKE2 packages, through the HelmChartConfig its
+ * helm-controller merges into Traefik's values. Traefik's defaults (60 s read, 180 s idle) cut idle desktop streams.
+ *
+ * Cluster-wide and once per cluster: the helm-controller reads exactly one HelmChartConfig of the chart's name in
+ * kube-system, so two Kasm installs must not both write it (the doctor rejects a second one in the same app). Leave
+ * it out if you manage Traefik's values yourself.
+ */
+export class TraefikTimeouts extends Construct {
+  public readonly helmChartConfig: HelmChartConfig;
+  public readonly timeoutSeconds: number;
+
+  constructor(scope: Construct, id: string, props: TraefikTimeoutsProps = {}) {
+    super(scope, id);
+    const owner = 'TraefikTimeouts';
+    assertPlainObject(owner, 'props', props);
+    const cluster = props.cluster ?? ClusterProfile.k3s();
+    if (!(cluster instanceof ClusterProfile)) fail(owner, 'cluster', cluster, 'is not a ClusterProfile; use ClusterProfile.k3s() or ClusterProfile.rke2()');
+    if (!cluster.traefikHelmChartConfigName) {
+      fail(owner, 'cluster', cluster.name, 'has no packaged Traefik (traefikHelmChartConfigName is unset); configure your ingress controller\'s timeouts yourself');
+    }
+    const sessionTimeout = props.sessionTimeout ?? Duration.minutes(30);
+    if (!(sessionTimeout instanceof Duration)) fail(owner, 'sessionTimeout', sessionTimeout, 'is not a Duration; use Duration.minutes(30)');
+    this.timeoutSeconds = sessionTimeout.toSeconds({ integral: false });
+    assertWholeSeconds(owner, 'sessionTimeout', this.timeoutSeconds, 60, 86400);
+    const timeouts = { readTimeout: `${this.timeoutSeconds}s`, writeTimeout: `${this.timeoutSeconds}s`, idleTimeout: `${this.timeoutSeconds}s` };
+    const values = { ports: { web: { transport: { respondingTimeouts: timeouts } }, websecure: { transport: { respondingTimeouts: timeouts } } } };
+    this.helmChartConfig = new HelmChartConfig(this, 'Resource', {
+      metadata: {
+        name: cluster.traefikHelmChartConfigName,
+        namespace: 'kube-system',
+        // Shared by every Kasm install of the cluster, so no instance label.
+        labels: { [LABELS.partOf]: 'kasm', [LABELS.managedBy]: MANAGED_BY, [LABELS.component]: 'traefik-timeouts' },
+        annotations: waveAnnotation(SyncWave.INGRESS),
+      },
+      spec: { valuesContent: yaml.dump(values, { sortKeys: true, lineWidth: -1 }) },
+    });
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The in-cluster secret generator: a Job that creates the credentials Secret and the internal CA and leaf
+ * certificates once, and never overwrites a value, so re-syncs and reinstalls keep what the database already has.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { IKasmControlPlane } from '../control-plane/interface';
+import { digest, selectorLabels, SyncWave, waveAnnotation } from '../core/metadata';
+import { hardenedContainer, hardenedPod, imageName, resourceRequirements, writableVolumes } from '../core/pod';
+import type { GeneratorPlan } from './generator/secret-generator';
+import { FlowEnd } from './network-peer';
+
+/** The image of the generator Job: Docker's official Node.js image, pinned; the script uses only Node built-ins. */
+export const GENERATOR_IMAGE = { repository: 'node', tag: '24.21.0-alpine' };
+/** The official Node.js image's unprivileged `node` user. */
+const GENERATOR_UID = 1000;
+const GENERATOR_DIR = '/opt/kasm-generator';
+
+/** The generator script, shipped beside this module (copied into `build/` by `npm run build`). */
+function generatorScript(): string {
+  return fs.readFileSync(path.join(__dirname, 'generator', 'secret-generator.js'), 'utf8');
+}
+
+/** Props of {@link SecretGenerator}. */
+export interface SecretGeneratorProps {
+  readonly controlPlane: IKasmControlPlane;
+  /** What to create: the credentials keys, the CA and the leaf certificates. */
+  readonly plan: GeneratorPlan;
+  readonly labels: Record<string, string>;
+}
+
+/**
+ * The generator Job with its ServiceAccount, Role and plan. It is the one pod that mounts a ServiceAccount token:
+ * its Role allows only `create` on Secrets (Kubernetes cannot restrict `create` by name) and `get`/`patch` on the
+ * named ones.
+ */
+export class SecretGenerator extends Construct {
+  /** The generator's pods, for its API server flows. */
+  public readonly pods: FlowEnd;
+
+  constructor(scope: Construct, id: string, props: SecretGeneratorProps) {
+    super(scope, id);
+    const { plan, labels, controlPlane: cp } = props;
+    const name = `${cp.name}-secret-generator`;
+    const meta = (n: string) => ({ name: n, namespace: cp.namespace, labels, annotations: waveAnnotation(SyncWave.SECRETS) });
+    const secretNames = [
+      ...(plan.credentials ? [plan.credentials.secretName] : []),
+      ...(plan.ca ? [plan.ca.secretName] : []),
+      ...(plan.certificates ?? []).map((c) => c.secretName),
+    ];
+    const sa = new k8s.KubeServiceAccount(this, 'GeneratorServiceAccount', { metadata: meta(name) });
+    const role = new k8s.KubeRole(this, 'GeneratorRole', {
+      metadata: meta(name),
+      rules: [
+        // `create` cannot be limited to names (the name is not known at authorization time).
+        { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+        { apiGroups: [''], resources: ['secrets'], resourceNames: secretNames, verbs: ['get', 'patch'] },
+      ],
+    });
+    new k8s.KubeRoleBinding(this, 'GeneratorRoleBinding', {
+      metadata: meta(name),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+      subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace: cp.namespace }],
+    });
+    const files = { 'plan.json': `${JSON.stringify(plan, null, 2)}\n`, 'secret-generator.js': generatorScript() };
+    const cm = new k8s.KubeConfigMap(this, 'GeneratorConfig', { metadata: meta(name), data: files });
+    const selector = selectorLabels(cp.name, name);
+    const podLabels = { ...labels, ...selector };
+    const writable = writableVolumes([{ path: '/tmp', sizeLimit: '16Mi' }]);
+    const podSpec: k8s.PodSpec = {
+      serviceAccountName: sa.name,
+      // The one pod with an API token: it creates the Secrets.
+      automountServiceAccountToken: true,
+      enableServiceLinks: false,
+      restartPolicy: 'OnFailure',
+      securityContext: hardenedPod(GENERATOR_UID),
+      containers: [{
+        name: 'secret-generator',
+        image: imageName(GENERATOR_IMAGE, cp.imageRegistry),
+        imagePullPolicy: 'IfNotPresent',
+        command: ['node', `${GENERATOR_DIR}/secret-generator.js`, `${GENERATOR_DIR}/plan.json`],
+        resources: resourceRequirements({
+          cpuRequest: '50m', cpuLimit: '1000m', memoryRequest: '64Mi', memoryLimit: '256Mi',
+          ephemeralStorageRequest: '10Mi', ephemeralStorageLimit: '64Mi',
+        }),
+        securityContext: hardenedContainer(GENERATOR_UID),
+        volumeMounts: [{ name: 'generator', mountPath: GENERATOR_DIR, readOnly: true }, ...writable.mounts],
+      }],
+      volumes: [{ name: 'generator', configMap: { name: cm.name, defaultMode: 0o444 } }, ...writable.volumes],
+    };
+    new k8s.KubeJob(this, 'Job', {
+      // Named after its inputs: an unchanged plan is left alone by re-syncs, a changed one runs again (it only fills gaps).
+      metadata: { ...meta(`${name}-${digest({ files, podSpec }, 6)}`) },
+      spec: { backoffLimit: 6, template: { metadata: { labels: podLabels }, spec: podSpec } },
+    });
+    this.pods = { kind: 'pods', name: 'secret-generator', namespace: cp.namespace, selector };
+  }
+}
