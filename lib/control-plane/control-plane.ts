@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ClusterProfile } from '../cluster/profile';
 import {
-  ComponentContract, ComponentId, DerivedValue, ExternalPeer, KasmContract, SizePreset,
+  ComponentContract, ComponentId, DerivedValue, ExternalPeer, KasmContract, SizePreset, TlsRole,
 } from '../contract/types';
 import { KasmVersion } from '../contract/version';
 import { EnvContext, imageName } from '../core/pod';
@@ -15,6 +15,8 @@ import {
 import { componentLabels, selectorLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import { IKasmDatabase } from '../database/interface';
 import { KasmDatabase } from '../database/kasm-database';
+import { attachDoctor } from '../doctor/app-doctor';
+import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 import { checkControlPlane } from '../doctor/edges';
 import { IKasmSecrets, KasmSecrets } from '../security/secrets';
 import { ComponentWorkload } from './component';
@@ -164,6 +166,16 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     }
     this.addDbInitJob();
     this.node.addValidation({ validate: () => checkControlPlane(this) });
+    this.declareSecrets();
+    attachDoctor(this);
+  }
+
+  /** The `secrets` prop names Secrets that exist (KasmSecrets.fromExisting by default, or filled by KasmSecurity). */
+  private declareSecrets(): void {
+    const doctor = DoctorDeclarations.of(this);
+    const reason = 'KasmControlPlane secrets (KasmSecrets.fromExisting unless KasmSecurity fills them)';
+    const names = [this.secrets.credentialsSecretName, this.secrets.ingressTlsSecretName, this.database.passwordSecret.name, ...Object.values(TlsRole).map((r) => this.secrets.tlsSecretName(r))];
+    for (const name of new Set(names)) doctor.declare({ kind: ReferencedKind.SECRET, namespace: this.namespace, name, reason });
   }
 
   /** The Service of a component, e.g. to point an ingress at the proxy. */

@@ -2,6 +2,7 @@ import { ApiObject, Chart, Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { IKasmDatabase } from './interface';
+import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 import { pgHbaConf, postgresqlConf } from './postgres-config';
 import { ClusterProfile } from '../cluster/profile';
 import { ComponentId, DerivedValue, SecretKey, SizePreset, TlsRole } from '../contract/types';
@@ -217,6 +218,11 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
         }],
       },
     });
+    const doctor = DoctorDeclarations.of(this);
+    doctor.declare({ kind: ReferencedKind.STORAGE_CLASS, name: this.storageClassName, reason: 'KasmDatabase storageClassName (or the cluster profile\'s default StorageClass)' });
+    for (const name of [this.secrets.credentialsSecretName, this.tlsSecretName]) {
+      doctor.declare({ kind: ReferencedKind.SECRET, namespace: this.namespace, name, reason: 'KasmDatabase secrets (KasmSecrets.fromExisting unless KasmSecurity fills them)' });
+    }
   }
 
   /** The StatefulSet as an escape hatch (`ApiObject.of(db)` works too). */

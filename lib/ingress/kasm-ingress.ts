@@ -4,6 +4,7 @@ import { ComponentId } from '../contract/types';
 import { IKasmControlPlane } from '../control-plane/interface';
 import { componentLabel, instanceLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import { assertDnsSubdomain, assertHostname, assertPlainObject, assertUnique, fail } from '../core/validation';
+import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 import { NetworkPeer } from '../security/network-peer';
 import { BackendScheme, IKasmFrontDoor } from './interface';
 
@@ -60,6 +61,9 @@ export class KasmIngress extends Construct implements IKasmFrontDoor {
     this.tlsSecretName = props.tlsSecretName ?? cp.secrets.ingressTlsSecretName;
     assertDnsSubdomain(owner, 'tlsSecretName', this.tlsSecretName);
     this.backendPort = cp.proxyHttpPort;
+    if (props.tlsSecretName !== undefined) {
+      DoctorDeclarations.of(this).declare({ kind: ReferencedKind.SECRET, namespace: cp.namespace, name: this.tlsSecretName, reason: 'KasmIngress tlsSecretName' });
+    }
 
     const labels = { ...instanceLabels(cp.name, cp.version.version), 'app.kubernetes.io/component': componentLabel(ComponentId.PROXY) };
     const backend: k8s.IngressBackend = {

@@ -12,9 +12,11 @@ import { IKasmFrontDoor } from '../ingress/interface';
 import { addCertManagerCertificate, certificatePlan } from './certificates';
 import { SecretGenerator } from './generator';
 import type { GeneratorPlan } from './generator/secret-generator';
-import { Flow, FlowEnd, NetworkPeer } from './network-peer';
+import { Flow, FlowEnd, NetworkPeer, sampleAddress } from './network-peer';
 import { KasmNetworkPolicies } from './network-policies';
 import { assertSources, CredentialSource, TlsSource } from './sources';
+import { attachDoctor } from '../doctor/app-doctor';
+import { ConnectionEnd, DoctorDeclarations, ExpectedConnection, ReferencedKind } from '../doctor/declarations';
 import { addExternalSecret, addSealedSecret } from './synced-credentials';
 
 /** Props for {@link KasmSecurity}. */
@@ -120,6 +122,62 @@ export class KasmSecurity extends Construct {
     if (props.networkPolicies ?? true) {
       new KasmNetworkPolicies(this, 'NetworkPolicies', { namespace: cp.namespace, name: cp.name, labels, flows: this.flows });
     }
+    this.declareToDoctor(certificates.map((c) => ({ name: c.secretName, role: c.role })), generatesCredentials);
+    attachDoctor(this);
+  }
+
+  /**
+   * Tell the doctor which Secrets exist without an object in the app, and which connections the policies must
+   * admit: the contract's edges resolved to pods and sample addresses, independently of the flows above.
+   */
+  private declareToDoctor(certificates: { name: string; role: string }[], generatesCredentials: boolean): void {
+    const cp = this.controlPlane;
+    const doctor = DoctorDeclarations.of(this);
+    const secret = (name: string, reason: string) => doctor.declare({ kind: ReferencedKind.SECRET, namespace: cp.namespace, name, reason });
+    const credentialsReason = generatesCredentials ? 'created at runtime by the secret generator'
+      : this.credentials.kind === 'existing' ? 'KasmSecurity credentials: CredentialSource.existing()' : undefined;
+    if (credentialsReason) secret(cp.secrets.credentialsSecretName, credentialsReason);
+    for (const c of certificates) {
+      const source = c.role === 'ingress' ? this.ingressTls : this.tls;
+      if (source.kind === 'generated') secret(c.name, 'created at runtime by the secret generator');
+      if (source.kind === 'existing') secret(c.name, `KasmSecurity ${c.role === 'ingress' ? 'ingressTls' : 'tls'}: TlsSource.existing()`);
+    }
+    if (this.tls.kind === 'generated') secret(this.caSecretName, 'created at runtime by the secret generator');
+    doctor.expectConnections(() => this.expectedConnections());
+  }
+
+  private expectedConnections(): ExpectedConnection[] {
+    const cp = this.controlPlane;
+    const owner = this.node.path;
+    const address = (peer: NetworkPeer | undefined): ConnectionEnd | undefined => {
+      const ip = peer ? sampleAddress(peer.end) : undefined;
+      return ip ? { kind: 'address', endpoint: { kind: 'external', ip, name: peer!.end.name } } : undefined;
+    };
+    const pods = (e: FlowEnd | undefined): ConnectionEnd | undefined =>
+      (e && e.kind === 'pods' ? { kind: 'pods', namespace: e.namespace, selector: e.selector, name: e.name } : undefined);
+    const end = (e: ComponentId | ExternalPeer): ConnectionEnd | undefined => {
+      if (e === ExternalPeer.AGENTS) return address(this.agents);
+      if (e === ExternalPeer.SERVERS) return address(this.servers);
+      if (e === ExternalPeer.INGRESS_CONTROLLER) return pods(this.frontDoor?.controller.end);
+      const id = e as ComponentId;
+      if (id === ComponentId.DB && !cp.database.podSelector) return undefined;
+      const namespace = id === ComponentId.DB ? cp.database.namespace : cp.namespace;
+      return { kind: 'pods', namespace, selector: cp.selectorOf(id), name: componentLabel(id) };
+    };
+    const out: ExpectedConnection[] = [];
+    for (const { edge } of cp.edges) {
+      const from = end(edge.from);
+      const to = end(edge.to);
+      // Ends left unconfigured on purpose (no agent or server ranges, no front door) stay closed.
+      if (!from || !to) continue;
+      const port = edge.from === ExternalPeer.INGRESS_CONTROLLER && this.frontDoor ? this.frontDoor.backendPort : edge.port;
+      out.push({ description: `${edge.from} -> ${edge.to}:${port} (${edge.purpose})`, from, to, port, protocol: 'TCP', owner });
+    }
+    const dns = pods(cp.cluster.dns.end)!;
+    for (const id of [...cp.components, ComponentId.DB_INIT]) {
+      out.push({ description: `${id} -> cluster DNS (resolves Service and agent names)`, from: end(id)!, to: dns, port: 53, protocol: 'UDP', owner });
+    }
+    return out;
   }
 
   /** The dependency graph as flows: every in-cluster edge, the front door's controller, agents and servers, and DNS. */

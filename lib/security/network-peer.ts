@@ -93,3 +93,21 @@ export function cidrContains(outer: string, inner: string): boolean {
   const mask = oPrefix === 0 ? 0 : (~0 << (32 - oPrefix)) >>> 0;
   return ((ipv4(oa) & mask) >>> 0) === ((ipv4(ia) & mask) >>> 0);
 }
+
+/**
+ * An address inside a CIDR flow end that none of its exceptions cover: what the doctor uses to stand for "an agent"
+ * or "a server" when it evaluates the policies. `undefined` when every address is excepted.
+ */
+export function sampleAddress(end: FlowEnd): string | undefined {
+  if (end.kind !== 'cidrs') return undefined;
+  for (const block of end.blocks) {
+    const [net, bits] = block.cidr.split('/');
+    const size = 2 ** (32 - Number(bits));
+    const base = ipv4(net);
+    for (let offset = size > 2 ? 1 : 0; offset < size; offset += Math.max(1, Math.floor(size / 64))) {
+      const ip = [24, 16, 8, 0].map((shift) => ((base + offset) >>> shift) & 255).join('.');
+      if (!(block.except ?? []).some((e) => cidrContains(e, `${ip}/32`))) return ip;
+    }
+  }
+  return undefined;
+}

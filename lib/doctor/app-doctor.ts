@@ -1,0 +1,179 @@
+/**
+ * The synth-time doctor for a whole app: it reads the synthesized objects (not the props that made them) and
+ * reports every problem at once, each with the construct path and the fix, before anything reaches a cluster.
+ *
+ * Rules: every expected connection is admitted by the NetworkPolicies (evaluated with the shipped NetworkPolicy
+ * model); every pod template passes Pod Security "restricted" where its namespace enforces it; (kind, namespace,
+ * name) is unique; every referenced Secret, ConfigMap, ServiceAccount, PVC and StorageClass is declared in the app
+ * or declared external by a prop.
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { ConnectionEnd, DoctorDeclarations } from './declarations';
+import { Endpoint, NetworkPolicyModel } from './network-policy-model';
+import { checkRestricted, podSpecsOf } from './pod-security';
+import { keyOf, providedBy, referencesOf } from './references';
+
+/** One problem the doctor found. */
+export interface DoctorFinding {
+  /** Which rule: 'network-policy', 'pod-security', 'unique-names' or 'references'. */
+  readonly rule: string;
+  /** Construct path of the object or construct at fault. */
+  readonly path: string;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+interface SynthesizedObject {
+  readonly path: string;
+  readonly manifest: any;
+}
+
+const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+
+/** Every ApiObject of the tree `scope` belongs to, synthesized, with its construct path. */
+function synthesizedObjects(scope: IConstruct): SynthesizedObject[] {
+  return scope.node.root.node.findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject)
+    .map((o) => ({ path: o.node.path, manifest: o.toJson() }));
+}
+
+/** Run every rule over the whole app `scope` belongs to. */
+export function runDoctor(scope: IConstruct): DoctorFinding[] {
+  const objects = synthesizedObjects(scope);
+  const declarations = DoctorDeclarations.of(scope);
+  return [
+    ...networkPolicyFindings(objects, declarations),
+    ...podSecurityFindings(objects),
+    ...uniquenessFindings(objects),
+    ...referenceFindings(objects, declarations),
+  ];
+}
+
+function networkPolicyFindings(objects: SynthesizedObject[], declarations: DoctorDeclarations): DoctorFinding[] {
+  const connections = declarations.expectedConnections();
+  if (connections.length === 0) return [];
+  const manifests = objects.map((o) => o.manifest);
+  const model = new NetworkPolicyModel(manifests);
+  const pods = model.podEndpoints();
+  const findings: DoctorFinding[] = [];
+  const resolve = (end: ConnectionEnd): Endpoint | string => {
+    if (end.kind === 'address') return end.endpoint;
+    const found = pods.find((p) => p.namespace === end.namespace && Object.entries(end.selector).every(([k, v]) => p.labels[k] === v));
+    if (found) return found;
+    // A peer outside the app (the ingress controller, CoreDNS): a pod with exactly the selected labels.
+    if (!objects.some((o) => o.manifest.kind === 'Namespace' && o.manifest.metadata?.name === end.namespace)) {
+      return { kind: 'pod', namespace: end.namespace, labels: { ...end.selector }, name: end.name };
+    }
+    return `no pod template in namespace '${end.namespace}' carries the labels ${JSON.stringify(end.selector)} of ${end.name}`;
+  };
+  for (const c of connections) {
+    const from = resolve(c.from);
+    const to = resolve(c.to);
+    if (typeof from === 'string' || typeof to === 'string') {
+      findings.push({ rule: 'network-policy', path: c.owner, problem: `${c.description}: ${typeof from === 'string' ? from : to}`, fix: 'make the workload carry the selector labels the policies use, or remove the edge from the contract' });
+      continue;
+    }
+    const verdict = model.isAllowed(from, to, c.port, c.protocol);
+    if (!verdict.allowed) {
+      findings.push({
+        rule: 'network-policy',
+        path: c.owner,
+        problem: `${c.description} (port ${c.port}/${c.protocol}) is not admitted: ${verdict.reason}`,
+        fix: 'add the flow to the NetworkPolicies (KasmSecurity derives them from the dependency graph; open extra traffic with its egress props)',
+      });
+    }
+  }
+  return findings;
+}
+
+function podSecurityFindings(objects: SynthesizedObject[]): DoctorFinding[] {
+  const restricted = new Set(objects
+    .filter((o) => o.manifest.kind === 'Namespace' && o.manifest.metadata?.labels?.[ENFORCE_LABEL] === 'restricted')
+    .map((o) => o.manifest.metadata.name as string));
+  const findings: DoctorFinding[] = [];
+  for (const o of objects) {
+    for (const pod of podSpecsOf([o.manifest])) {
+      if (!restricted.has(pod.namespace)) continue;
+      for (const violation of checkRestricted(pod.spec, pod.metadata)) {
+        findings.push({
+          rule: 'pod-security',
+          path: o.path,
+          problem: `${pod.workload} violates Pod Security "restricted", which namespace '${pod.namespace}' enforces: ${violation}`,
+          fix: 'harden the pod (the constructs\' defaults pass), or lower the namespace\'s podSecurity level on purpose',
+        });
+      }
+    }
+  }
+  return findings;
+}
+
+function uniquenessFindings(objects: SynthesizedObject[]): DoctorFinding[] {
+  const seen = new Map<string, string>();
+  const findings: DoctorFinding[] = [];
+  for (const o of objects) {
+    const m = o.manifest;
+    const group = String(m.apiVersion ?? '').includes('/') ? String(m.apiVersion).split('/')[0] : 'core';
+    const key = `${m.kind}.${group}/${m.metadata?.namespace ?? '(cluster)'}/${m.metadata?.name}`;
+    const first = seen.get(key);
+    if (first) {
+      findings.push({
+        rule: 'unique-names',
+        path: o.path,
+        problem: `${m.kind} '${m.metadata?.name}'${m.metadata?.namespace ? ` in namespace '${m.metadata.namespace}'` : ''} is also declared at ${first}; `
+          + 'the second would overwrite the first when applied',
+        fix: 'give each control plane its own instance name or namespace; cluster-wide objects (TraefikTimeouts) belong once per cluster',
+      });
+    } else {
+      seen.set(key, o.path);
+    }
+  }
+  return findings;
+}
+
+function referenceFindings(objects: SynthesizedObject[], declarations: DoctorDeclarations): DoctorFinding[] {
+  const provided = new Set<string>();
+  for (const o of objects) for (const p of providedBy(o.manifest)) provided.add(keyOf(p));
+  for (const d of declarations.declaredObjects) provided.add(keyOf(d));
+  // A namespace's `default` ServiceAccount always exists.
+  for (const o of objects) {
+    if (o.manifest.kind === 'Namespace') provided.add(keyOf({ kind: 'ServiceAccount' as any, namespace: o.manifest.metadata?.name, name: 'default' }));
+  }
+  const findings: DoctorFinding[] = [];
+  for (const o of objects) {
+    for (const r of referencesOf(o.manifest)) {
+      if (provided.has(keyOf(r))) continue;
+      findings.push({
+        rule: 'references',
+        path: o.path,
+        problem: `${o.manifest.kind} '${o.manifest.metadata?.name}' refers to ${r.kind} '${r.name}'${r.namespace ? ` in namespace '${r.namespace}'` : ''} `
+          + `(${r.at}), which nothing in the app declares`,
+        fix: `declare it in the app, or name it through the prop that says it exists outside the app (e.g. an existing Secret source or a storageClassName)`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** The findings as one report, one problem per line with its fix. */
+export function formatFindings(findings: readonly DoctorFinding[]): string[] {
+  return findings.map((f) => `[doctor:${f.rule}] ${f.problem} (at ${f.path}). Fix: ${f.fix}`);
+}
+
+const ATTACHED = new WeakSet<Chart>();
+
+/**
+ * Run the doctor when the chart of `scope` is synthesized (once per chart, however many constructs ask). Each chart
+ * reports the findings about its own objects, so an app of several charts reports each problem once.
+ */
+export function attachDoctor(scope: IConstruct): void {
+  const chart = Chart.of(scope);
+  if (ATTACHED.has(chart)) return;
+  ATTACHED.add(chart);
+  chart.node.addValidation({
+    validate: () => {
+      const prefix = chart.node.path;
+      return formatFindings(runDoctor(chart).filter((f) => f.path === prefix || f.path.startsWith(`${prefix}/`)));
+    },
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * What constructs tell the doctor about things it cannot see in the synthesized objects: objects that exist
+ * outside the app (a StorageClass, a Secret the user creates), objects the cluster creates at runtime (generated
+ * Secrets, PVCs from volumeClaimTemplates), and the connections the NetworkPolicies must admit.
+ *
+ * Kept per construct tree (its root), so two apps in one process never see each other's declarations.
+ */
+import { IConstruct } from 'constructs';
+import type { Endpoint } from './network-policy-model';
+
+/** Kinds of objects the reference rule follows. */
+export enum ReferencedKind {
+  SECRET = 'Secret',
+  CONFIG_MAP = 'ConfigMap',
+  SERVICE_ACCOUNT = 'ServiceAccount',
+  PERSISTENT_VOLUME_CLAIM = 'PersistentVolumeClaim',
+  STORAGE_CLASS = 'StorageClass',
+}
+
+/** An object that exists although no ApiObject of the app declares it. */
+export interface DeclaredObject {
+  readonly kind: ReferencedKind;
+  /** `undefined` for cluster-scoped kinds (StorageClass). */
+  readonly namespace?: string;
+  readonly name: string;
+  /** Who vouches for it and how, e.g. "KasmSecurity credentials: CredentialSource.existing()". */
+  readonly reason: string;
+}
+
+/** One side of a connection as the doctor resolves it: pods by label in the synthesized objects, or an address. */
+export type ConnectionEnd =
+  | { readonly kind: 'pods'; readonly namespace: string; readonly selector: Readonly<Record<string, string>>; readonly name: string }
+  | { readonly kind: 'address'; readonly endpoint: Endpoint };
+
+/** A connection the NetworkPolicies must admit. */
+export interface ExpectedConnection {
+  readonly description: string;
+  readonly from: ConnectionEnd;
+  readonly to: ConnectionEnd;
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP';
+  /** Construct path that owns the expectation, for the report. */
+  readonly owner: string;
+}
+
+/** The declarations of one construct tree. */
+export class DoctorDeclarations {
+  /** The declarations of the tree `scope` belongs to (created on first use). */
+  public static of(scope: IConstruct): DoctorDeclarations {
+    const root = scope.node.root;
+    let found = REGISTRY.get(root);
+    if (!found) {
+      found = new DoctorDeclarations();
+      REGISTRY.set(root, found);
+    }
+    return found;
+  }
+
+  private readonly objects: DeclaredObject[] = [];
+  private readonly connections: (() => ExpectedConnection[])[] = [];
+
+  private constructor() {}
+
+  /** Say that an object exists outside the app or is created by the cluster at runtime. */
+  public declare(object: DeclaredObject): void {
+    this.objects.push(object);
+  }
+
+  /** Register the connections a construct expects the policies to admit (evaluated lazily, at synth). */
+  public expectConnections(produce: () => ExpectedConnection[]): void {
+    this.connections.push(produce);
+  }
+
+  /** Everything declared so far. */
+  public get declaredObjects(): readonly DeclaredObject[] {
+    return [...this.objects];
+  }
+
+  /** Every expected connection of the tree. */
+  public expectedConnections(): ExpectedConnection[] {
+    return this.connections.flatMap((p) => p());
+  }
+}
+
+const REGISTRY = new WeakMap<IConstruct, DoctorDeclarations>();
