@@ -195,6 +195,12 @@ export interface DatabaseContract {
   readonly user: string;
   /** Major PostgreSQL version the Kasm release supports (CloudNativePG images are chosen by it). */
   readonly postgresMajorVersion: number;
+  /**
+   * Host name the release's api and manager use whatever the env says (1.16.0: `db`, read from their baked-in
+   * configuration); `undefined` when they honour `POSTGRES_HOST`. A database under another name then needs an alias
+   * Service of this name in the control plane's namespace.
+   */
+  readonly fixedClientHost?: string;
   readonly dataMountPath: string;
   /** PGDATA, a subdirectory of the data mount so initdb never meets `lost+found`. */
   readonly pgdata: string;

@@ -18,8 +18,10 @@ import { KasmDatabase } from '../database/kasm-database';
 import { attachDoctor } from '../doctor/app-doctor';
 import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 import { checkControlPlane } from '../doctor/edges';
+import { NetworkPeer } from '../security/network-peer';
 import { IKasmSecrets, KasmSecrets } from '../security/secrets';
 import { ComponentWorkload } from './component';
+import { databaseHostFor } from './database-alias';
 import { DbInitJob } from './db-init';
 import { IKasmControlPlane, ResolvedEdge } from './interface';
 import { renderProxyConfig } from './proxy-config';
@@ -93,6 +95,8 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   public readonly size: SizePreset;
   public readonly zoneName: string;
   public readonly cluster: ClusterProfile;
+  /** The database host as the pods address it (a FQDN across namespaces; the alias `db` on Kasm 1.16.0). */
+  public readonly databaseHost: string;
   public readonly secrets: IKasmSecrets;
   public readonly database: IKasmDatabase;
   /** Components this control plane deploys (the database is the {@link database}'s). */
@@ -142,17 +146,18 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     assertZoneName(owner, 'zoneName', this.zoneName);
     assertOneOf(owner, 'imagePullPolicy', this.pullPolicy, Object.values(ImagePullPolicy));
     assertWholeSeconds(owner, 'sessionTimeout', sessionTimeoutSeconds, 60, 86400);
-    if (props.database.namespace !== this.namespace && props.database.podSelector) {
-      fail(owner, 'namespace', this.namespace, `differs from the in-cluster database's namespace ${show(props.database.namespace)}; `
-        + 'Kasm calls the database by its short Service name, so both must share a namespace');
+    if (!(props.database.peer instanceof NetworkPeer)) {
+      fail(owner, 'database.peer', props.database.peer, 'is not a NetworkPeer: every database edge needs a peer, or default deny drops it; '
+        + 'pass a KasmDatabase or KasmDatabase.fromEndpoint({ peer, ... })');
     }
+    this.databaseHost = databaseHostFor(this, props.database, { namespace: this.namespace, instance: this.name, version: this.version, cluster: this.cluster });
     this.secrets = props.secrets ?? (ownDatabase && ownDatabase.name === this.name ? ownDatabase.secrets : KasmSecrets.fromExisting({ name: this.name }));
     this.components = this.enabledComponents(owner, props);
     this.envContext = {
       credentialsSecretName: this.secrets.credentialsSecretName,
       dbPasswordSecret: props.database.passwordSecret,
       derived: {
-        [DerivedValue.DB_HOST]: props.database.host,
+        [DerivedValue.DB_HOST]: this.databaseHost,
         [DerivedValue.DB_PORT]: String(props.database.port),
         [DerivedValue.DB_NAME]: props.database.databaseName,
         [DerivedValue.DB_USER]: props.database.user,
@@ -195,7 +200,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   /** Pod labels that select one component's pods. */
   public selectorOf(id: ComponentId): Record<string, string> {
     if (id === ComponentId.DB_INIT) return selectorLabels(this.name, `${this.name}-db-init`);
-    if (id === ComponentId.DB) return { ...(this.database.podSelector ?? {}) };
+    if (id === ComponentId.DB) return this.database.peer.end.kind === 'pods' ? { ...this.database.peer.end.selector } : {};
     return selectorLabels(this.name, this.contractOf(id).workloadName);
   }
 
@@ -279,7 +284,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       .map(({ edge }) => {
         const check = edge.waitFor!;
         if (edge.to === ComponentId.DB) {
-          return { check, targetName: 'database', host: this.database.host, port: this.database.port };
+          return { check, targetName: 'database', host: this.databaseHost, port: this.database.port };
         }
         const target = this.contractOf(edge.to as ComponentId);
         const health = target.readiness;

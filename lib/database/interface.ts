@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { KasmVersion } from '../contract/version';
+import { NetworkPeer } from '../security/network-peer';
 
 /**
  * What the control plane needs to know about its database, wherever it runs.
@@ -10,16 +11,21 @@ import { KasmVersion } from '../contract/version';
 export interface IKasmDatabase extends IConstruct {
   /** The Kasm release the database was prepared for. */
   readonly version: KasmVersion;
-  /** Namespace of the database Service. */
+  /** Namespace of the database Service (a KasmDatabase), or of the password Secret (an endpoint). */
   readonly namespace: string;
-  /** Host name clients connect to (a Service name in the control plane's namespace, or a FQDN). */
+  /** Host name clients connect to: a Service name in {@link namespace}, a fully qualified name, or an IPv4 address. */
   readonly host: string;
   readonly port: number;
   readonly databaseName: string;
   readonly user: string;
   /** Secret and key holding the password of {@link user}. */
   readonly passwordSecret: { readonly name: string; readonly key: string };
-  /** Labels selecting the database pods, for NetworkPolicies; `undefined` when the database is outside the cluster. */
+  /**
+   * Where database connections go, for the NetworkPolicies and the doctor: the database pods and their namespace,
+   * or address ranges outside the cluster. Every database edge is policed against it.
+   */
+  readonly peer: NetworkPeer;
+  /** Labels selecting the database pods when this app deploys them; `undefined` otherwise. */
   readonly podSelector?: Readonly<Record<string, string>>;
   /** TLS Secret the database serves, when this app deploys the database (KasmSecurity fills it). */
   readonly tlsSecretName?: string;

@@ -1,7 +1,9 @@
 import { ApiObject, Chart, Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { EndpointDatabase, KasmDatabaseEndpointProps } from './endpoint-database';
 import { IKasmDatabase } from './interface';
+import { NetworkPeer } from '../security/network-peer';
 import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 import { pgHbaConf, postgresqlConf } from './postgres-config';
 import { ClusterProfile } from '../cluster/profile';
@@ -57,6 +59,14 @@ export interface KasmDatabaseProps {
  * deleted, and only TLS connections are accepted from the network (`hostssl` with md5/SCRAM).
  */
 export class KasmDatabase extends Construct implements IKasmDatabase {
+  /**
+   * A PostgreSQL this app does not deploy (managed, in another namespace, or CloudNativePG), reached at `host`, with
+   * its password in a Secret of the control plane's namespace and an explicit network peer for the policies.
+   */
+  public static fromEndpoint(scope: Construct, id: string, props: KasmDatabaseEndpointProps): IKasmDatabase {
+    return new EndpointDatabase(scope, id, props);
+  }
+
   public readonly version: KasmVersion;
   public readonly namespace: string;
   public readonly name: string;
@@ -66,6 +76,7 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
   public readonly user: string;
   public readonly passwordSecret: { readonly name: string; readonly key: string };
   public readonly podSelector: Readonly<Record<string, string>>;
+  public readonly peer: NetworkPeer;
   public readonly tlsSecretName: string;
   public readonly storageClassName: string;
   public readonly cluster: ClusterProfile;
@@ -120,6 +131,7 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
     this.user = db.user;
     this.passwordSecret = { name: this.secrets.credentialsSecretName, key: SecretKey.DB_PASSWORD };
     this.podSelector = selectorLabels(this.name, component.workloadName);
+    this.peer = NetworkPeer.pods(this.namespace, this.podSelector, 'db');
     this.tlsSecretName = this.secrets.tlsSecretName(TlsRole.DB);
 
     const labels = componentLabels(this.name, this.version.version, component.workloadName, ComponentId.DB);

@@ -59,6 +59,7 @@ function networkPolicyFindings(objects: SynthesizedObject[], declarations: Docto
   const findings: DoctorFinding[] = [];
   const resolve = (end: ConnectionEnd): Endpoint | string => {
     if (end.kind === 'address') return end.endpoint;
+    if (end.kind === 'missing') return end.reason;
     const found = pods.find((p) => p.namespace === end.namespace && Object.entries(end.selector).every(([k, v]) => p.labels[k] === v));
     if (found) return found;
     // A peer outside the app (the ingress controller, CoreDNS): a pod with exactly the selected labels.

@@ -30,7 +30,9 @@ export interface DeclaredObject {
 /** One side of a connection as the doctor resolves it: pods by label in the synthesized objects, or an address. */
 export type ConnectionEnd =
   | { readonly kind: 'pods'; readonly namespace: string; readonly selector: Readonly<Record<string, string>>; readonly name: string }
-  | { readonly kind: 'address'; readonly endpoint: Endpoint };
+  | { readonly kind: 'address'; readonly endpoint: Endpoint }
+  /** An end that should exist but does not (a database edge without a peer): always a finding. */
+  | { readonly kind: 'missing'; readonly reason: string };
 
 /** A connection the NetworkPolicies must admit. */
 export interface ExpectedConnection {

@@ -76,6 +76,13 @@ export class KasmSecurity extends Construct {
     this.tls = props.tls ?? TlsSource.generated();
     this.ingressTls = props.ingressTls ?? this.tls;
     assertSources(owner, cp, this, props.ingressTls !== undefined && props.frontDoor === undefined);
+    if (cp.database.tlsSecretName !== undefined && cp.database.namespace !== cp.namespace
+      && (this.credentials.kind !== 'existing' || this.tls.kind !== 'existing')) {
+      fail(owner, 'controlPlane.database', cp.database.namespace, `is not the control plane's namespace ${JSON.stringify(cp.namespace)}: `
+        + 'KasmSecurity fills Secrets in the control plane\'s namespace only, and the database pods cannot read them from there. '
+        + 'Create the database\'s Secrets in its namespace and use CredentialSource.existing() and TlsSource.existing(), '
+        + 'or keep the database in the control plane\'s namespace');
+    }
     this.caSecretName = `${cp.name}-internal-ca`;
     const validityDays = (props.generatedCertificateValidity ?? Duration.days(3650)).toDays({ integral: false });
     if (!Number.isInteger(validityDays) || validityDays < 30 || validityDays > 36500) {
@@ -160,9 +167,12 @@ export class KasmSecurity extends Construct {
       if (e === ExternalPeer.SERVERS) return address(this.servers);
       if (e === ExternalPeer.INGRESS_CONTROLLER) return pods(this.frontDoor?.controller.end);
       const id = e as ComponentId;
-      if (id === ComponentId.DB && !cp.database.podSelector) return undefined;
-      const namespace = id === ComponentId.DB ? cp.database.namespace : cp.namespace;
-      return { kind: 'pods', namespace, selector: cp.selectorOf(id), name: componentLabel(id) };
+      if (id === ComponentId.DB) {
+        const peer = cp.database.peer as NetworkPeer | undefined;
+        if (!peer) return { kind: 'missing', reason: 'the database has no network peer, so no policy can admit its clients' };
+        return peer.end.kind === 'cidrs' ? address(peer) ?? { kind: 'missing', reason: 'every address of the database peer is excepted' } : pods(peer.end)!;
+      }
+      return { kind: 'pods', namespace: cp.namespace, selector: cp.selectorOf(id), name: componentLabel(id) };
     };
     const out: ExpectedConnection[] = [];
     for (const { edge } of cp.edges) {
@@ -188,9 +198,9 @@ export class KasmSecurity extends Construct {
       if (e === ExternalPeer.SERVERS) return this.servers?.end;
       if (e === ExternalPeer.INGRESS_CONTROLLER) return this.frontDoor?.controller.end;
       const id = e as ComponentId;
-      const namespace = id === ComponentId.DB ? cp.database.namespace : cp.namespace;
-      if (id === ComponentId.DB && !cp.database.podSelector) return undefined;
-      return { kind: 'pods', name: componentLabel(id), namespace, selector: cp.selectorOf(id) };
+      // The database is wherever its peer says: our pods, pods in another namespace, or addresses outside.
+      if (id === ComponentId.DB) return cp.database.peer.end;
+      return { kind: 'pods', name: componentLabel(id), namespace: cp.namespace, selector: cp.selectorOf(id) };
     };
     const flows: Flow[] = [];
     for (const { edge } of cp.edges) {

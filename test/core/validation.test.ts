@@ -382,10 +382,45 @@ const CASES: BadInput[] = [
     ];
   }),
   {
-    name: 'KasmControlPlane in a different namespace than its in-cluster database',
-    build: () => controlPlane({ namespace: 'kasm-cp' }, { namespace: 'kasm-db' }),
-    starts: 'KasmControlPlane namespace: \'kasm-cp\'',
-    says: ['differs from the in-cluster database\'s namespace \'kasm-db\'', 'both must share a namespace'],
+    name: 'KasmDatabase.fromEndpoint without a peer',
+    build: () => KasmDatabase.fromEndpoint(Testing.chart(), 'Db', { host: 'db.example.com', passwordSecretName: 'db' } as any),
+    starts: 'KasmDatabase.fromEndpoint peer: undefined',
+    says: ['is required and must be a NetworkPeer', 'default deny drops every database connection'],
+  },
+  {
+    name: 'KasmDatabase.fromEndpoint with a URL for a host',
+    build: () => KasmDatabase.fromEndpoint(Testing.chart(), 'Db', { host: 'postgres://db.example.com', passwordSecretName: 'db', peer: NetworkPeer.cidrs(['192.168.5.0/24']) }),
+    starts: 'KasmDatabase.fromEndpoint host: \'postgres://db.example.com\'',
+    says: [DNS_SUBDOMAIN],
+  },
+  {
+    name: 'KasmDatabase.fromEndpoint port out of range',
+    build: () => KasmDatabase.fromEndpoint(Testing.chart(), 'Db', { host: 'db.example.com', port: 0, passwordSecretName: 'db', peer: NetworkPeer.cidrs(['192.168.5.0/24']) }),
+    starts: 'KasmDatabase.fromEndpoint port: 0',
+    says: ['pass a whole number from 1 to 65535'],
+  },
+  {
+    name: 'KasmControlPlane on Kasm 1.16.0 with an external database on another port behind a host name',
+    build: () => {
+      const chart = Testing.chart();
+      const database = KasmDatabase.fromEndpoint(chart, 'Db', {
+        host: 'pg.example.com', port: 6432, passwordSecretName: 'db', peer: NetworkPeer.cidrs(['192.168.5.0/24']), version: KasmVersion.V1_16_0,
+      });
+      return new KasmControlPlane(chart, 'ControlPlane', { database });
+    },
+    starts: 'KasmControlPlane database.port: 6432',
+    says: ['always connect to \'db\' on 5432', 'give its IPv4 address as the host'],
+  },
+  {
+    name: 'KasmControlPlane with a plain-data database that has no peer',
+    build: () => {
+      const chart = Testing.chart();
+      const db = new KasmDatabase(chart, 'Db');
+      const plain = { version: db.version, namespace: 'kasm', host: 'kasm-db', port: 5432, databaseName: 'kasm', user: 'kasmapp', passwordSecret: db.passwordSecret, node: db.node };
+      return new KasmControlPlane(chart, 'ControlPlane', { database: plain as any });
+    },
+    starts: 'KasmControlPlane database.peer: undefined',
+    says: ['every database edge needs a peer'],
   },
 
   // --- instance name ----------------------------------------------------------------------------------------------

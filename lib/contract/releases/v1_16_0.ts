@@ -261,6 +261,8 @@ export const KASM_1_16_0: KasmContract = {
     user: 'kasmapp',
     // [decision] Not stated for 1.16 (reference §4.1: unknown); the next charts name 14, so CloudNativePG uses 14.
     postgresMajorVersion: 14,
+    // The 1.16 api and manager images read the database host from their own config files: always `db`.
+    fixedClientHost: 'db',
     dataMountPath: '/var/lib/postgresql/data',
     pgdata: '/var/lib/postgresql/data/pgdata',
     configDir: '/var/lib/postgresql/conf',
