@@ -9,6 +9,7 @@ import { KasmIngress } from '../lib/ingress/kasm-ingress';
 import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
 import { KasmSecurity } from '../lib/security/kasm-security';
 import { KasmNamespace } from '../lib/security/namespace';
+import { EgressRule } from '../lib/security/egress';
 import { CredentialSource, TlsSource } from '../lib/security/sources';
 
 /** Props for {@link K3sDev}. */
@@ -47,6 +48,8 @@ export interface K3sDevProps {
   readonly agentCidrs?: readonly string[];
   /** Address ranges of the RDP/VNC/SSH servers users connect to. @default [] (closed) */
   readonly serverCidrs?: readonly string[];
+  /** Outbound traffic beyond the dependency graph: identity providers, SMTP, registries, cloud APIs. @default [] (closed) */
+  readonly egress?: readonly EgressRule[];
 }
 
 /**
@@ -103,6 +106,7 @@ export class K3sDev extends Chart {
       // A dev box's agents usually sit on the LAN; the cluster's own CIDRs are excluded (KasmSecurity clusterCidrs).
       agentCidrs: props.agentCidrs ?? ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
       serverCidrs: props.serverCidrs,
+      egress: props.egress,
     });
   }
 }

@@ -49,6 +49,8 @@ export type { KasmNamespaceProps } from './security/namespace';
 export { NetworkPeer } from './security/network-peer';
 export type { Flow, FlowEnd } from './security/network-peer';
 export { GENERATOR_IMAGE } from './security/generator';
+export { EgressProtocol } from './security/egress';
+export type { EgressRule } from './security/egress';
 
 // Analysis that ships: the synth-time doctor and the offline models it (and diagnose) use
 export { NetworkPolicyModel } from './doctor/network-policy-model';

@@ -45,6 +45,9 @@ export function commonEdges(opts: CommonEdgeOptions): DependencyEdge[] {
     { from: ComponentId.PROXY, to: ComponentId.RDP_HTTPS_GATEWAY, port: PORTS.rdpHttpsGateway, purpose: 'routes RDP over HTTPS' },
     { from: ExternalPeer.INGRESS_CONTROLLER, to: ComponentId.PROXY, port: PORTS.proxyHttp, purpose: 'browser traffic from the ingress' },
     { from: ComponentId.PROXY, to: ExternalPeer.AGENTS, port: PORTS.agentHttps, purpose: 'streams desktop sessions from agents' },
+    // Kasm's architecture roles: "the agent must be accessible by the Management and Web App Servers" (api, manager,
+    // proxy), on 443. The api calls agents directly for session operations (screenshots, exec, stats).
+    { from: ComponentId.API, to: ExternalPeer.AGENTS, port: PORTS.agentHttps, purpose: 'operates sessions on agents' },
     // [inference] The manager provisions sessions through the agents' HTTPS API (Kasm's port guide: agents listen on 443).
     { from: ComponentId.MANAGER, to: ExternalPeer.AGENTS, port: PORTS.agentHttps, purpose: 'provisions sessions on agents' },
     // [inference] Agents check in through the zone's upstream auth address, the proxy's HTTPS listener.

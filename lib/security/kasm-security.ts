@@ -13,7 +13,8 @@ import { addCertManagerCertificate, certificatePlan } from './certificates';
 import { SecretGenerator } from './generator';
 import type { GeneratorPlan } from './generator/secret-generator';
 import { Flow, FlowEnd, NetworkPeer, sampleAddress } from './network-peer';
-import { KasmNetworkPolicies } from './network-policies';
+import { EgressRule, egressRuleFlows } from './egress';
+import { KasmEgressPolicy, KasmNetworkPolicies } from './network-policies';
 import { assertSources, CredentialSource, TlsSource } from './sources';
 import { attachDoctor } from '../doctor/app-doctor';
 import { ConnectionEnd, DoctorDeclarations, ExpectedConnection, ReferencedKind } from '../doctor/declarations';
@@ -39,6 +40,8 @@ export interface KasmSecurityProps {
   readonly serverCidrs?: readonly string[];
   /** Lifetime of generated certificates. @default Duration.days(3650) */
   readonly generatedCertificateValidity?: Duration;
+  /** Outbound traffic beyond the dependency graph (identity providers, SMTP, registries, cloud APIs); see {@link KasmSecurity.allowEgress}. @default [] */
+  readonly egress?: readonly EgressRule[];
 }
 
 /**
@@ -55,13 +58,19 @@ export class KasmSecurity extends Construct {
   /** Secret holding the internal CA, when certificates are generated. */
   public readonly caSecretName: string;
   /** The flows the NetworkPolicies allow, for tests and the doctor. */
-  public readonly flows: readonly Flow[];
+  public get flows(): readonly Flow[] {
+    return [...this.graphAndGeneratorFlows, ...this.extraEgress.flatMap((e) => e.flows)];
+  }
   /** The agents' address ranges as a peer, when any are configured. */
   public readonly agents?: NetworkPeer;
   /** The servers' address ranges as a peer, when any are configured. */
   public readonly servers?: NetworkPeer;
   public readonly controlPlane: IKasmControlPlane;
   public readonly frontDoor?: IKasmFrontDoor;
+  private readonly graphAndGeneratorFlows: readonly Flow[];
+  private readonly extraEgress: { flows: Flow[]; rule: string }[] = [];
+  private readonly policiesEnabled: boolean;
+  private readonly policyLabels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: KasmSecurityProps) {
     super(scope, id);
@@ -125,12 +134,35 @@ export class KasmSecurity extends Construct {
       if (source.kind === 'certManager') addCertManagerCertificate(this, c, source.certManager!, cp.namespace, labels);
     }
 
-    this.flows = [...this.graphFlows(), ...generatorFlows];
-    if (props.networkPolicies ?? true) {
-      new KasmNetworkPolicies(this, 'NetworkPolicies', { namespace: cp.namespace, name: cp.name, labels, flows: this.flows });
+    this.graphAndGeneratorFlows = [...this.graphFlows(), ...generatorFlows];
+    this.policiesEnabled = props.networkPolicies ?? true;
+    this.policyLabels = labels;
+    if (this.policiesEnabled) {
+      new KasmNetworkPolicies(this, 'NetworkPolicies', { namespace: cp.namespace, name: cp.name, labels, flows: this.graphAndGeneratorFlows });
     }
+    if (props.egress !== undefined && !Array.isArray(props.egress)) fail(owner, 'egress', props.egress, 'is not a list; pass an array of egress rules');
+    (props.egress ?? []).forEach((rule, i) => this.addEgress(`egress[${i}]`, rule));
     this.declareToDoctor(certificates.map((c) => ({ name: c.secretName, role: c.role })), generatesCredentials);
     attachDoctor(this);
+  }
+
+  /**
+   * Open outbound traffic the dependency graph does not know: exactly the components, peer and ports the rule names,
+   * as one more egress-only NetworkPolicy (`<name>-extra-egress-<n>`). Address ranges never include the cluster's own
+   * CIDRs. Typical: `{ from: [ComponentId.API], to: NetworkPeer.cidrs(['203.0.113.10/32'], [], 'oidc'), ports: [443] }`.
+   */
+  public allowEgress(rule: EgressRule): void {
+    this.addEgress(`allowEgress(#${this.extraEgress.length})`, rule);
+  }
+
+  private addEgress(prop: string, rule: EgressRule): void {
+    const cp = this.controlPlane;
+    const { flows, podSelector } = egressRuleFlows('KasmSecurity', prop, rule, cp);
+    const n = this.extraEgress.length + 1;
+    this.extraEgress.push({ flows, rule: prop });
+    if (this.policiesEnabled) {
+      new KasmEgressPolicy(this, `ExtraEgress${n}`, { namespace: cp.namespace, name: `${cp.name}-extra-egress-${n}`, labels: this.policyLabels, podSelector, flows });
+    }
   }
 
   /**
@@ -182,6 +214,10 @@ export class KasmSecurity extends Construct {
       if (!from || !to) continue;
       const port = edge.from === ExternalPeer.INGRESS_CONTROLLER && this.frontDoor ? this.frontDoor.backendPort : edge.port;
       out.push({ description: `${edge.from} -> ${edge.to}:${port} (${edge.purpose})`, from, to, port, protocol: 'TCP', owner });
+    }
+    for (const f of this.extraEgress.flatMap((e) => e.flows)) {
+      const to = f.to.kind === 'cidrs' ? address(NetworkPeer.cidrs(f.to.blocks.map((b) => b.cidr), f.to.blocks.flatMap((b) => b.except ?? []), f.to.name)) : pods(f.to);
+      if (to) out.push({ description: `${f.from.name} -> ${f.to.name}:${f.port} (${f.purpose})`, from: pods(f.from)!, to, port: f.port, protocol: f.protocol, owner });
     }
     const dns = pods(cp.cluster.dns.end)!;
     for (const id of [...cp.components, ComponentId.DB_INIT]) {

@@ -87,3 +87,42 @@ export class KasmNetworkPolicies extends Construct {
     }
   }
 }
+
+/** Props for {@link KasmEgressPolicy}. */
+export interface KasmEgressPolicyProps {
+  readonly namespace: string;
+  /** Name of the policy. */
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Pods the policy selects (the sources of every flow). */
+  readonly podSelector: k8s.LabelSelector;
+  /** Flows starting at those pods. */
+  readonly flows: readonly Flow[];
+}
+
+/**
+ * One extra egress-only policy for traffic the dependency graph does not know (identity providers, SMTP, cloud APIs):
+ * NetworkPolicies are additive, so it opens exactly its flows and leaves default deny and the graph's policies alone.
+ */
+export class KasmEgressPolicy extends Construct {
+  public readonly policy: k8s.KubeNetworkPolicy;
+
+  constructor(scope: Construct, id: string, props: KasmEgressPolicyProps) {
+    super(scope, id);
+    const describe = props.flows.map((f) => `${key(f.from)} -> ${key(f.to)}:${f.port}/${f.protocol} (${f.purpose})`).join('; ');
+    this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {
+      metadata: {
+        name: props.name, namespace: props.namespace, labels: { ...props.labels },
+        annotations: { ...waveAnnotation(SyncWave.NAMESPACE), 'kasm.cdk8s.io/flows': describe },
+      },
+      spec: {
+        podSelector: props.podSelector,
+        policyTypes: ['Egress'],
+        egress: props.flows.map((f) => {
+          const to = peer(f.to, props.namespace);
+          return { ...(to ? { to } : {}), ports: [{ protocol: f.protocol, port: k8s.IntOrString.fromNumber(f.port) }] };
+        }),
+      },
+    });
+  }
+}
