@@ -9,6 +9,7 @@ import { componentLabels, selectorLabels, SyncWave, waveAnnotation } from '../co
 import {
   EnvContext, envVars, hardenedContainer, hardenedPod, imageName, probes, resourceRequirements, writableVolumes,
 } from '../core/pod';
+import { KasmPodOptions, schedulingFields } from '../core/pod-options';
 
 /** Everything a component workload needs besides its contract entry. */
 export interface ComponentWorkloadProps {
@@ -33,6 +34,10 @@ export interface ComponentWorkloadProps {
   readonly extraMounts?: k8s.VolumeMount[];
   /** Pod annotations, e.g. a configuration digest that rolls the pods. @default {} */
   readonly podAnnotations?: Record<string, string>;
+  /** The user's escape valves: scheduling, extra env, annotations, writable paths. @default {} */
+  readonly podOptions?: KasmPodOptions;
+  /** Secrets for pulling from a private registry mirror. @default [] */
+  readonly imagePullSecrets?: readonly string[];
 }
 
 /**
@@ -56,7 +61,8 @@ export class ComponentWorkload extends Construct {
       automountServiceAccountToken: false,
     });
 
-    const writable = writableVolumes(c.writablePaths);
+    const options = props.podOptions ?? {};
+    const writable = writableVolumes([...c.writablePaths, ...(options.extraWritablePaths ?? []).map((path) => ({ path, sizeLimit: '256Mi' }))]);
     const volumes: k8s.Volume[] = [...writable.volumes];
     const mounts: k8s.VolumeMount[] = [...writable.mounts];
     for (const tls of c.tlsMounts) {
@@ -69,7 +75,8 @@ export class ComponentWorkload extends Construct {
     }
     volumes.push(...(props.extraVolumes ?? []));
     mounts.push(...(props.extraMounts ?? []));
-    const podAnnotations = props.podAnnotations ?? {};
+    const podAnnotations = { ...(options.podAnnotations ?? {}), ...(props.podAnnotations ?? {}) };
+    const env = [...(c.env.length > 0 ? envVars(c.env, props.envContext) : []), ...Object.entries(options.extraEnv ?? {}).map(([name, value]) => ({ name, value }))];
 
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: meta(c.workloadName),
@@ -86,6 +93,7 @@ export class ComponentWorkload extends Construct {
             // Kasm finds its peers by DNS; service-link env vars (KASM_API_PORT=tcp://...) only risk collisions.
             enableServiceLinks: false,
             securityContext: hardenedPod(c.runAsUser),
+            ...schedulingFields(options, props.imagePullSecrets),
             initContainers: props.initContainers,
             containers: [{
               name: c.workloadName,
@@ -93,10 +101,10 @@ export class ComponentWorkload extends Construct {
               imagePullPolicy: props.imagePullPolicy,
               ...(c.args ? { args: [...c.args] } : {}),
               ports: c.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
-              ...(c.env.length > 0 ? { env: envVars(c.env, props.envContext) } : {}),
+              ...(env.length > 0 ? { env } : {}),
               ...probes(c),
               resources: resourceRequirements(props.resources),
-              securityContext: hardenedContainer(c.runAsUser),
+              securityContext: { ...hardenedContainer(c.runAsUser), ...(options.writableRootFilesystem ? { readOnlyRootFilesystem: false } : {}) },
               volumeMounts: mounts,
             }],
             volumes,

@@ -7,6 +7,7 @@ import {
 } from '../contract/types';
 import { KasmVersion } from '../contract/version';
 import { EnvContext, imageName } from '../core/pod';
+import { assertImagePullSecrets, assertPodOptions, KasmPodOptions, mergePodOptions } from '../core/pod-options';
 import { ResourceOverrides, resolveResources } from '../core/resources';
 import {
   assertDnsLabel, assertInstanceName, assertInteger, assertOneOf, assertPlainObject, assertRegistry, assertWholeSeconds, assertZoneName,
@@ -28,8 +29,8 @@ import { renderProxyConfig } from './proxy-config';
 import { addProxyConfigMap, ProxyConfigMount } from './proxy-config-map';
 import { waitContainer, WaitTarget } from './wait';
 
-/** Per-component settings of the control plane. */
-export interface KasmComponentOptions {
+/** Per-component settings of the control plane: replicas, resources and the pod escape valves. */
+export interface KasmComponentOptions extends KasmPodOptions {
   /** Pods of this component. @default - the size preset's replica count */
   readonly replicas?: number;
   /** Requests and limits that replace parts of the size preset. @default - the size preset's figures */
@@ -67,12 +68,22 @@ export interface KasmControlPlaneProps {
   readonly enableRdpHttpsGateway?: boolean;
   /** Deploy Kasm Share and its Redis (1.16.0 only). @default - true where the release ships it */
   readonly enableShare?: boolean;
-  /** Kasm zone these components serve. @default 'default' */
+  /**
+   * Kasm zone these components serve. Only 'default' is accepted until zones are wired end to end: the seeded zone
+   * and the Service names Kasm derives (`kasm-proxy-default`, `kasm-manager-default`) are those of 'default'.
+   * @default 'default'
+   */
   readonly zoneName?: string;
   /** Registry mirror prefix for air-gapped clusters, e.g. 'registry.example.com'. @default - Docker Hub */
   readonly imageRegistry?: string;
   /** Pull policy of every container. @default ImagePullPolicy.IF_NOT_PRESENT */
   readonly imagePullPolicy?: ImagePullPolicy;
+  /** Secrets for pulling from a private registry mirror, on every pod. @default [] */
+  readonly imagePullSecrets?: readonly string[];
+  /** Pod settings every component gets (scheduling, annotations, env); `components.<id>` adds to or overrides them. @default {} */
+  readonly podDefaults?: KasmPodOptions;
+  /** Pod settings of the db-init Job (e.g. `writableRootFilesystem` if the seed writes an unlisted path). @default - podDefaults */
+  readonly dbInit?: KasmPodOptions;
   /** The cluster: its DNS address becomes nginx's resolver for agent host names. @default - the KasmDatabase's profile, else ClusterProfile.k3s() */
   readonly cluster?: ClusterProfile;
   /** Idle timeout of desktop, Guacamole and RDP streams at the proxy. @default Duration.minutes(30) */
@@ -108,6 +119,10 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   private readonly contract: KasmContract;
   /** Registry mirror prefix applied to every image, if any. */
   public readonly imageRegistry?: string;
+  /** Secrets every pod pulls its images with. */
+  public readonly imagePullSecrets: readonly string[];
+  private readonly podDefaults: KasmPodOptions;
+  private readonly dbInitOptions: KasmPodOptions;
   private readonly pullPolicy: ImagePullPolicy;
   private readonly envContext: EnvContext;
 
@@ -135,6 +150,12 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     this.zoneName = props.zoneName ?? 'default';
     this.pullPolicy = props.imagePullPolicy ?? ImagePullPolicy.IF_NOT_PRESENT;
     this.imageRegistry = props.imageRegistry;
+    assertImagePullSecrets(owner, 'imagePullSecrets', props.imagePullSecrets);
+    this.imagePullSecrets = [...(props.imagePullSecrets ?? [])];
+    assertPodOptions(owner, 'podDefaults', props.podDefaults);
+    assertPodOptions(owner, 'dbInit', props.dbInit, this.contract.dbInit.env.map((e) => e.name));
+    this.podDefaults = props.podDefaults ?? {};
+    this.dbInitOptions = mergePodOptions(this.podDefaults, props.dbInit);
     this.cluster = props.cluster ?? ownDatabase?.cluster ?? ClusterProfile.k3s();
     if (!(this.cluster instanceof ClusterProfile)) fail(owner, 'cluster', this.cluster, 'is not a ClusterProfile; use ClusterProfile.k3s(), ClusterProfile.rke2() or ClusterProfile.custom({...})');
     const dnsResolver = this.cluster.dnsServiceIp;
@@ -144,6 +165,12 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     if (this.imageRegistry !== undefined) assertRegistry(owner, 'imageRegistry', this.imageRegistry);
     assertOneOf(owner, 'size', this.size, Object.values(SizePreset));
     assertZoneName(owner, 'zoneName', this.zoneName);
+    if (this.zoneName !== 'default') {
+      fail(owner, 'zoneName', this.zoneName, 'is not supported yet: the seeded zone and the Service names Kasm derives from it '
+        + '(kasm-proxy-default, kasm-manager-default) are those of \'default\', so another name would leave the env and the '
+        + 'database disagreeing; leave zoneName unset');
+    }
+    assertPlainObject(owner, 'components', props.components);
     assertOneOf(owner, 'imagePullPolicy', this.pullPolicy, Object.values(ImagePullPolicy));
     assertWholeSeconds(owner, 'sessionTimeout', sessionTimeoutSeconds, 60, 86400);
     if (!(props.database.peer instanceof NetworkPeer)) {
@@ -179,6 +206,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   private declareSecrets(): void {
     const doctor = DoctorDeclarations.of(this);
     const reason = 'KasmControlPlane secrets (KasmSecrets.fromExisting unless KasmSecurity fills them)';
+    for (const name of this.imagePullSecrets) doctor.declare({ kind: ReferencedKind.SECRET, namespace: this.namespace, name, reason: 'KasmControlPlane imagePullSecrets' });
     const names = [this.secrets.credentialsSecretName, this.secrets.ingressTlsSecretName, this.database.passwordSecret.name, ...Object.values(TlsRole).map((r) => this.secrets.tlsSecretName(r))];
     for (const name of new Set(names)) doctor.declare({ kind: ReferencedKind.SECRET, namespace: this.namespace, name, reason });
   }
@@ -253,6 +281,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
           + `${available.map(show).join(', ')} (the database is sized on KasmDatabase)`);
       }
       if (off.has(id)) fail(owner, `components.${key}`, key, 'is configured but the component is disabled');
+      assertPodOptions(owner, `components.${key}`, opts, this.contractOf(id).env.map((e) => e.name));
       if (opts?.replicas !== undefined) {
         assertInteger(owner, `components.${key}.replicas`, opts.replicas, 1, 100);
         if (!this.contractOf(id).scalable && opts.replicas !== 1) {
@@ -344,6 +373,8 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       extraVolumes: config?.volumes,
       extraMounts: config?.mounts,
       podAnnotations: config?.podAnnotations,
+      podOptions: mergePodOptions(this.podDefaults, opts),
+      imagePullSecrets: this.imagePullSecrets,
     });
     this.deployments.set(id, workload.deployment);
     this.services.set(id, workload.service);
@@ -361,6 +392,8 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       imagePullPolicy: this.pullPolicy,
       envContext: this.envContext,
       initContainers: this.waitContainers(ComponentId.DB_INIT, init.runAsUser),
+      podOptions: this.dbInitOptions,
+      imagePullSecrets: this.imagePullSecrets,
     });
   }
 

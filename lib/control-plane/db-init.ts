@@ -9,6 +9,7 @@ import { digest, instanceLabels, SyncWave, waveAnnotation } from '../core/metada
 import {
   EnvContext, envVars, hardenedContainer, hardenedPod, imageName, resourceRequirements, writableVolumes,
 } from '../core/pod';
+import { KasmPodOptions, schedulingFields } from '../core/pod-options';
 import { seedScript } from './seed-script';
 
 /** Props of {@link DbInitJob}. */
@@ -25,6 +26,10 @@ export interface DbInitJobProps {
   readonly envContext: EnvContext;
   /** Init containers that wait for the database. */
   readonly initContainers: k8s.Container[];
+  /** The user's escape valves for the Job's pod. @default {} */
+  readonly podOptions?: KasmPodOptions;
+  /** Secrets for pulling from a private registry mirror. @default [] */
+  readonly imagePullSecrets?: readonly string[];
 }
 
 /**
@@ -42,7 +47,8 @@ export class DbInitJob extends Construct {
     const labels = { ...instanceLabels(props.instance, props.version), 'app.kubernetes.io/name': jobName, 'app.kubernetes.io/component': 'db-init' };
     const meta = (name: string) => ({ name, namespace: props.namespace, labels, annotations: waveAnnotation(SyncWave.DB_INIT) });
     const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta(jobName), automountServiceAccountToken: false });
-    const writable = writableVolumes(init.writablePaths);
+    const options = props.podOptions ?? {};
+    const writable = writableVolumes([...init.writablePaths, ...(options.extraWritablePaths ?? []).map((path) => ({ path, sizeLimit: '256Mi' }))]);
     const volumes: k8s.Volume[] = [...writable.volumes];
     const mounts: k8s.VolumeMount[] = [...writable.mounts];
     const script = seedScript(init.mode);
@@ -57,24 +63,29 @@ export class DbInitJob extends Construct {
       enableServiceLinks: false,
       restartPolicy: 'OnFailure',
       securityContext: hardenedPod(init.runAsUser),
+      ...schedulingFields(options, props.imagePullSecrets),
       initContainers: props.initContainers,
       containers: [{
         name: 'db-init',
         image: imageName(init.image, props.imageRegistry),
         imagePullPolicy: props.imagePullPolicy,
         command: ['/bin/bash', '-c', script.command],
-        env: envVars(init.env, props.envContext),
+        env: [...envVars(init.env, props.envContext), ...Object.entries(options.extraEnv ?? {}).map(([name, value]) => ({ name, value }))],
         resources: resourceRequirements(DB_INIT_RESOURCES),
-        securityContext: hardenedContainer(init.runAsUser),
+        securityContext: { ...hardenedContainer(init.runAsUser), ...(options.writableRootFilesystem ? { readOnlyRootFilesystem: false } : {}) },
         volumeMounts: mounts,
       }],
       volumes,
     };
     this.job = new k8s.KubeJob(this, 'Job', {
-      metadata: { ...meta(`${jobName}-${props.versionSlug}-${digest(podSpec, 6)}`), labels },
+      // The digest covers everything in the immutable pod template (annotations only when set, so names stay stable).
+      metadata: { ...meta(`${jobName}-${props.versionSlug}-${digest(Object.keys(options.podAnnotations ?? {}).length > 0 ? { podSpec, annotations: options.podAnnotations } : podSpec, 6)}`), labels },
       spec: {
         backoffLimit: 10,
-        template: { metadata: { labels: { ...labels } }, spec: podSpec },
+        template: {
+          metadata: { labels: { ...labels }, ...(Object.keys(options.podAnnotations ?? {}).length > 0 ? { annotations: { ...options.podAnnotations } } : {}) },
+          spec: podSpec,
+        },
       },
     });
   }

@@ -62,11 +62,12 @@ describe('KasmControlPlane', () => {
     expect(envOf(guac).ZONE).toBe('default');
   });
 
-  test('zoneName reaches every env var that carries the zone', () => {
-    const { manifests } = build(KasmVersion.V1_18_1, { zoneName: 'eu-west' });
-    expect(envOf(podSpec(find(manifests, 'Deployment', 'kasm-manager')).containers[0]).SERVER_ZONE_NAME).toBe('eu-west');
-    expect(envOf(podSpec(find(manifests, 'Deployment', 'kasm-guac')).containers[0]).ZONE).toBe('eu-west');
-    expect(envOf(podSpec(find(manifests, 'Deployment', 'kasm-rdp-gateway')).containers[0]).SERVER_ZONE_NAME).toBe('eu-west');
+  test('the zone every env var carries is the one Kasm seeds and names its Services after', () => {
+    const { manifests } = build(KasmVersion.V1_18_1);
+    expect(envOf(podSpec(find(manifests, 'Deployment', 'kasm-manager')).containers[0]).SERVER_ZONE_NAME).toBe('default');
+    expect(envOf(podSpec(find(manifests, 'Deployment', 'kasm-guac')).containers[0]).ZONE).toBe('default');
+    expect(find(manifests, 'Service', 'kasm-proxy-default')).toBeDefined();
+    expect(() => build(KasmVersion.V1_18_1, { zoneName: 'eu-west' })).toThrow(/^KasmControlPlane zoneName: 'eu-west' is not supported yet/);
   });
 
   test('wait loops follow the dependency graph in order', () => {

@@ -903,7 +903,7 @@ describe('valid input', () => {
         enableRdpGateway: true,
         enableRdpHttpsGateway: true,
         enableShare: true,
-        zoneName: 'Zone 1.a_b-c',
+        zoneName: 'default',
         imageRegistry: 'registry.example.com:5000/kasm',
         imagePullPolicy: ImagePullPolicy.ALWAYS,
         cluster: ClusterProfile.k3s({ dnsServiceIp: '10.43.0.10' }),
