@@ -11,6 +11,7 @@ import { KasmSecurity } from '../lib/security/kasm-security';
 import { KasmNamespace } from '../lib/security/namespace';
 import { EgressRule } from '../lib/security/egress';
 import { CredentialSource, TlsSource } from '../lib/security/sources';
+import { assertPlainObject, assertSize } from '../lib/core/validation';
 
 /** Props for {@link K3sDev}. */
 export interface K3sDevProps {
@@ -36,6 +37,8 @@ export interface K3sDevProps {
   readonly zoneName?: string;
   /** Registry mirror for air-gapped clusters. @default - Docker Hub */
   readonly imageRegistry?: string;
+  /** Secrets for pulling from that mirror, on every pod. @default [] */
+  readonly imagePullSecrets?: readonly string[];
   /** Write the HelmChartConfig that raises the packaged Traefik's timeouts for desktop streams (once per cluster). @default true */
   readonly configureTraefikTimeouts?: boolean;
   /** Idle timeout of desktop streams, at the proxy and at Traefik. @default Duration.minutes(30) */
@@ -66,9 +69,11 @@ export class K3sDev extends Chart {
   constructor(scope: Construct, id: string, props: K3sDevProps = {}) {
     // No chart-level namespace: cdk8s would stamp it onto cluster-scoped objects too; every construct sets its own.
     super(scope, id, { disableResourceNameHashes: true });
+    assertPlainObject('K3sDev', 'props', props);
     const version = props.version ?? KasmVersion.V1_18_1;
     const name = props.name ?? 'kasm';
     const ns = new KasmNamespace(this, 'Namespace', { namespace: props.namespace ?? 'kasm', name, version });
+    if (props.databaseStorage !== undefined) assertSize('K3sDev', 'databaseStorage', props.databaseStorage);
     const size = props.size ?? SizePreset.DEV;
     const cluster = props.cluster ?? ClusterProfile.k3s();
     this.database = new KasmDatabase(this, 'Database', {
@@ -80,6 +85,7 @@ export class K3sDev extends Chart {
       storage: props.databaseStorage,
       size,
       imageRegistry: props.imageRegistry,
+      imagePullSecrets: props.imagePullSecrets,
     });
     this.controlPlane = new KasmControlPlane(this, 'ControlPlane', {
       database: this.database,
@@ -88,6 +94,7 @@ export class K3sDev extends Chart {
       cluster,
       zoneName: props.zoneName,
       imageRegistry: props.imageRegistry,
+      imagePullSecrets: props.imagePullSecrets,
       sessionTimeout: props.sessionTimeout,
     });
     this.ingress = new KasmIngress(this, 'Ingress', {

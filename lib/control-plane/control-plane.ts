@@ -10,8 +10,7 @@ import { EnvContext, imageName } from '../core/pod';
 import { assertImagePullSecrets, assertPodOptions, KasmPodOptions, mergePodOptions } from '../core/pod-options';
 import { ResourceOverrides, resolveResources } from '../core/resources';
 import {
-  assertDnsLabel, assertInstanceName, assertInteger, assertOneOf, assertPlainObject, assertRegistry, assertWholeSeconds, assertZoneName,
-  fail, KasmConfigError, show,
+  assertDuration, assertInstanceName, assertInteger, assertKasmNamespace, assertOneOf, assertPlainObject, assertRegistry, assertWholeSeconds, assertZoneName, fail, KasmConfigError, show,
 } from '../core/validation';
 import { componentLabels, selectorLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import { IKasmDatabase } from '../database/interface';
@@ -20,7 +19,7 @@ import { attachDoctor } from '../doctor/app-doctor';
 import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 import { checkControlPlane } from '../doctor/edges';
 import { NetworkPeer } from '../security/network-peer';
-import { IKasmSecrets, KasmSecrets } from '../security/secrets';
+import { assertSecrets, IKasmSecrets, KasmSecrets } from '../security/secrets';
 import { ComponentWorkload } from './component';
 import { databaseHostFor } from './database-alias';
 import { DbInitJob } from './db-init';
@@ -159,8 +158,9 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     this.cluster = props.cluster ?? ownDatabase?.cluster ?? ClusterProfile.k3s();
     if (!(this.cluster instanceof ClusterProfile)) fail(owner, 'cluster', this.cluster, 'is not a ClusterProfile; use ClusterProfile.k3s(), ClusterProfile.rke2() or ClusterProfile.custom({...})');
     const dnsResolver = this.cluster.dnsServiceIp;
+    if (props.sessionTimeout !== undefined) assertDuration(owner, 'sessionTimeout', props.sessionTimeout);
     const sessionTimeoutSeconds = (props.sessionTimeout ?? Duration.minutes(30)).toSeconds({ integral: false });
-    assertDnsLabel(owner, 'namespace', this.namespace);
+    assertKasmNamespace(owner, 'namespace', this.namespace);
     assertInstanceName(owner, 'name', this.name);
     if (this.imageRegistry !== undefined) assertRegistry(owner, 'imageRegistry', this.imageRegistry);
     assertOneOf(owner, 'size', this.size, Object.values(SizePreset));
@@ -178,6 +178,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
         + 'pass a KasmDatabase or KasmDatabase.fromEndpoint({ peer, ... })');
     }
     this.databaseHost = databaseHostFor(this, props.database, { namespace: this.namespace, instance: this.name, version: this.version, cluster: this.cluster });
+    if (props.secrets !== undefined) assertSecrets(owner, 'secrets', props.secrets);
     this.secrets = props.secrets ?? (ownDatabase && ownDatabase.name === this.name ? ownDatabase.secrets : KasmSecrets.fromExisting({ name: this.name }));
     this.components = this.enabledComponents(owner, props);
     this.envContext = {

@@ -153,8 +153,8 @@ export function assertZoneName(owner: string, prop: string, value: string): void
   }
 }
 
-/** Longest instance name: the longest derived object name (`<name>-db-init-<version>-<digest>`) must fit 63. */
-export const MAX_INSTANCE_NAME_LENGTH = 40;
+/** Longest instance name: the longest derived Job name (`<name>-secret-generator-<6-digit digest>`) must fit 63. */
+export const MAX_INSTANCE_NAME_LENGTH = 39;
 
 /** An instance name, which prefixes object names and label values. */
 export function assertInstanceName(owner: string, prop: string, value: string): void {
@@ -222,4 +222,39 @@ export function cidrContainsIp(cidr: string, ip: string): boolean {
   const prefix = Number(bits);
   const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
   return ((toNumber(net) & mask) >>> 0) === ((toNumber(ip) & mask) >>> 0);
+}
+
+/** A cdk8s Duration (plain-data callers may pass a number or a string instead). */
+export function assertDuration(owner: string, prop: string, value: unknown): void {
+  const ok = value !== null && typeof value === 'object' && typeof (value as { toSeconds?: unknown }).toSeconds === 'function'
+    && typeof (value as { toMilliseconds?: unknown }).toMilliseconds === 'function';
+  if (!ok) fail(owner, prop, value, 'is not a Duration; use Duration.minutes(30) (in a values file: a string like \'30m\')');
+  const ms = (value as { toMilliseconds(): number }).toMilliseconds();
+  if (!Number.isFinite(ms) || ms <= 0) fail(owner, prop, `${ms}ms`, 'is not accepted; pass a positive, finite duration');
+}
+
+/** A cdk8s Size. */
+export function assertSize(owner: string, prop: string, value: unknown): void {
+  const ok = value !== null && typeof value === 'object' && typeof (value as { toMebibytes?: unknown }).toMebibytes === 'function';
+  if (!ok) fail(owner, prop, value, 'is not a Size; use Size.gibibytes(10) (in a values file: a string like \'10Gi\')');
+}
+
+/** A list of strings, each checked by `each` (plain-data callers may pass one string where a list goes). */
+export function assertStringList(owner: string, prop: string, value: unknown, each: (owner: string, prop: string, item: string) => void): void {
+  if (!Array.isArray(value)) fail(owner, prop, value, 'is not a list; pass an array, e.g. [\'a\', \'b\']');
+  value.forEach((item, i) => {
+    if (typeof item !== 'string') fail(owner, `${prop}[${i}]`, item, 'is not a string');
+    each(owner, `${prop}[${i}]`, item);
+  });
+}
+
+/** Namespaces the cluster owns; a Kasm install there would mix with system pods and their policies. */
+export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** A namespace Kasm may be installed into: a DNS label that is not one of the cluster's own. */
+export function assertKasmNamespace(owner: string, prop: string, value: string): void {
+  assertDnsLabel(owner, prop, value);
+  if (RESERVED_NAMESPACES.includes(value)) {
+    fail(owner, prop, value, `is reserved for the cluster (${RESERVED_NAMESPACES.map(show).join(', ')}); Kasm gets a namespace of its own, e.g. 'kasm'`);
+  }
 }

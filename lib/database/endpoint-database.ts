@@ -5,7 +5,7 @@
 import { Construct } from 'constructs';
 import { KasmVersion } from '../contract/version';
 import {
-  assertDnsLabel, assertDnsSubdomain, assertInteger, assertPlainObject, fail, show,
+  assertDnsSubdomain, assertInteger, assertKasmNamespace, assertPlainObject, fail, show,
 } from '../core/validation';
 import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 import { NetworkPeer } from '../security/network-peer';
@@ -72,7 +72,7 @@ export class EndpointDatabase extends Construct implements IKasmDatabase {
     }
     if (props.peer.end.kind === 'anywhere') fail(owner, 'peer', props.peer.end.name, 'is not accepted: name the database pods or its address ranges');
     this.namespace = props.namespace ?? 'kasm';
-    assertDnsLabel(owner, 'namespace', this.namespace);
+    assertKasmNamespace(owner, 'namespace', this.namespace);
     this.port = props.port ?? 5432;
     assertInteger(owner, 'port', this.port, 1, 65535);
     assertDnsSubdomain(owner, 'passwordSecretName', props.passwordSecretName);

@@ -6,6 +6,7 @@ import { IKasmDatabase } from './interface';
 import { NetworkPeer } from '../security/network-peer';
 import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 import { pgHbaConf, postgresqlConf } from './postgres-config';
+import { assertImagePullSecrets, assertPodOptions, KasmPodOptions, schedulingFields } from '../core/pod-options';
 import { ClusterProfile } from '../cluster/profile';
 import { ComponentId, DerivedValue, SecretKey, SizePreset, TlsRole } from '../contract/types';
 import {
@@ -15,9 +16,9 @@ import {
   envVars, hardenedContainer, hardenedPod, imageName, probes, resourceRequirements, writableVolumes,
 } from '../core/pod';
 import { ResourceOverrides, resolveResources } from '../core/resources';
-import { IKasmSecrets, KasmSecrets } from '../security/secrets';
+import { assertSecrets, IKasmSecrets, KasmSecrets } from '../security/secrets';
 import {
-  assertDnsLabel, assertDnsSubdomain, assertInstanceName, assertInteger, assertOneOf, assertRegistry, fail, quantityValue, show,
+  assertDnsSubdomain, assertInstanceName, assertInteger, assertKasmNamespace, assertOneOf, assertRegistry, assertSize, fail, quantityValue, show,
 } from '../core/validation';
 import { KasmVersion } from '../contract/version';
 
@@ -47,6 +48,10 @@ export interface KasmDatabaseProps {
   readonly sharedBuffers?: string;
   /** Registry mirror prefix for air-gapped clusters, e.g. 'registry.example.com'. @default - Docker Hub */
   readonly imageRegistry?: string;
+  /** Secrets for pulling from a private registry mirror. @default [] */
+  readonly imagePullSecrets?: readonly string[];
+  /** Scheduling, annotations, extra env and writable paths of the database pod (e.g. dedicated database nodes). @default {} */
+  readonly pod?: KasmPodOptions;
 }
 
 /**
@@ -97,11 +102,12 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
     this.cluster = props.cluster ?? ClusterProfile.k3s();
     if (!(this.cluster instanceof ClusterProfile)) fail(owner, 'cluster', this.cluster, 'is not a ClusterProfile; use ClusterProfile.k3s(), ClusterProfile.rke2() or ClusterProfile.custom({...})');
     this.storageClassName = props.storageClassName ?? this.cluster.defaultStorageClass;
+    if (props.storage !== undefined) assertSize(owner, 'storage', props.storage);
     this.storage = props.storage ?? Size.gibibytes(10);
     const size = props.size ?? SizePreset.SMALL;
     const maxConnections = props.maxConnections ?? 100;
     const sharedBuffers = props.sharedBuffers ?? '128Mi';
-    assertDnsLabel(owner, 'namespace', this.namespace);
+    assertKasmNamespace(owner, 'namespace', this.namespace);
     assertInstanceName(owner, 'name', this.name);
     assertDnsSubdomain(owner, 'storageClassName', this.storageClassName);
     assertOneOf(owner, 'size', size, Object.values(SizePreset));
@@ -113,6 +119,10 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
     if (!(storageMi >= 1024)) fail(owner, 'storage', `${storageMi}Mi`, 'is below 1Gi, too small for Kasm\'s database; pass e.g. Size.gibibytes(10)');
     const storageQuantity = storageMi % 1024 === 0 ? `${storageMi / 1024}Gi` : `${Math.ceil(storageMi)}Mi`;
     if (props.imageRegistry !== undefined) assertRegistry(owner, 'imageRegistry', props.imageRegistry);
+    assertImagePullSecrets(owner, 'imagePullSecrets', props.imagePullSecrets);
+    const podOptions = props.pod ?? {};
+    assertPodOptions(owner, 'pod', podOptions, this.version.contract.database.component.env.map((e) => e.name));
+    if (props.secrets !== undefined) assertSecrets(owner, 'secrets', props.secrets);
     this.secrets = props.secrets ?? KasmSecrets.fromExisting({ name: this.name });
 
     const contract = this.version.contract;
@@ -154,7 +164,7 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
       },
     });
 
-    const writable = writableVolumes(component.writablePaths);
+    const writable = writableVolumes([...component.writablePaths, ...(podOptions.extraWritablePaths ?? []).map((path) => ({ path, sizeLimit: '256Mi' }))]);
     const tls = component.tlsMounts[0];
     const envContext = {
       credentialsSecretName: this.secrets.credentialsSecretName,
@@ -184,13 +194,14 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
           metadata: {
             labels,
             // Roll the pod when the generated configuration changes (ConfigMap volumes are read at start).
-            annotations: { 'kasm.cdk8s.io/config-digest': digest(configFiles) },
+            annotations: { ...(podOptions.podAnnotations ?? {}), 'kasm.cdk8s.io/config-digest': digest(configFiles) },
           },
           spec: {
             serviceAccountName: serviceAccount.name,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             securityContext: hardenedPod(component.runAsUser),
+            ...schedulingFields(podOptions, props.imagePullSecrets),
             terminationGracePeriodSeconds: 60,
             containers: [{
               name: 'postgres',
@@ -198,10 +209,10 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
               imagePullPolicy: 'IfNotPresent',
               args: component.args ? [...component.args] : undefined,
               ports: component.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
-              env: envVars(component.env, envContext),
+              env: [...envVars(component.env, envContext), ...Object.entries(podOptions.extraEnv ?? {}).map(([name, value]) => ({ name, value }))],
               ...probes(component),
               resources: resourceRequirements(res),
-              securityContext: hardenedContainer(component.runAsUser),
+              securityContext: { ...hardenedContainer(component.runAsUser), ...(podOptions.writableRootFilesystem ? { readOnlyRootFilesystem: false } : {}) },
               volumeMounts: [
                 { name: 'data', mountPath: db.dataMountPath },
                 { name: 'config', mountPath: `${db.configDir}/postgresql.conf`, subPath: 'postgresql.conf', readOnly: true },
@@ -231,6 +242,7 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
       },
     });
     const doctor = DoctorDeclarations.of(this);
+    for (const name of props.imagePullSecrets ?? []) doctor.declare({ kind: ReferencedKind.SECRET, namespace: this.namespace, name, reason: 'KasmDatabase imagePullSecrets' });
     doctor.declare({ kind: ReferencedKind.STORAGE_CLASS, name: this.storageClassName, reason: 'KasmDatabase storageClassName (or the cluster profile\'s default StorageClass)' });
     for (const name of [this.secrets.credentialsSecretName, this.tlsSecretName]) {
       doctor.declare({ kind: ReferencedKind.SECRET, namespace: this.namespace, name, reason: 'KasmDatabase secrets (KasmSecrets.fromExisting unless KasmSecurity fills them)' });

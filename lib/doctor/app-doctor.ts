@@ -5,10 +5,11 @@
  * Rules: every expected connection is admitted by the NetworkPolicies (evaluated with the shipped NetworkPolicy
  * model); every pod template passes Pod Security "restricted" where its namespace enforces it; (kind, namespace,
  * name) is unique; every referenced Secret, ConfigMap, ServiceAccount, PVC and StorageClass is declared in the app
- * or declared external by a prop.
+ * or declared external by a prop; names, labels, ports and quantities are within the API server's limits.
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { apiLimitProblems } from './api-limits';
 import { ConnectionEnd, DoctorDeclarations } from './declarations';
 import { Endpoint, NetworkPolicyModel } from './network-policy-model';
 import { checkRestricted, podSpecsOf } from './pod-security';
@@ -47,7 +48,17 @@ export function runDoctor(scope: IConstruct): DoctorFinding[] {
     ...podSecurityFindings(objects),
     ...uniquenessFindings(objects),
     ...referenceFindings(objects, declarations),
+    ...apiLimitFindings(objects),
   ];
+}
+
+function apiLimitFindings(objects: SynthesizedObject[]): DoctorFinding[] {
+  return objects.flatMap((o) => apiLimitProblems(o.manifest).map((problem) => ({
+    rule: 'api-limits',
+    path: o.path,
+    problem: `${o.manifest.kind} '${o.manifest.metadata?.name}': ${problem}`,
+    fix: 'shorten the instance name or namespace, or the value named; the API server would reject the object',
+  })));
 }
 
 function networkPolicyFindings(objects: SynthesizedObject[], declarations: DoctorDeclarations): DoctorFinding[] {

@@ -3,6 +3,7 @@
  * IngressRoute with a verifying ServersTransport on RKE2), so security does not depend on one implementation.
  */
 import { IConstruct } from 'constructs';
+import { fail } from '../core/validation';
 import { NetworkPeer } from '../security/network-peer';
 
 /** How the front door talks to the proxy. */
@@ -24,4 +25,12 @@ export interface IKasmFrontDoor extends IConstruct {
   /** Proxy port the controller connects to. */
   readonly backendPort: number;
   readonly backendScheme: BackendScheme;
+}
+
+/** An IKasmFrontDoor as a plain-data caller might pass it. */
+export function assertFrontDoor(owner: string, prop: string, value: unknown): void {
+  const v = value as Partial<IKasmFrontDoor> | null;
+  const ok = v !== null && typeof v === 'object' && Array.isArray(v.hostnames) && typeof v.tlsSecretName === 'string'
+    && v.controller instanceof NetworkPeer && Number.isInteger(v.backendPort) && Object.values(BackendScheme).includes(v.backendScheme as BackendScheme);
+  if (!ok) fail(owner, prop, value, 'is not a front door; pass a KasmIngress (or another IKasmFrontDoor)');
 }

@@ -4,7 +4,7 @@ import * as yaml from 'js-yaml';
 import { HelmChartConfig } from '../../imports/helm-helmchartconfig-helm.cattle.io';
 import { ClusterProfile } from '../cluster/profile';
 import { MANAGED_BY, LABELS, SyncWave, waveAnnotation } from '../core/metadata';
-import { assertPlainObject, assertWholeSeconds, fail } from '../core/validation';
+import { assertDuration, assertPlainObject, assertWholeSeconds, fail } from '../core/validation';
 
 /** Props for {@link TraefikTimeouts}. */
 export interface TraefikTimeoutsProps {
@@ -36,7 +36,7 @@ export class TraefikTimeouts extends Construct {
       fail(owner, 'cluster', cluster.name, 'has no packaged Traefik (traefikHelmChartConfigName is unset); configure your ingress controller\'s timeouts yourself');
     }
     const sessionTimeout = props.sessionTimeout ?? Duration.minutes(30);
-    if (!(sessionTimeout instanceof Duration)) fail(owner, 'sessionTimeout', sessionTimeout, 'is not a Duration; use Duration.minutes(30)');
+    assertDuration(owner, 'sessionTimeout', sessionTimeout);
     this.timeoutSeconds = sessionTimeout.toSeconds({ integral: false });
     assertWholeSeconds(owner, 'sessionTimeout', this.timeoutSeconds, 60, 86400);
     const timeouts = { readTimeout: `${this.timeoutSeconds}s`, writeTimeout: `${this.timeoutSeconds}s`, idleTimeout: `${this.timeoutSeconds}s` };

@@ -7,8 +7,8 @@ import { Construct } from 'constructs';
 import { ComponentId, ExternalPeer } from '../contract/types';
 import { IKasmControlPlane } from '../control-plane/interface';
 import { componentLabel, instanceLabels } from '../core/metadata';
-import { assertCidr, assertPlainObject, fail } from '../core/validation';
-import { IKasmFrontDoor } from '../ingress/interface';
+import { assertCidr, assertDuration, assertPlainObject, assertStringList, fail } from '../core/validation';
+import { assertFrontDoor, IKasmFrontDoor } from '../ingress/interface';
 import { addCertManagerCertificate, certificatePlan } from './certificates';
 import { SecretGenerator } from './generator';
 import type { GeneratorPlan } from './generator/secret-generator';
@@ -79,6 +79,7 @@ export class KasmSecurity extends Construct {
     if (!props.controlPlane) fail(owner, 'controlPlane', undefined, 'is required; pass the KasmControlPlane to secure');
     const cp = props.controlPlane;
     this.controlPlane = cp;
+    if (props.frontDoor !== undefined) assertFrontDoor(owner, 'frontDoor', props.frontDoor);
     this.frontDoor = props.frontDoor;
     const cluster = cp.cluster;
     this.credentials = props.credentials ?? CredentialSource.generated();
@@ -93,14 +94,15 @@ export class KasmSecurity extends Construct {
         + 'or keep the database in the control plane\'s namespace');
     }
     this.caSecretName = `${cp.name}-internal-ca`;
+    if (props.generatedCertificateValidity !== undefined) assertDuration(owner, 'generatedCertificateValidity', props.generatedCertificateValidity);
     const validityDays = (props.generatedCertificateValidity ?? Duration.days(3650)).toDays({ integral: false });
     if (!Number.isInteger(validityDays) || validityDays < 30 || validityDays > 36500) {
       fail(owner, 'generatedCertificateValidity', `${validityDays} days`, 'is not accepted; pass whole days from 30 to 36500');
     }
     const agentCidrs = props.agentCidrs ?? [];
-    agentCidrs.forEach((c, i) => assertCidr(owner, `agentCidrs[${i}]`, c));
+    assertStringList(owner, 'agentCidrs', agentCidrs, assertCidr);
     const serverCidrs = props.serverCidrs ?? [];
-    serverCidrs.forEach((c, i) => assertCidr(owner, `serverCidrs[${i}]`, c));
+    assertStringList(owner, 'serverCidrs', serverCidrs, assertCidr);
     this.agents = agentCidrs.length > 0 ? NetworkPeer.cidrs(agentCidrs, cluster.clusterCidrs, 'agents') : undefined;
     this.servers = serverCidrs.length > 0 ? NetworkPeer.cidrs(serverCidrs, cluster.clusterCidrs, 'servers') : undefined;
 

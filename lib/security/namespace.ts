@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { instanceLabels, SyncWave, waveAnnotation } from '../core/metadata';
-import { assertDnsLabel, assertInstanceName, assertLabels, assertOneOf } from '../core/validation';
+import { assertInstanceName, assertKasmNamespace, assertLabels, assertOneOf, assertPlainObject, fail } from '../core/validation';
 import { KasmVersion } from '../contract/version';
 
 /** Pod Security Standards levels, as the admission labels spell them. */
@@ -41,9 +41,15 @@ export class KasmNamespace extends Construct {
     super(scope, id);
     const owner = 'KasmNamespace';
     this.namespace = props.namespace ?? 'kasm';
-    assertDnsLabel(owner, 'namespace', this.namespace);
+    assertKasmNamespace(owner, 'namespace', this.namespace);
     assertInstanceName(owner, 'name', props.name ?? 'kasm');
+    assertPlainObject(owner, 'labels', props.labels);
     assertLabels(owner, 'labels', props.labels ?? {});
+    for (const key of Object.keys(props.labels ?? {})) {
+      if (key.startsWith('pod-security.kubernetes.io/')) {
+        fail(owner, 'labels', key, 'is set by the podSecurity prop; extra labels cannot override the Pod Security admission labels');
+      }
+    }
     this.podSecurity = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
     assertOneOf(owner, 'podSecurity', this.podSecurity, Object.values(PodSecurityLevel));
     const version = props.version ?? KasmVersion.V1_18_1;

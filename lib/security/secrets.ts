@@ -1,5 +1,5 @@
 import { SecretKey, TlsRole } from '../contract/types';
-import { assertDnsSubdomain, assertInstanceName } from '../core/validation';
+import { assertDnsSubdomain, assertInstanceName, fail } from '../core/validation';
 
 /**
  * Where the control plane finds its credentials and certificates: Secrets referenced by name, never values.
@@ -89,3 +89,11 @@ export const SECRET_KEY_PURPOSE: Record<SecretKey, string> = {
   [SecretKey.SERVICE_TOKEN]: 'token guac and the RDP gateways use to register with the api',
   [SecretKey.REDIS_PASSWORD]: 'password of the Redis that Kasm Share uses (1.16 only)',
 };
+
+/** An IKasmSecrets as a plain-data caller might pass it: the names must be strings and the lookup a function. */
+export function assertSecrets(owner: string, prop: string, value: unknown): void {
+  const v = value as Partial<IKasmSecrets> | null;
+  const ok = v !== null && typeof v === 'object' && typeof v.credentialsSecretName === 'string'
+    && typeof v.ingressTlsSecretName === 'string' && typeof v.tlsSecretName === 'function';
+  if (!ok) fail(owner, prop, value, 'is not a set of Secret names; use KasmSecrets.fromExisting({ name })');
+}

@@ -5,7 +5,7 @@
 import { Duration } from 'cdk8s';
 import { SecretKey } from '../contract/types';
 import type { IKasmControlPlane } from '../control-plane/interface';
-import { assertDnsSubdomain, assertOneOf, assertWholeSeconds, fail, show } from '../core/validation';
+import { assertDnsSubdomain, assertDuration, assertOneOf, assertWholeSeconds, fail, show } from '../core/validation';
 
 /** Kind of secret store an ExternalSecret reads from. */
 export enum ExternalSecretStoreKind {
@@ -128,6 +128,7 @@ export function assertSources(owner: string, cp: IKasmControlPlane, sources: { c
     if (!eso.remoteKey || typeof eso.remoteKey !== 'string') fail(owner, 'credentials.remoteKey', eso.remoteKey, 'is required: the key of the remote secret holding the credentials');
     const unknown = Object.keys(eso.remoteProperties ?? {}).filter((k) => !cp.version.contract.secretKeys.includes(k as SecretKey));
     if (unknown.length > 0) fail(owner, 'credentials.remoteProperties', unknown[0], `is not a key Kasm ${cp.version.version} uses; accepted: ${cp.version.contract.secretKeys.map(show).join(', ')}`);
+    if (eso.refreshInterval !== undefined) assertDuration(owner, 'credentials.refreshInterval', eso.refreshInterval);
     assertWholeSeconds(owner, 'credentials.refreshInterval', (eso.refreshInterval ?? Duration.hours(1)).toSeconds({ integral: false }), 60, 31536000);
   }
   const sealed = sources.credentials.sealedSecrets;
@@ -149,6 +150,8 @@ export function assertSources(owner: string, cp: IKasmControlPlane, sources: { c
     if (!cm?.issuerName) fail(owner, `${prop}.issuerName`, cm?.issuerName, 'is required for cert-manager: name the Issuer or ClusterIssuer');
     assertDnsSubdomain(owner, `${prop}.issuerName`, cm.issuerName);
     assertOneOf(owner, `${prop}.issuerKind`, cm.issuerKind ?? CertManagerIssuerKind.ISSUER, Object.values(CertManagerIssuerKind));
+    if (cm.duration !== undefined) assertDuration(owner, `${prop}.duration`, cm.duration);
+    if (cm.renewBefore !== undefined) assertDuration(owner, `${prop}.renewBefore`, cm.renewBefore);
     const duration = (cm.duration ?? Duration.days(90)).toHours({ integral: false });
     const renew = (cm.renewBefore ?? Duration.days(30)).toHours({ integral: false });
     if (!(renew > 0 && renew < duration)) fail(owner, `${prop}.renewBefore`, `${renew}h`, `must be shorter than duration (${duration}h)`);

@@ -381,6 +381,24 @@ const CASES: BadInput[] = [
       { name: `KasmControlPlane namespace '${shown}'`, build: () => controlPlane({ namespace }), starts: `KasmControlPlane namespace: '${namespace}'`, says: [DNS_LABEL] },
     ];
   }),
+  ...(['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const).map((namespace): BadInput => ({
+    name: `K3sDev in the reserved namespace '${namespace}'`,
+    build: () => k3sDev({ namespace }),
+    starts: `KasmNamespace namespace: '${namespace}'`,
+    says: ['is reserved for the cluster', 'Kasm gets a namespace of its own'],
+  })),
+  {
+    name: 'KasmControlPlane in kube-system',
+    build: () => controlPlane({ namespace: 'kube-system' }),
+    starts: 'KasmControlPlane namespace: \'kube-system\'',
+    says: ['is reserved for the cluster'],
+  },
+  {
+    name: 'KasmNamespace labels that would override Pod Security',
+    build: () => new KasmNamespace(Testing.chart(), 'Ns', { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } }),
+    starts: 'KasmNamespace labels: \'pod-security.kubernetes.io/enforce\'',
+    says: ['is set by the podSecurity prop', 'cannot override the Pod Security admission labels'],
+  },
   {
     name: 'KasmDatabase.fromEndpoint without a peer',
     build: () => KasmDatabase.fromEndpoint(Testing.chart(), 'Db', { host: 'db.example.com', passwordSecretName: 'db' } as any),
@@ -633,10 +651,10 @@ const CASES: BadInput[] = [
   },
   // --- Gaps found in review: names too long for derived objects, labels, fractional timeouts, misleading messages --------
   {
-    name: 'KasmControlPlane name of 41 characters (the db-init Job name would exceed 63)',
-    build: () => controlPlane({ name: 'a'.repeat(41) }),
-    starts: `KasmControlPlane name: '${'a'.repeat(41)}'`,
-    says: ['pass at most 40 characters'],
+    name: 'KasmControlPlane name of 40 characters (the secret generator Job name would exceed 63)',
+    build: () => controlPlane({ name: 'a'.repeat(40) }),
+    starts: `KasmControlPlane name: '${'a'.repeat(40)}'`,
+    says: ['pass at most 39 characters'],
   },
   {
     name: 'KasmNamespace name \'Kasm!\'',
@@ -872,7 +890,7 @@ describe('valid input', () => {
     });
     expect(() => {
       new KasmNamespace(chart, 'Namespace', {
-        namespace: 'kasm-test', name: 'kasm-test', version, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' },
+        namespace: 'kasm-test', name: 'kasm-test', version, labels: { 'team.example.com/owner': 'desktops' },
       });
       const db = new KasmDatabase(chart, 'Database', {
         version,
