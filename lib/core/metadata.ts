@@ -17,6 +17,23 @@ export const LABELS = {
 /** The value of `app.kubernetes.io/managed-by`. */
 export const MANAGED_BY = 'cdk8s-kasm';
 
+/**
+ * Instance label of objects the cluster creates at runtime (generated Secrets, PVCs from volumeClaimTemplates).
+ * They must not carry `app.kubernetes.io/instance`: Argo CD's label tracking would count them as part of the app,
+ * find them missing from git and prune them (argo-cd#3050), taking the passwords or the data with them.
+ */
+export const RUNTIME_INSTANCE_LABEL = 'kasm.cdk8s.io/instance';
+
+/** Labels for an object the cluster creates at runtime: the usual ones with the tracking label swapped out. */
+export function runtimeLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = { ...labels };
+  if (out[LABELS.instance] !== undefined) {
+    out[RUNTIME_INSTANCE_LABEL] = out[LABELS.instance];
+    delete out[LABELS.instance];
+  }
+  return out;
+}
+
 /** Annotation Argo CD reads to order a sync. */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 

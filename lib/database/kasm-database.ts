@@ -10,7 +10,7 @@ import { assertImagePullSecrets, assertPodOptions, KasmPodOptions, schedulingFie
 import { ClusterProfile } from '../cluster/profile';
 import { ComponentId, DerivedValue, SecretKey, SizePreset, TlsRole } from '../contract/types';
 import {
-  componentLabels, digest, selectorLabels, SyncWave, waveAnnotation,
+  componentLabels, digest, runtimeLabels, selectorLabels, SyncWave, waveAnnotation,
 } from '../core/metadata';
 import {
   envVars, hardenedContainer, hardenedPod, imageName, probes, resourceRequirements, writableVolumes,
@@ -232,7 +232,8 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
           },
         },
         volumeClaimTemplates: [{
-          metadata: { name: 'data', labels },
+          // The controller creates the PVC at runtime: no tracking label, or Argo CD would prune the data.
+          metadata: { name: 'data', labels: runtimeLabels(labels) },
           spec: {
             accessModes: ['ReadWriteOnce'],
             storageClassName: this.storageClassName,

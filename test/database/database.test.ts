@@ -73,3 +73,16 @@ describe('KasmDatabase', () => {
     expect(db.node.defaultChild).toBe(db.statefulSet);
   });
 });
+
+describe('objects the cluster creates at runtime', () => {
+  test('the data PVC template carries no app.kubernetes.io/instance, so label-tracking GitOps never prunes the data', () => {
+    const chart = Testing.chart();
+    new KasmDatabase(chart, 'db');
+    const sts = Testing.synth(chart).find((m: any) => m.kind === 'StatefulSet');
+    const labels = sts.spec.volumeClaimTemplates[0].metadata.labels;
+    expect(labels['app.kubernetes.io/instance']).toBeUndefined();
+    expect(labels['kasm.cdk8s.io/instance']).toBe('kasm');
+    // The StatefulSet itself is in git and keeps the tracking label.
+    expect(sts.metadata.labels['app.kubernetes.io/instance']).toBe('kasm');
+  });
+});

@@ -5,7 +5,7 @@
 import { ApiObject, App, JsonPatch, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { K3sDev, VARIANTS } from '../../charts';
-import { ClusterProfile, KasmVersion, TraefikTimeouts } from '../../lib';
+import { ClusterProfile, KasmIngress, KasmVersion, TraefikTimeouts } from '../../lib';
 import { runDoctor, DoctorFinding } from '../../lib/doctor/app-doctor';
 
 function k3sDev(props: ConstructorParameters<typeof K3sDev>[2] = {}): K3sDev {
@@ -83,6 +83,14 @@ describe('the app doctor', () => {
       expect(rules(findings)).toEqual(['unique-names']);
       expect(findings[0].problem).toMatch(/^HelmChartConfig 'traefik' in namespace 'kube-system' is also declared at k3s-dev\/TraefikTimeouts\/Resource/);
       expect(findings[0].path).toBe('k3s-dev/MoreTimeouts/Resource');
+    });
+
+    test('a second front door for one control plane collides with the first', () => {
+      const chart = k3sDev();
+      new KasmIngress(chart, 'SecondIngress', { controlPlane: chart.controlPlane, hostname: 'other.example.com' });
+      const findings = runDoctor(chart);
+      expect(rules(findings)).toEqual(['unique-names']);
+      expect(findings[0].problem).toMatch(/^Ingress 'kasm' in namespace 'kasm' is also declared at k3s-dev\/Ingress\/Resource/);
     });
 
     test('two control planes with one name in one namespace collide on every object', () => {
