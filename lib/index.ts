@@ -4,7 +4,7 @@
 // Releases as data
 export { KasmVersion } from './contract/version';
 export {
-  ComponentId, ExternalPeer, SecretKey, TlsRole, SizePreset, ReadinessCheck, DbInitMode, DerivedValue,
+  ComponentId, ExternalPeer, SecretKey, TlsRole, SizePreset, ReadinessCheck, DbInitMode, DerivedValue, ScalingMode,
 } from './contract/types';
 export type {
   KasmContract, ComponentContract, DependencyEdge, DatabaseContract, DbInitContract, ProxyContract, ImageRef, PortContract,

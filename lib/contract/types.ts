@@ -176,8 +176,22 @@ export interface ComponentContract {
   readonly tlsMounts: readonly TlsMountContract[];
   /** Container command override; `undefined` keeps the image's entrypoint and command. */
   readonly args?: readonly string[];
-  /** Whether the component can run more than one replica (the database and redis cannot). */
-  readonly scalable: boolean;
+  /** How the component may run more than one pod. */
+  readonly scaling: ScalingMode;
+}
+
+/** How a component may scale; KasmScaling and the replica checks read it. */
+export enum ScalingMode {
+  /** Stateless behind its Service: any number of replicas, and an HPA may change it (api, manager, proxy). */
+  HORIZONTAL = 'horizontal',
+  /**
+   * Several pods are fine, but each registers itself with the api and holds live sessions behind one ClusterIP
+   * Service, so the count is set by hand and never by an HPA, which would cut sessions on scale-in (guac, the RDP
+   * gateways, share).
+   */
+  PER_POD = 'perPod',
+  /** Exactly one pod (the database, redis). */
+  FIXED = 'fixed',
 }
 
 /** How the db-init Job seeds the database. */

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ClusterProfile } from '../cluster/profile';
 import {
-  ComponentContract, ComponentId, DerivedValue, ExternalPeer, KasmContract, SizePreset, TlsRole,
+  ComponentContract, ComponentId, DerivedValue, ExternalPeer, KasmContract, ScalingMode, SizePreset, TlsRole,
 } from '../contract/types';
 import { KasmVersion } from '../contract/version';
 import { EnvContext, imageName } from '../core/pod';
@@ -285,7 +285,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       assertPodOptions(owner, `components.${key}`, opts, this.contractOf(id).env.map((e) => e.name));
       if (opts?.replicas !== undefined) {
         assertInteger(owner, `components.${key}.replicas`, opts.replicas, 1, 100);
-        if (!this.contractOf(id).scalable && opts.replicas !== 1) {
+        if (this.contractOf(id).scaling === ScalingMode.FIXED && opts.replicas !== 1) {
           fail(owner, `components.${key}.replicas`, opts.replicas, 'is not accepted: this component keeps state in memory and runs as exactly 1 replica');
         }
       }

@@ -2,7 +2,7 @@
  * The contract is data other code trusts blindly, so its internal consistency and the facts copied from the
  * official charts are asserted here.
  */
-import { ComponentId, ExternalPeer, KasmVersion, ReadinessCheck, SizePreset } from '../../lib';
+import { ComponentId, ExternalPeer, KasmVersion, ReadinessCheck, ScalingMode, SizePreset } from '../../lib';
 
 describe('contract consistency', () => {
   for (const version of KasmVersion.ALL) {
@@ -49,7 +49,7 @@ describe('contract consistency', () => {
           for (const [id, comp] of Object.entries(c.components)) {
             const s = c.sizing[preset][id as ComponentId];
             expect(s).toBeDefined();
-            if (!comp!.scalable) expect(s!.replicas).toBe(1);
+            if (comp!.scaling === ScalingMode.FIXED) expect(s!.replicas).toBe(1);
           }
         }
       });

@@ -9,7 +9,7 @@ import { HEALTH_PATHS, httpCheck, PORTS, tcpCheck } from '../ports';
 import { proxyRoutes, proxyUpstreams } from '../routes';
 import { resources, sized } from '../sizing';
 import {
-  ComponentContract, ComponentId, DbInitMode, DerivedValue, EnvContract, KasmContract, ReadinessCheck, ResourceContract,
+  ComponentContract, ComponentId, ScalingMode, DbInitMode, DerivedValue, EnvContract, KasmContract, ReadinessCheck, ResourceContract,
   SecretKey, SizePreset, TlsRole,
 } from '../types';
 
@@ -49,7 +49,7 @@ const proxy: ComponentContract = {
     { path: '/run', sizeLimit: '16Mi' },
   ],
   tlsMounts: [{ role: TlsRole.PROXY, certPath: '/etc/ssl/certs/kasm_nginx.crt', keyPath: '/etc/ssl/private/kasm_nginx.key', mode: 0o440 }],
-  scalable: true,
+  scaling: ScalingMode.HORIZONTAL,
 };
 
 const api: ComponentContract = {
@@ -64,7 +64,7 @@ const api: ComponentContract = {
   runAsUser: KASM_UID,
   writablePaths: [{ path: '/tmp', sizeLimit: '256Mi' }],
   tlsMounts: [],
-  scalable: true,
+  scaling: ScalingMode.HORIZONTAL,
 };
 
 const manager: ComponentContract = {
@@ -79,7 +79,7 @@ const manager: ComponentContract = {
   runAsUser: KASM_UID,
   writablePaths: [{ path: '/tmp', sizeLimit: '1Gi' }],
   tlsMounts: [],
-  scalable: true,
+  scaling: ScalingMode.HORIZONTAL,
 };
 
 const guac: ComponentContract = {
@@ -106,7 +106,7 @@ const guac: ComponentContract = {
     { path: '/opt/kasm/current/log', sizeLimit: '256Mi' },
   ],
   tlsMounts: [],
-  scalable: true,
+  scaling: ScalingMode.PER_POD,
 };
 
 const rdpGateway: ComponentContract = {
@@ -128,7 +128,7 @@ const rdpGateway: ComponentContract = {
     { path: '/tmp', sizeLimit: '150Mi' },
   ],
   tlsMounts: [{ role: TlsRole.RDP, certPath: '/usr/local/etc/rdpproxy/rdpproxy.crt', keyPath: '/usr/local/etc/rdpproxy/rdpproxy.key', mode: 0o440 }],
-  scalable: true,
+  scaling: ScalingMode.PER_POD,
 };
 
 const rdpHttpsGateway: ComponentContract = {
@@ -146,7 +146,7 @@ const rdpHttpsGateway: ComponentContract = {
     { path: '/tmp', sizeLimit: '150Mi' },
   ],
   tlsMounts: [{ role: TlsRole.RDP, certPath: '/opt/rdpgw/server.pem', keyPath: '/opt/rdpgw/key.pem', mode: 0o440 }],
-  scalable: true,
+  scaling: ScalingMode.PER_POD,
 };
 
 const share: ComponentContract = {
@@ -168,7 +168,7 @@ const share: ComponentContract = {
   // [decision] The chart mounts nothing writable for share; /tmp is cheap insurance for a python service.
   writablePaths: [{ path: '/tmp', sizeLimit: '256Mi' }],
   tlsMounts: [],
-  scalable: true,
+  scaling: ScalingMode.PER_POD,
 };
 
 const redis: ComponentContract = {
@@ -185,7 +185,7 @@ const redis: ComponentContract = {
   writablePaths: [{ path: '/data', sizeLimit: '256Mi' }],
   tlsMounts: [],
   args: ['redis-server', '--requirepass', '$(REDIS_PASSWORD)', '--save', '', '--appendonly', 'no'],
-  scalable: false,
+  scaling: ScalingMode.FIXED,
 };
 
 const db: ComponentContract = {
@@ -213,7 +213,7 @@ const db: ComponentContract = {
     '-c', 'config_file=/var/lib/postgresql/conf/postgresql.conf',
     '-c', 'hba_file=/var/lib/postgresql/conf/pg_hba.conf',
   ],
-  scalable: false,
+  scaling: ScalingMode.FIXED,
 };
 
 const routes = proxyRoutes({ workspaceRewrites: false, share: true });

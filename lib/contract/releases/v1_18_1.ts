@@ -9,7 +9,7 @@ import { HEALTH_PATHS, httpCheck, PORTS, tcpCheck } from '../ports';
 import { proxyRoutes, proxyUpstreams } from '../routes';
 import { resources, sized } from '../sizing';
 import {
-  ComponentContract, ComponentId, DbInitMode, DerivedValue, EnvContract, KasmContract, ReadinessCheck, SecretKey, SizePreset,
+  ComponentContract, ComponentId, ScalingMode, DbInitMode, DerivedValue, EnvContract, KasmContract, ReadinessCheck, SecretKey, SizePreset,
   TlsRole,
 } from '../types';
 
@@ -53,7 +53,7 @@ const proxy: ComponentContract = {
     { path: '/run', sizeLimit: '16Mi' },
   ],
   tlsMounts: [{ role: TlsRole.PROXY, certPath: '/etc/ssl/certs/kasm_nginx.crt', keyPath: '/etc/ssl/private/kasm_nginx.key', mode: 0o440 }],
-  scalable: true,
+  scaling: ScalingMode.HORIZONTAL,
 };
 
 const api: ComponentContract = {
@@ -74,7 +74,7 @@ const api: ComponentContract = {
   // [decision] The chart's api container runs with a writable root by accident (§2.6 bug); 1.19 mounts /tmp, so do we.
   writablePaths: [{ path: '/tmp', sizeLimit: '256Mi' }],
   tlsMounts: [],
-  scalable: true,
+  scaling: ScalingMode.HORIZONTAL,
 };
 
 const manager: ComponentContract = {
@@ -89,7 +89,7 @@ const manager: ComponentContract = {
   runAsUser: KASM_UID,
   writablePaths: [{ path: '/tmp', sizeLimit: '1Gi' }],
   tlsMounts: [],
-  scalable: true,
+  scaling: ScalingMode.HORIZONTAL,
 };
 
 const guac: ComponentContract = {
@@ -119,7 +119,7 @@ const guac: ComponentContract = {
     { path: '/opt/kasm/current/log', sizeLimit: '256Mi' },
   ],
   tlsMounts: [],
-  scalable: true,
+  scaling: ScalingMode.PER_POD,
 };
 
 const rdpGateway: ComponentContract = {
@@ -148,7 +148,7 @@ const rdpGateway: ComponentContract = {
   // [decision] The 1.18.1 chart also mounts a passthrough.app.config.yaml whose template is not available; the
   // image's built-in configuration is used instead (as the 1.16 chart did).
   tlsMounts: [{ role: TlsRole.RDP, certPath: '/usr/local/etc/rdpproxy/rdpproxy.crt', keyPath: '/usr/local/etc/rdpproxy/rdpproxy.key', mode: 0o440 }],
-  scalable: true,
+  scaling: ScalingMode.PER_POD,
 };
 
 const rdpHttpsGateway: ComponentContract = {
@@ -170,7 +170,7 @@ const rdpHttpsGateway: ComponentContract = {
     { path: '/tmp', sizeLimit: '150Mi' },
   ],
   tlsMounts: [{ role: TlsRole.RDP, certPath: '/opt/rdpgw/server.pem', keyPath: '/opt/rdpgw/key.pem', mode: 0o440 }],
-  scalable: true,
+  scaling: ScalingMode.PER_POD,
 };
 
 const db: ComponentContract = {
@@ -199,7 +199,7 @@ const db: ComponentContract = {
     '-c', 'config_file=/var/lib/postgresql/conf/postgresql.conf',
     '-c', 'hba_file=/var/lib/postgresql/conf/pg_hba.conf',
   ],
-  scalable: false,
+  scaling: ScalingMode.FIXED,
 };
 
 const routes = proxyRoutes({ workspaceRewrites: true, share: false });
