@@ -2,6 +2,7 @@
  * One control-plane component as Kubernetes objects: its ServiceAccount, Deployment and Service, built from the
  * component's contract entry (private to the control plane).
  */
+import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ComponentContract, ComponentId, ResourceContract, TlsRole } from '../contract/types';
@@ -10,6 +11,7 @@ import {
   EnvContext, envVars, hardenedContainer, hardenedPod, imageName, probes, resourceRequirements, writableVolumes,
 } from '../core/pod';
 import { KasmPodOptions, schedulingFields } from '../core/pod-options';
+import type { IScalableWorkload, WorkloadScaling } from './interface';
 
 /** Everything a component workload needs besides its contract entry. */
 export interface ComponentWorkloadProps {
@@ -44,10 +46,16 @@ export interface ComponentWorkloadProps {
  * A Deployment with the hardened pod every Kasm component gets, its own ServiceAccount without a token, and a
  * ClusterIP Service under the exact name Kasm's images call.
  */
-export class ComponentWorkload extends Construct {
+export class ComponentWorkload extends Construct implements IScalableWorkload {
   public readonly deployment: k8s.KubeDeployment;
   public readonly service: k8s.KubeService;
   public readonly serviceAccount: k8s.KubeServiceAccount;
+  /** Replicas without autoscaling, and the pod labels, for KasmScaling. */
+  public readonly replicas: number;
+  public readonly workloadName: string;
+  public readonly podLabels: Readonly<Record<string, string>>;
+  public readonly selector: Readonly<Record<string, string>>;
+  private scaling?: WorkloadScaling;
 
   constructor(scope: Construct, id: string, props: ComponentWorkloadProps) {
     super(scope, id);
@@ -75,13 +83,18 @@ export class ComponentWorkload extends Construct {
     }
     volumes.push(...(props.extraVolumes ?? []));
     mounts.push(...(props.extraMounts ?? []));
+    this.replicas = props.replicas;
+    this.workloadName = c.workloadName;
+    this.podLabels = labels;
+    this.selector = selector;
     const podAnnotations = { ...(options.podAnnotations ?? {}), ...(props.podAnnotations ?? {}) };
     const env = [...(c.env.length > 0 ? envVars(c.env, props.envContext) : []), ...Object.entries(options.extraEnv ?? {}).map(([name, value]) => ({ name, value }))];
 
     this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: meta(c.workloadName),
       spec: {
-        replicas: props.replicas,
+        // Lazy: KasmScaling may hand the count to an HPA after construction.
+        replicas: Lazy.any({ produce: () => (this.scaling?.autoscaled ? undefined : props.replicas) }) as unknown as number,
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
@@ -94,6 +107,10 @@ export class ComponentWorkload extends Construct {
             enableServiceLinks: false,
             securityContext: hardenedPod(c.runAsUser),
             ...schedulingFields(options, props.imagePullSecrets),
+            affinity: Lazy.any({ produce: () => mergeAntiAffinity(options.affinity, this.scaling?.podAntiAffinity) }) as unknown as k8s.Affinity,
+            topologySpreadConstraints: Lazy.any({
+              produce: () => (this.scaling && this.scaling.topologySpreadConstraints.length > 0 ? this.scaling.topologySpreadConstraints : undefined),
+            }) as unknown as k8s.TopologySpreadConstraint[],
             initContainers: props.initContainers,
             containers: [{
               name: c.workloadName,
@@ -124,4 +141,25 @@ export class ComponentWorkload extends Construct {
       },
     });
   }
+
+  /** Hand replicas to an HPA and add spread and anti-affinity (called once, by KasmScaling). */
+  public configureScaling(scaling: WorkloadScaling): void {
+    if (this.scaling) throw new Error(`${this.node.path} is already scaled by another KasmScaling`);
+    this.scaling = scaling;
+  }
+}
+
+function mergeAntiAffinity(affinity: k8s.Affinity | undefined, anti: k8s.PodAntiAffinity | undefined): k8s.Affinity | undefined {
+  if (!anti) return affinity;
+  const own = affinity?.podAntiAffinity;
+  return {
+    ...(affinity ?? {}),
+    podAntiAffinity: {
+      ...(own ?? {}),
+      requiredDuringSchedulingIgnoredDuringExecution: [
+        ...(own?.requiredDuringSchedulingIgnoredDuringExecution ?? []),
+        ...(anti.requiredDuringSchedulingIgnoredDuringExecution ?? []),
+      ],
+    },
+  };
 }

@@ -23,7 +23,7 @@ import { assertSecrets, IKasmSecrets, KasmSecrets } from '../security/secrets';
 import { ComponentWorkload } from './component';
 import { databaseHostFor } from './database-alias';
 import { DbInitJob } from './db-init';
-import { IKasmControlPlane, ResolvedEdge } from './interface';
+import { IKasmControlPlane, IScalableWorkload, ResolvedEdge } from './interface';
 import { renderProxyConfig } from './proxy-config';
 import { addProxyConfigMap, ProxyConfigMount } from './proxy-config-map';
 import { waitContainer, WaitTarget } from './wait';
@@ -114,6 +114,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   /** The dependency graph of this deployment, for NetworkPolicies and the doctor. */
   public readonly edges: readonly ResolvedEdge[];
   private readonly deployments = new Map<ComponentId, k8s.KubeDeployment>();
+  private readonly workloads = new Map<ComponentId, ComponentWorkload>();
   private readonly services = new Map<ComponentId, k8s.KubeService>();
   private readonly contract: KasmContract;
   /** Registry mirror prefix applied to every image, if any. */
@@ -224,6 +225,13 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     const d = this.deployments.get(id);
     if (!d) throw new KasmConfigError(`KasmControlPlane: component ${show(id)} is not deployed; deployed: ${this.components.map(show).join(', ')}`);
     return d;
+  }
+
+  /** The workload of a deployed component, for KasmScaling. */
+  public workloadOf(id: ComponentId): IScalableWorkload {
+    const w = this.workloads.get(id);
+    if (!w) throw new KasmConfigError(`KasmControlPlane: component ${show(id)} is not deployed; deployed: ${this.components.map(show).join(', ')}`);
+    return w;
   }
 
   /** Pod labels that select one component's pods. */
@@ -378,6 +386,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       imagePullSecrets: this.imagePullSecrets,
     });
     this.deployments.set(id, workload.deployment);
+    this.workloads.set(id, workload);
     this.services.set(id, workload.service);
   }
 

@@ -2,6 +2,7 @@
  * What security, scaling and the front door need from a control plane, so they depend on this shape rather than
  * on the `KasmControlPlane` class (a variant may bring another implementation).
  */
+import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { ClusterProfile } from '../cluster/profile';
 import { ComponentContract, ComponentId, DependencyEdge, ExternalPeer } from '../contract/types';
@@ -16,6 +17,28 @@ export interface ResolvedEdge {
   readonly from: Readonly<Record<string, string>> | ExternalPeer;
   /** Pod labels of the destination, or the external peer (or the database outside the cluster). */
   readonly to: Readonly<Record<string, string>> | ExternalPeer;
+}
+
+/** What KasmScaling decides for one workload after it exists. */
+export interface WorkloadScaling {
+  /** An HPA owns the replica count: the Deployment leaves `spec.replicas` out, so GitOps does not fight it. */
+  readonly autoscaled: boolean;
+  readonly topologySpreadConstraints: k8s.TopologySpreadConstraint[];
+  /** Required anti-affinity against the workload's own pods, merged into any user affinity. */
+  readonly podAntiAffinity?: k8s.PodAntiAffinity;
+}
+
+/** What KasmScaling may change on a component's workload. */
+export interface IScalableWorkload {
+  /** Name of the Deployment. */
+  readonly workloadName: string;
+  /** Replicas the size preset or the component options set. */
+  readonly replicas: number;
+  /** Labels of the pods, and the subset that selects them. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly selector: Readonly<Record<string, string>>;
+  /** Hand replicas to an HPA and add spread and anti-affinity (once). */
+  configureScaling(scaling: WorkloadScaling): void;
 }
 
 /** A deployed Kasm control plane, as the constructs around it see it. */
@@ -44,4 +67,6 @@ export interface IKasmControlPlane extends IConstruct {
   selectorOf(id: ComponentId): Record<string, string>;
   /** The contract entry of a deployed component. */
   contractOf(id: ComponentId): ComponentContract;
+  /** The workload of a deployed component, for KasmScaling. */
+  workloadOf(id: ComponentId): IScalableWorkload;
 }
