@@ -35,6 +35,10 @@ export type { TraefikTimeoutsProps } from './ingress/traefik-timeouts';
 export { BackendScheme } from './ingress/interface';
 export type { IKasmFrontDoor } from './ingress/interface';
 
+// Scaling
+export { KasmScaling } from './scaling/kasm-scaling';
+export type { KasmScalingProps, KasmScalingOptions, ComponentAutoscaling, ComponentScalingPlan } from './scaling/kasm-scaling';
+
 // Security
 export { KasmSecurity } from './security/kasm-security';
 export type { KasmSecurityProps } from './security/kasm-security';

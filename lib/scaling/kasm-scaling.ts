@@ -22,10 +22,8 @@ export interface ComponentAutoscaling {
   readonly memoryUtilization?: number;
 }
 
-/** Props for {@link KasmScaling}. */
-export interface KasmScalingProps {
-  /** The control plane to scale; its size preset gives the replica counts. */
-  readonly controlPlane: IKasmControlPlane;
+/** Everything about scaling but the control plane, for variants that pass it through. */
+export interface KasmScalingOptions {
   /** Give horizontal components (api, manager, proxy) an HPA. @default true */
   readonly autoscaling?: boolean;
   /** Autoscaling per horizontal component, keyed by component id. @default - the defaults of ComponentAutoscaling */
@@ -36,6 +34,12 @@ export interface KasmScalingProps {
   readonly spreadAcrossNodes?: boolean;
   /** Never put two pods of a component on one node (pods stay Pending when nodes run out). @default false */
   readonly requiredAntiAffinity?: boolean;
+}
+
+/** Props for {@link KasmScaling}. */
+export interface KasmScalingProps extends KasmScalingOptions {
+  /** The control plane to scale; its size preset gives the replica counts. */
+  readonly controlPlane: IKasmControlPlane;
 }
 
 /** What KasmScaling decided for one component, for tests, the planner and the README table. */

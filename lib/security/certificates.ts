@@ -10,7 +10,7 @@ import {
 } from '../../imports/certmanager-certificate-cert-manager.io';
 import { ComponentId, TlsRole } from '../contract/types';
 import { IKasmControlPlane } from '../control-plane/interface';
-import { SyncWave, waveAnnotation } from '../core/metadata';
+import { runtimeLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import { IKasmFrontDoor } from '../ingress/interface';
 import { CertManagerIssuerKind, CertManagerOptions } from './sources';
 
@@ -64,7 +64,8 @@ export function addCertManagerCertificate(scope: Construct, c: PlannedCertificat
         rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
       },
       usages: [CertificateSpecUsages.SERVER_AUTH, CertificateSpecUsages.CLIENT_AUTH, CertificateSpecUsages.DIGITAL_SIGNATURE, CertificateSpecUsages.KEY_ENCIPHERMENT],
-      secretTemplate: { labels },
+      // cert-manager creates the Secret at runtime: no tracking label, or label-tracking GitOps would prune it.
+      secretTemplate: { labels: runtimeLabels(labels) },
     },
   });
 }

@@ -1,0 +1,62 @@
+import { Chart, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ClusterProfile } from '../lib/cluster/profile';
+import { SizePreset } from '../lib/contract/types';
+import { KasmControlPlane } from '../lib/control-plane/control-plane';
+import { fail } from '../lib/core/validation';
+import { KasmDatabase } from '../lib/database/kasm-database';
+import { KasmIngress } from '../lib/ingress/kasm-ingress';
+import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
+import { KasmScaling, KasmScalingOptions } from '../lib/scaling/kasm-scaling';
+import { KasmSecurity } from '../lib/security/kasm-security';
+import { CertManagerIssuerKind, TlsSource } from '../lib/security/sources';
+import { composeK3s, KasmK3sProps } from './k3s-common';
+
+/** Props for {@link K3sProd}. */
+export interface K3sProdProps extends KasmK3sProps {
+  /** cert-manager issuer of the public host names' certificate (e.g. Let's Encrypt or your CA). @default 'letsencrypt-prod' */
+  readonly ingressIssuerName?: string;
+  /** Kind of that issuer. @default CertManagerIssuerKind.CLUSTER_ISSUER */
+  readonly ingressIssuerKind?: CertManagerIssuerKind;
+  /** HPA, PodDisruptionBudgets, spread and anti-affinity. @default - HPA for api, manager and proxy, PDBs, spread over nodes and zones */
+  readonly scaling?: KasmScalingOptions;
+}
+
+/**
+ * Kasm on multi-node K3s for production (a server plus two or more agents, Longhorn storage): Kasm's PostgreSQL on
+ * `longhorn` with a 50 GiB volume, the medium preset with HPAs, PodDisruptionBudgets and spread across nodes, a
+ * cert-manager Certificate for the public host names, and the same Traefik front door, timeouts, Pod Security and
+ * NetworkPolicies as k3s-dev.
+ */
+export class K3sProd extends Chart {
+  public readonly database: KasmDatabase;
+  public readonly controlPlane: KasmControlPlane;
+  public readonly ingress: KasmIngress;
+  public readonly security: KasmSecurity;
+  public readonly scaling: KasmScaling;
+  public readonly traefikTimeouts?: TraefikTimeouts;
+
+  constructor(scope: Construct, id: string, props: K3sProdProps = {}) {
+    super(scope, id, { disableResourceNameHashes: true });
+    if (props && typeof props === 'object' && props.hostname === undefined) {
+      fail('K3sProd', 'hostname', undefined, 'is required: the public host name users browse to, e.g. \'kasm.example.com\' '
+        + '(its certificate comes from cert-manager)');
+    }
+    const built = composeK3s(this, props, {
+      owner: 'K3sProd',
+      size: SizePreset.MEDIUM,
+      databaseStorage: Size.gibibytes(50),
+      cluster: ClusterProfile.k3s({ defaultStorageClass: 'longhorn' }),
+      ingressTls: TlsSource.certManager({
+        issuerName: props.ingressIssuerName ?? 'letsencrypt-prod',
+        issuerKind: props.ingressIssuerKind ?? CertManagerIssuerKind.CLUSTER_ISSUER,
+      }),
+    });
+    this.database = built.database;
+    this.controlPlane = built.controlPlane;
+    this.ingress = built.ingress;
+    this.security = built.security;
+    this.traefikTimeouts = built.traefikTimeouts;
+    this.scaling = new KasmScaling(this, 'Scaling', { ...(props.scaling ?? {}), controlPlane: this.controlPlane });
+  }
+}
