@@ -3,12 +3,14 @@
  * and security. Variants differ in defaults and in what they add (scaling, backups, cert-manager); the shared part
  * lives here so a fix lands in every variant at once.
  */
-import { Chart, Duration, Size } from 'cdk8s';
+import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import { ClusterProfile } from '../lib/cluster/profile';
 import { SizePreset } from '../lib/contract/types';
 import { KasmVersion } from '../lib/contract/version';
 import { KasmControlPlane } from '../lib/control-plane/control-plane';
-import { assertPlainObject, assertSize } from '../lib/core/validation';
+import { assertBoolean, assertPlainObject, assertSize } from '../lib/core/validation';
+import { assertNodePools } from '../lib/planner/node-pools';
+import { fitPods, formatFit, k3sSystemReservation, NodePool, podsAtMaximum } from '../lib/planner/fit';
 import { KasmDatabase } from '../lib/database/kasm-database';
 import { KasmIngress } from '../lib/ingress/kasm-ingress';
 import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
@@ -57,6 +59,10 @@ export interface KasmK3sProps {
   readonly serverCidrs?: readonly string[];
   /** Outbound traffic beyond the dependency graph: identity providers, SMTP, registries, cloud APIs. @default [] (closed) */
   readonly egress?: readonly EgressRule[];
+  /** The nodes the variant runs on; synth fails when the pods at maximum replicas do not fit. @default - 1 × 2 vCPU / 4 GiB (k3s-dev), 3 × 4 vCPU / 8 GiB (k3s-prod) */
+  readonly nodes?: readonly NodePool[];
+  /** Run the capacity check at synth. @default true */
+  readonly checkCapacity?: boolean;
 }
 
 /** The variant's own defaults and additions, for {@link composeK3s}. */
@@ -68,6 +74,8 @@ export interface K3sVariantDefaults {
   readonly cluster: ClusterProfile;
   /** Source of the ingress certificate. @default - the same as `tls` */
   readonly ingressTls?: TlsSource;
+  /** Nodes the variant is sized for. */
+  readonly nodes: readonly NodePool[];
 }
 
 /** The constructs of one K3s deployment. */
@@ -129,5 +137,19 @@ export function composeK3s(chart: Chart, props: KasmK3sProps, defaults: K3sVaria
     serverCidrs: props.serverCidrs,
     egress: props.egress,
   });
+  const nodes = props.nodes ?? defaults.nodes;
+  assertNodePools(defaults.owner, 'nodes', nodes);
+  assertBoolean(defaults.owner, 'checkCapacity', props.checkCapacity);
+  if (props.checkCapacity ?? true) {
+    chart.node.addValidation({
+      validate: () => {
+        const manifests = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+        const pods = podsAtMaximum(manifests);
+        const result = fitPods(pods, nodes, k3sSystemReservation(database.storageClassName === 'longhorn'));
+        return result.fits ? [] : [`[capacity] ${defaults.owner} does not fit its nodes (${nodes.map((n) => `${n.count} × ${n.cpu} CPU / ${n.memory}`).join(' + ')}) `
+          + `with every component at its maximum replicas. Add nodes (nodes prop), lower replicas or the HPA maximum, or a smaller preset.\n${formatFit(result, pods)}`];
+      },
+    });
+  }
   return { namespace, database, controlPlane, ingress, security, traefikTimeouts };
 }

@@ -29,7 +29,13 @@ export class K3sDev extends Chart {
     // No chart-level namespace: cdk8s would stamp it onto cluster-scoped objects too; every construct sets its own.
     super(scope, id, { disableResourceNameHashes: true });
     const built = composeK3s(this, props, {
-      owner: 'K3sDev', hostname: 'kasm.local', size: SizePreset.DEV, databaseStorage: Size.gibibytes(10), cluster: ClusterProfile.k3s(),
+      owner: 'K3sDev',
+      hostname: 'kasm.local',
+      size: SizePreset.DEV,
+      databaseStorage: Size.gibibytes(10),
+      cluster: ClusterProfile.k3s(),
+      // The PRD's minimum box.
+      nodes: [{ count: 1, cpu: '2', memory: '4Gi' }],
     });
     this.database = built.database;
     this.controlPlane = built.controlPlane;

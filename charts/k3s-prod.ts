@@ -47,6 +47,8 @@ export class K3sProd extends Chart {
       size: SizePreset.MEDIUM,
       databaseStorage: Size.gibibytes(50),
       cluster: ClusterProfile.k3s({ defaultStorageClass: 'longhorn' }),
+      // The ADD's production shape: a server plus two agents.
+      nodes: [{ count: 3, cpu: '4', memory: '8Gi' }],
       ingressTls: TlsSource.certManager({
         issuerName: props.ingressIssuerName ?? 'letsencrypt-prod',
         issuerKind: props.ingressIssuerKind ?? CertManagerIssuerKind.CLUSTER_ISSUER,

@@ -1,0 +1,36 @@
+/** The bin's `plan` command, run as a user runs it. */
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+
+const MAIN = path.join(__dirname, '..', '..', 'lib', 'cli', 'main.ts');
+const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8' });
+
+describe('cdk8s-kasm plan', () => {
+  test('prints the table', () => {
+    const r = run('plan', '--users', '40');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('Concurrent users  40\nK3s nodes         3\nAgent VMs         3\nDatabase storage  50 Gi\nBasis             ADD table, row 10-50 users\n');
+  });
+
+  test('--json carries the same', () => {
+    const r = run('plan', '--users=500', '--json');
+    expect(JSON.parse(r.stdout)).toEqual({ concurrentUsers: 500, k3sNodes: 13, agentVms: 25, databaseStorageGi: 500, basis: 'formula' });
+  });
+
+  test.each([
+    [['plan'], /--users is required/],
+    [['plan', '--users', 'ten'], /--users 'ten' is not accepted; pass a whole number of users/],
+    [['plan', '--users', '-1'], /--users '-1' is not accepted/],
+    [['plan', '--nodes', '3'], /unknown flag '--nodes'; accepted: --users, --json, --help/],
+    [['nonsense'], /unknown command 'nonsense'/],
+  ])('%j is a usage error (exit 2) that names the flag', (args, message) => {
+    const r = run(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  test('--help for the bin and the command', () => {
+    expect(run('--help').stdout).toMatch(/Commands:\n {2}plan/);
+    expect(run('plan', '--help').stdout).toMatch(/^Usage: cdk8s-kasm plan --users N/);
+  });
+});
