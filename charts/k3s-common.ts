@@ -11,6 +11,7 @@ import { KasmControlPlane } from '../lib/control-plane/control-plane';
 import { assertBoolean, assertPlainObject, assertSize } from '../lib/core/validation';
 import { assertNodePools } from '../lib/planner/node-pools';
 import { fitPods, formatFit, k3sSystemReservation, NodePool, podsAtMaximum } from '../lib/planner/fit';
+import { KasmDatabaseBackupOptions } from '../lib/database/backup';
 import { KasmDatabase } from '../lib/database/kasm-database';
 import { KasmIngress } from '../lib/ingress/kasm-ingress';
 import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
@@ -63,6 +64,8 @@ export interface KasmK3sProps {
   readonly nodes?: readonly NodePool[];
   /** Run the capacity check at synth. @default true */
   readonly checkCapacity?: boolean;
+  /** Database backups (pg_dump CronJob with retention, restore Job). @default - none in k3s-dev; nightly, 7 kept, in k3s-prod */
+  readonly backup?: KasmDatabaseBackupOptions;
 }
 
 /** The variant's own defaults and additions, for {@link composeK3s}. */
@@ -76,6 +79,8 @@ export interface K3sVariantDefaults {
   readonly ingressTls?: TlsSource;
   /** Nodes the variant is sized for. */
   readonly nodes: readonly NodePool[];
+  /** Backups unless the user says otherwise. @default - none */
+  readonly backup?: KasmDatabaseBackupOptions;
 }
 
 /** The constructs of one K3s deployment. */
@@ -107,6 +112,7 @@ export function composeK3s(chart: Chart, props: KasmK3sProps, defaults: K3sVaria
     size,
     imageRegistry: props.imageRegistry,
     imagePullSecrets: props.imagePullSecrets,
+    backup: props.backup ?? defaults.backup,
   });
   const controlPlane = new KasmControlPlane(chart, 'ControlPlane', {
     database,

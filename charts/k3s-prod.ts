@@ -49,6 +49,8 @@ export class K3sProd extends Chart {
       cluster: ClusterProfile.k3s({ defaultStorageClass: 'longhorn' }),
       // The ADD's production shape: a server plus two agents.
       nodes: [{ count: 3, cpu: '4', memory: '8Gi' }],
+      // Nightly at 02:00, seven dumps kept, on a Longhorn volume of their own.
+      backup: {},
       ingressTls: TlsSource.certManager({
         issuerName: props.ingressIssuerName ?? 'letsencrypt-prod',
         issuerKind: props.ingressIssuerKind ?? CertManagerIssuerKind.CLUSTER_ISSUER,

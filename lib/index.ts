@@ -25,6 +25,8 @@ export type { ResourceOverrides } from './core/resources';
 // Database
 export { KasmDatabase } from './database/kasm-database';
 export type { KasmDatabaseProps } from './database/kasm-database';
+export type { KasmDatabaseBackupOptions } from './database/backup';
+export type { KasmDatabaseEndpointProps } from './database/endpoint-database';
 export type { IKasmDatabase } from './database/interface';
 
 // Front door

@@ -30,3 +30,12 @@ test('every optional prop has a doc comment with @default', () => {
   expect(files.length).toBeGreaterThan(10);
   expect(files.flatMap(undocumentedDefaults)).toEqual([]);
 });
+
+test('the README\'s scaling table is the contract\'s', () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { scalingTable } = require('../lib/scaling/table');
+  const { KasmVersion } = require('../lib');
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const between = readme.split('<!-- scaling-table:start -->\n')[1].split('\n<!-- scaling-table:end -->')[0];
+  expect(between).toBe(scalingTable(KasmVersion.V1_18_1));
+});

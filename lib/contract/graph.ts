@@ -19,6 +19,8 @@ export function commonEdges(opts: CommonEdgeOptions): DependencyEdge[] {
   const edges: DependencyEdge[] = [
     { from: ComponentId.DB_INIT, to: ComponentId.DB, port: PORTS.postgres, purpose: 'seeds the schema', waitFor: ReadinessCheck.POSTGRES_ACCEPTING },
     { from: ComponentId.API, to: ComponentId.DB, port: PORTS.postgres, purpose: 'reads and writes Kasm state', waitFor: ReadinessCheck.DATABASE_SEEDED },
+    // Only where backups are configured (KasmDatabase backup): pg_dump and pg_restore.
+    { from: ComponentId.DB_BACKUP, to: ComponentId.DB, port: PORTS.postgres, purpose: 'dumps and restores the database' },
     { from: ComponentId.MANAGER, to: ComponentId.DB, port: PORTS.postgres, purpose: 'reads and writes zone state' },
     { from: ComponentId.MANAGER, to: ComponentId.API, port: PORTS.api, purpose: 'registers with the api', waitFor: ReadinessCheck.HTTP_HEALTHY },
     // [inference] The 1.19 chart admits api -> manager:8181; the older charts have no policies to tell.

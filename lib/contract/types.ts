@@ -19,6 +19,8 @@ export enum ComponentId {
   REDIS = 'redis',
   DB = 'db',
   DB_INIT = 'dbInit',
+  /** The database backup and restore Jobs (present when backups are configured). */
+  DB_BACKUP = 'dbBackup',
 }
 
 /** Peers outside the Kasm namespace that the dependency graph needs to name. */

@@ -237,6 +237,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   /** Pod labels that select one component's pods. */
   public selectorOf(id: ComponentId): Record<string, string> {
     if (id === ComponentId.DB_INIT) return selectorLabels(this.name, `${this.name}-db-init`);
+    if (id === ComponentId.DB_BACKUP) return { ...(this.database.backupPodSelector ?? {}) };
     if (id === ComponentId.DB) return this.database.peer.end.kind === 'pods' ? { ...this.database.peer.end.selector } : {};
     return selectorLabels(this.name, this.contractOf(id).workloadName);
   }
@@ -304,6 +305,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   private isDeployed(end: ComponentId | ExternalPeer): boolean {
     if (Object.values(ExternalPeer).includes(end as ExternalPeer)) return true;
     if (end === ComponentId.DB || end === ComponentId.DB_INIT) return true;
+    if (end === ComponentId.DB_BACKUP) return this.database.backupPodSelector !== undefined;
     return this.components.includes(end as ComponentId);
   }
 

@@ -258,3 +258,39 @@ export function assertKasmNamespace(owner: string, prop: string, value: string):
     fail(owner, prop, value, `is reserved for the cluster (${RESERVED_NAMESPACES.map(show).join(', ')}); Kasm gets a namespace of its own, e.g. 'kasm'`);
   }
 }
+
+const CRON_FIELDS: readonly { readonly name: string; readonly min: number; readonly max: number; readonly names?: readonly string[] }[] = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] },
+  { name: 'day of week', min: 0, max: 7, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
+];
+const CRON_MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
+
+/** A CronJob schedule as Kubernetes parses it: five fields (numbers, names, ranges, lists, steps) or a macro. */
+export function assertCron(owner: string, prop: string, value: string): void {
+  const hint = 'is not cron syntax; pass five fields (minute hour day-of-month month day-of-week), e.g. \'0 2 * * *\', or a macro such as \'@daily\'';
+  if (typeof value !== 'string') fail(owner, prop, value, hint);
+  if (CRON_MACROS.includes(value.trim())) return;
+  const fields = value.trim().split(/\s+/);
+  if (fields.length !== 5) fail(owner, prop, value, hint);
+  fields.forEach((field, i) => {
+    const spec = CRON_FIELDS[i];
+    const num = (t: string) => {
+      const n = spec.names?.indexOf(t.toLowerCase()) ?? -1;
+      const v = n >= 0 ? n + (spec.name === 'month' ? 1 : 0) : /^\d+$/.test(t) ? Number(t) : NaN;
+      if (!(v >= spec.min && v <= spec.max)) fail(owner, prop, value, `has ${JSON.stringify(t)} in the ${spec.name} field, outside ${spec.min}-${spec.max}`);
+      return v;
+    };
+    for (const part of field.split(',')) {
+      const [range, step] = part.split('/');
+      if (step !== undefined && !/^[1-9]\d*$/.test(step)) fail(owner, prop, value, hint);
+      if (range === '*' || range === '?') continue;
+      const [a, b] = range.split('-');
+      if (a === undefined || a === '' || (b !== undefined && b === '')) fail(owner, prop, value, hint);
+      const lo = num(a);
+      if (b !== undefined && num(b) < lo) fail(owner, prop, value, `has the range ${JSON.stringify(range)} backwards in the ${spec.name} field`);
+    }
+  });
+}

@@ -27,6 +27,8 @@ export interface IKasmDatabase extends IConstruct {
   readonly peer: NetworkPeer;
   /** Labels selecting the database pods when this app deploys them; `undefined` otherwise. */
   readonly podSelector?: Readonly<Record<string, string>>;
+  /** Labels of the backup and restore pods, when this app backs the database up (their edge joins the graph). */
+  readonly backupPodSelector?: Readonly<Record<string, string>>;
   /** TLS Secret the database serves, when this app deploys the database (KasmSecurity fills it). */
   readonly tlsSecretName?: string;
 }

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { DatabaseBackup, KasmDatabaseBackupOptions } from './backup';
 import { EndpointDatabase, KasmDatabaseEndpointProps } from './endpoint-database';
 import { IKasmDatabase } from './interface';
 import { NetworkPeer } from '../security/network-peer';
@@ -52,6 +53,8 @@ export interface KasmDatabaseProps {
   readonly imagePullSecrets?: readonly string[];
   /** Scheduling, annotations, extra env and writable paths of the database pod (e.g. dedicated database nodes). @default {} */
   readonly pod?: KasmPodOptions;
+  /** Nightly pg_dump to a volume of its own, with a retention count, and an on-demand restore Job. @default - no backups */
+  readonly backup?: KasmDatabaseBackupOptions;
 }
 
 /**
@@ -82,6 +85,10 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
   public readonly passwordSecret: { readonly name: string; readonly key: string };
   public readonly podSelector: Readonly<Record<string, string>>;
   public readonly peer: NetworkPeer;
+  /** Labels of the backup and restore pods, when backups are configured. */
+  public readonly backupPodSelector?: Readonly<Record<string, string>>;
+  /** The backup CronJobs, when configured. */
+  public readonly backup?: DatabaseBackup;
   public readonly tlsSecretName: string;
   public readonly storageClassName: string;
   public readonly cluster: ClusterProfile;
@@ -242,6 +249,12 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
         }],
       },
     });
+    if (props.backup !== undefined) {
+      this.backup = new DatabaseBackup(this, 'Backup', this, props.backup, {
+        envContext, imageRegistry: props.imageRegistry, imagePullSecrets: props.imagePullSecrets ?? [],
+      });
+      this.backupPodSelector = this.backup.podSelector;
+    }
     const doctor = DoctorDeclarations.of(this);
     for (const name of props.imagePullSecrets ?? []) doctor.declare({ kind: ReferencedKind.SECRET, namespace: this.namespace, name, reason: 'KasmDatabase imagePullSecrets' });
     doctor.declare({ kind: ReferencedKind.STORAGE_CLASS, name: this.storageClassName, reason: 'KasmDatabase storageClassName (or the cluster profile\'s default StorageClass)' });

@@ -184,7 +184,14 @@ describe.each(CASES.map((v) => [v.name, v] as const))('variant %s', (_name, vari
       expect(spec.serviceAccountName).not.toBe('default');
       expect({ workload, automount: spec.automountServiceAccountToken }).toEqual({ workload, automount: workload.includes('secret-generator') });
     }
-    const names = podSpecsOf(manifests).map((p) => p.spec.serviceAccountName);
-    expect(new Set(names).size).toBe(names.length);
+    // One ServiceAccount per component (the backup and restore Jobs are one component and share theirs).
+    const byComponent = new Map<string, Set<string>>();
+    for (const p of podSpecsOf(manifests)) {
+      const component = p.metadata.labels?.['app.kubernetes.io/component'] ?? p.workload;
+      byComponent.set(component, new Set([...(byComponent.get(component) ?? []), p.spec.serviceAccountName]));
+    }
+    const accounts = [...byComponent.values()].map((s) => [...s]);
+    expect(accounts.every((a) => a.length === 1)).toBe(true);
+    expect(new Set(accounts.flat()).size).toBe(accounts.length);
   });
 });
