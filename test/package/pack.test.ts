@@ -1,0 +1,77 @@
+/**
+ * The package another repository installs: `npm pack` on this checkout (which builds on prepack), installed into a
+ * fresh consumer project next to its peers, compiled by a strict `tsc` and synthesized; the bin runs from it.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'));
+const versionOf = (name: string): string => lock.packages[`node_modules/${name}`].version;
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+const CONSUMER_MAIN = `import { App } from 'cdk8s';
+import { K3sDev } from 'cdk8s-kasm/charts';
+import { ClusterProfile, KasmVersion } from 'cdk8s-kasm';
+
+// Relative to the working directory, so the consumer needs no Node.js type definitions.
+const app = new App({ outdir: 'manifests' });
+new K3sDev(app, 'desktops', { version: KasmVersion.V1_18_1, hostname: 'desktops.example.com', cluster: ClusterProfile.k3s() });
+app.synth();
+`;
+
+describe('the packed package', () => {
+  let work: string;
+  let tarball: string;
+  let files: string[];
+
+  beforeAll(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'kasm-pack-'));
+    const out = execFileSync(NPM, ['pack', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const info = JSON.parse(out.slice(out.indexOf('[')))[0];
+    tarball = path.join(work, info.filename);
+    files = info.files.map((f: { path: string }) => f.path);
+  }, 240_000);
+
+  afterAll(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  test('ships the compiled library, its assets, README and LICENSE, and no TypeScript sources', () => {
+    expect(files).toEqual(expect.arrayContaining([
+      'LICENSE', 'README.md', 'package.json', 'build/lib/index.js', 'build/lib/index.d.ts', 'build/charts/index.js', 'build/lib/cli/main.js',
+      'build/lib/security/generator/secret-generator.js', 'build/lib/doctor/schemas/crds.json',
+    ]));
+    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(files.some((f) => f.startsWith('test/') || f.startsWith('dist/'))).toBe(false);
+  });
+
+  test('a strict consumer installs it with its peers, compiles a chart and synthesizes it; the bin runs', () => {
+    const consumer = path.join(work, 'consumer');
+    fs.mkdirSync(consumer);
+    fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }, null, 2));
+    fs.writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, target: 'ES2022', module: 'node16', moduleResolution: 'node16', outDir: 'out', skipLibCheck: true, types: [] },
+      files: ['main.ts'],
+    }, null, 2));
+    fs.writeFileSync(path.join(consumer, 'main.ts'), CONSUMER_MAIN);
+    execFileSync(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball,
+      `cdk8s@${versionOf('cdk8s')}`, `cdk8s-plus-27@${versionOf('cdk8s-plus-27')}`, `constructs@${versionOf('constructs')}`], { cwd: consumer, stdio: 'pipe' });
+    // One copy of each peer: the package must not bring its own cdk8s.
+    expect(fs.existsSync(path.join(consumer, 'node_modules', 'cdk8s-kasm', 'node_modules', 'cdk8s'))).toBe(false);
+    const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', consumer], { cwd: consumer, encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+    const outdir = path.join(consumer, 'manifests');
+    execFileSync(process.execPath, [path.join(consumer, 'out', 'main.js')], { cwd: consumer, stdio: 'pipe' });
+    const yaml = fs.readFileSync(path.join(outdir, fs.readdirSync(outdir)[0]), 'utf8');
+    expect(yaml).toContain('name: kasm-api');
+    expect(yaml).toContain('desktops.example.com');
+    const bin = spawnSync(path.join(consumer, 'node_modules', '.bin', 'cdk8s-kasm'), ['plan', '--users', '20'], { encoding: 'utf8' });
+    expect(bin.status).toBe(0);
+    expect(bin.stdout).toContain('K3s nodes         3');
+    expect(spawnSync(path.join(consumer, 'node_modules', '.bin', 'cdk8s-kasm'), ['--help'], { encoding: 'utf8' }).stdout).toContain('Commands:');
+  }, 240_000);
+});
