@@ -3,47 +3,55 @@
  * Why: the strict manifest tests must run on a fresh clone without `../shared`, so the data is committed.
  *
  * Inputs (relative to the shared folder, env `SHARED_DIR`, default `../shared` from the project root):
- * - `k8s-openapi/v1.27.0/_definitions.json` (cdk8s's Kubernetes 1.27 JSON schema);
+ * - `k8s-openapi/v1.27.0/_definitions.json` and `v1.33.0` (Kubernetes 1.27, cdk8s-plus-27's, and 1.33, what K3s and
+ *   RKE2 ship now);
  * - the CustomResourceDefinition files in {@link CRD_FILES}.
  *
- * Outputs: `lib/doctor/schemas/k8s-v1.27.0.json` and `lib/doctor/schemas/crds.json`, with every schema `description`
+ * Outputs: `lib/doctor/schemas/k8s-v1.27.0.json`, `k8s-v1.33.0.json` and `crds.json`, with every schema `description`
  * removed and nothing else changed, keys sorted, 2-space indent, one trailing newline, no timestamps.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadAll } from 'js-yaml';
 
-/** Kubernetes version whose schema the tests validate against; matches cdk8s-plus-27. */
-export const K8S_VERSION = 'v1.27.0';
+/** Kubernetes versions whose schemas the manifests are validated against: cdk8s-plus-27's, and 1.33 (K3s, RKE2). */
+export const K8S_VERSIONS: readonly string[] = ['v1.27.0', 'v1.33.0'];
 
 /** The CRD files (relative to `<shared>/crds/`) whose served versions the tests validate against. */
 export const CRD_FILES: readonly string[] = [
+  'argo-cd/application-crd.yaml',
   'cert-manager/cert-manager.io_certificates.yaml',
   'cert-manager/cert-manager.io_clusterissuers.yaml',
   'cert-manager/cert-manager.io_issuers.yaml',
   'cloudnative-pg/postgresql.cnpg.io_clusters.yaml',
   'cloudnative-pg/postgresql.cnpg.io_poolers.yaml',
   'cloudnative-pg/postgresql.cnpg.io_scheduledbackups.yaml',
+  'external-secrets/external-secrets.io_clustersecretstores.yaml',
   'external-secrets/external-secrets.io_externalsecrets.yaml',
+  'external-secrets/external-secrets.io_secretstores.yaml',
+  'flux/kustomize.toolkit.fluxcd.io_kustomizations.yaml',
+  'flux/source.toolkit.fluxcd.io_gitrepositories.yaml',
   'helm-controller/helm.cattle.io_helmchartconfigs.yaml',
   'prometheus-operator/monitoring.coreos.com_prometheusrules.yaml',
   'prometheus-operator/monitoring.coreos.com_servicemonitors.yaml',
   'sealed-secrets/bitnami.com_sealedsecrets.yaml',
   'traefik/traefik.io_ingressroutes.yaml',
+  'traefik/traefik.io_ingressroutetcps.yaml',
   'traefik/traefik.io_middlewares.yaml',
   'traefik/traefik.io_serverstransports.yaml',
+  'traefik/traefik.io_tlsoptions.yaml',
 ];
 
 /** Above this size the k8s file keeps only definitions reachable from top-level kinds, to keep the repo lean. */
 export const MAX_K8S_BYTES = 2.5 * 1024 * 1024;
 
 /** File names written into the output folder. */
-export const K8S_OUTPUT = `k8s-${K8S_VERSION}.json`;
+export const K8S_OUTPUTS: readonly string[] = K8S_VERSIONS.map((v) => `k8s-${v}.json`);
 export const CRDS_OUTPUT = 'crds.json';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 const GENERATOR = 'scripts/update-schemas.ts';
-const K8S_INPUT = `k8s-openapi/${K8S_VERSION}/_definitions.json`;
+const k8sInput = (version: string) => `k8s-openapi/${version}/_definitions.json`;
 
 /** JSON values as read from the inputs. */
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -80,7 +88,7 @@ export function defaultOutDir(): string {
 export function renderSchemas(sharedDir: string): Record<string, string> {
   assertInputs(sharedDir);
   return {
-    [K8S_OUTPUT]: renderK8s(sharedDir),
+    ...Object.fromEntries(K8S_VERSIONS.map((v, i) => [K8S_OUTPUTS[i], renderK8s(sharedDir, v)])),
     [CRDS_OUTPUT]: renderCrds(sharedDir),
   };
 }
@@ -102,24 +110,25 @@ function assertInputs(sharedDir: string): void {
     throw new Error(`shared folder not found: ${sharedDir}\n`
       + 'Set SHARED_DIR to the folder that holds k8s-openapi/ and crds/ (default: ../shared next to the project).');
   }
-  const missing = [K8S_INPUT, ...CRD_FILES.map((f) => `crds/${f}`)]
+  const missing = [...K8S_VERSIONS.map(k8sInput), ...CRD_FILES.map((f) => `crds/${f}`)]
     .filter((rel) => !fs.existsSync(path.join(sharedDir, rel)));
   if (missing.length > 0) {
     throw new Error(`missing input files in ${sharedDir}:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
   }
 }
 
-function renderK8s(sharedDir: string): string {
-  const raw = JSON.parse(fs.readFileSync(path.join(sharedDir, K8S_INPUT), 'utf8')) as JsonObject;
+function renderK8s(sharedDir: string, version: string): string {
+  const input = k8sInput(version);
+  const raw = JSON.parse(fs.readFileSync(path.join(sharedDir, input), 'utf8')) as JsonObject;
   const definitions = raw.definitions;
   if (!isObject(definitions)) {
-    throw new Error(`${K8S_INPUT}: no "definitions" object`);
+    throw new Error(`${input}: no "definitions" object`);
   }
   const stripped: JsonObject = {};
   for (const name of Object.keys(definitions)) {
     stripped[name] = stripSchema(definitions[name]);
   }
-  const render = (defs: JsonObject): string => stableJson({ definitions: defs, generator: GENERATOR, source: K8S_INPUT });
+  const render = (defs: JsonObject): string => stableJson({ definitions: defs, generator: GENERATOR, source: input });
   const full = render(stripped);
   return Buffer.byteLength(full) <= MAX_K8S_BYTES ? full : render(reachableFromKinds(stripped));
 }

@@ -1,5 +1,5 @@
 /**
- * Strict, offline validation of synthesized manifests against Kubernetes 1.27 and the project's CRD schemas.
+ * Strict, offline validation of synthesized manifests against Kubernetes 1.27 and 1.33 and the project's CRD schemas.
  * Why: like `kubeconform -strict`, unknown fields are errors, so typos fail the tests instead of being pruned
  * silently by the API server.
  *
@@ -21,7 +21,9 @@ import Ajv, { CodeOptions, ErrorObject, ValidateFunction } from 'ajv';
 
 /** Folder of the committed schema data, resolved from this file so the current directory does not matter. */
 const SCHEMA_DIR = path.join(__dirname, 'schemas');
-const K8S_FILE = 'k8s-v1.27.0.json';
+/** Kubernetes versions with committed schema data: cdk8s-plus-27's 1.27, and 1.33, which K3s and RKE2 ship now. */
+export const KUBERNETES_SCHEMA_VERSIONS: readonly string[] = ['1.27', '1.33'];
+const k8sFile = (version: string) => `k8s-v${version}.0.json`;
 const CRDS_FILE = 'crds.json';
 /** `$id` under which the k8s definitions are registered in ajv; CRD and kind schemas reference into it. */
 const K8S_ID = 'k8s.json';
@@ -96,15 +98,21 @@ interface Registry {
   compiled: Map<string, ValidateFunction>;
 }
 
-let registry: Registry | undefined;
+const registries = new Map<string, Registry>();
+let crdData: { crds: CrdEntry[] } | undefined;
 
-/** Loads the committed data once; kinds are compiled on first use. */
-function load(): Registry {
-  if (registry) {
-    return registry;
+/** Loads one version's data once; kinds are compiled on first use. */
+function load(version: string = KUBERNETES_SCHEMA_VERSIONS[0]): Registry {
+  const cached = registries.get(version);
+  if (cached) {
+    return cached;
   }
-  const k8s = readJson(K8S_FILE) as { definitions: Record<string, SchemaNode> };
-  const crds = readJson(CRDS_FILE) as { crds: CrdEntry[] };
+  if (!KUBERNETES_SCHEMA_VERSIONS.includes(version)) {
+    throw new Error(`no schema data for Kubernetes ${version}; available: ${KUBERNETES_SCHEMA_VERSIONS.join(', ')}`);
+  }
+  const k8s = readJson(k8sFile(version)) as { definitions: Record<string, SchemaNode> };
+  crdData ??= readJson(CRDS_FILE) as { crds: CrdEntry[] };
+  const crds = crdData;
   const definitions: Record<string, SchemaNode> = {};
   const k8sKinds = new Map<string, string>();
   for (const name of Object.keys(k8s.definitions)) {
@@ -124,7 +132,8 @@ function load(): Registry {
   }
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp: goRegExp } });
   ajv.addSchema({ $id: K8S_ID, definitions }, K8S_ID);
-  registry = { ajv, k8sKinds, crdKinds, compiled: new Map() };
+  const registry: Registry = { ajv, k8sKinds, crdKinds, compiled: new Map() };
+  registries.set(version, registry);
   return registry;
 }
 
@@ -201,8 +210,8 @@ function crdSchema(crd: CrdEntry): SchemaNode {
 }
 
 /** The compiled validator for an apiVersion/kind, or undefined when there is no schema for it. */
-function validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
-  const reg = load();
+function validatorFor(apiVersion: string, kind: string, version?: string): ValidateFunction | undefined {
+  const reg = load(version);
   const key = kindKey(apiVersion, kind);
   const cached = reg.compiled.get(key);
   if (cached) {
@@ -239,8 +248,8 @@ export function isClusterObject(obj: unknown): boolean {
 }
 
 /** Every apiVersion/kind that has a schema, sorted. */
-export function knownKinds(): KnownKind[] {
-  const reg = load();
+export function knownKinds(version?: string): KnownKind[] {
+  const reg = load(version);
   const out: KnownKind[] = [];
   for (const key of reg.k8sKinds.keys()) {
     out.push({ ...splitKey(key), source: 'k8s' });
@@ -258,10 +267,11 @@ function splitKey(key: string): { apiVersion: string; kind: string } {
 }
 
 /**
- * Validates one manifest; returns readable errors (empty when valid), each prefixed with `Kind/name: `, e.g.
+ * Validates one manifest against one Kubernetes version's schemas (default: the first, 1.27); returns readable errors
+ * (empty when valid), each prefixed with `Kind/name: `, e.g.
  * `Deployment/kasm-api: /spec/template/spec/containers/0 must NOT have additional property 'imagePullPolicyy'`.
  */
-export function validateManifest(obj: unknown): string[] {
+export function validateManifest(obj: unknown, version?: string): string[] {
   if (!isObject(obj)) {
     return [`${labelOf(obj)}: not a Kubernetes object (expected a mapping with apiVersion and kind)`];
   }
@@ -270,7 +280,7 @@ export function validateManifest(obj: unknown): string[] {
   if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
     return [`${label}: apiVersion and kind must be strings (got apiVersion ${String(apiVersion)} kind ${String(kind)})`];
   }
-  const validate = validatorFor(apiVersion, kind);
+  const validate = validatorFor(apiVersion, kind, version);
   if (!validate) {
     return [`${label}: no schema for apiVersion ${apiVersion} kind ${kind}`];
   }
@@ -280,9 +290,29 @@ export function validateManifest(obj: unknown): string[] {
   return formatErrors(validate.errors ?? []).map((e) => `${label}: ${e}`);
 }
 
-/** Validates many manifests (e.g. every document of a synthesized variant); returns all errors in order. */
-export function validateManifests(objs: readonly unknown[]): string[] {
-  return objs.flatMap((obj) => validateManifest(obj));
+/** Options of {@link validateManifests}. */
+export interface ValidateOptions {
+  /** Kubernetes versions to validate against. @default KUBERNETES_SCHEMA_VERSIONS (1.27 and 1.33) */
+  readonly versions?: readonly string[];
+}
+
+/**
+ * Validates many manifests (e.g. every document of a synthesized variant) against every requested Kubernetes
+ * version; returns all errors in order. An error every version reports is listed once; one that only some versions
+ * report is prefixed with them, e.g. `[k8s 1.33] Deployment/x: ...`.
+ */
+export function validateManifests(objs: readonly unknown[], options: ValidateOptions = {}): string[] {
+  const versions = options.versions ?? KUBERNETES_SCHEMA_VERSIONS;
+  const perVersion = versions.map((v) => objs.flatMap((obj) => validateManifest(obj, v)));
+  const out: string[] = [];
+  perVersion.forEach((errors, i) => {
+    for (const e of errors) {
+      const inAll = perVersion.every((list) => list.includes(e));
+      const line = inAll || versions.length === 1 ? e : `[k8s ${versions[i]}] ${e}`;
+      if (!out.includes(line)) out.push(line);
+    }
+  });
+  return out;
 }
 
 function labelOf(obj: unknown): string {

@@ -7,8 +7,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { CRDS_OUTPUT, K8S_OUTPUT, generateSchemas, resolveSharedDir } from '../../scripts/update-schemas';
-import { isClusterObject, knownKinds, validateManifest, validateManifests } from '../../lib/doctor/schema-validator';
+import { CRDS_OUTPUT, K8S_OUTPUTS, generateSchemas, resolveSharedDir } from '../../scripts/update-schemas';
+import { isClusterObject, knownKinds, KUBERNETES_SCHEMA_VERSIONS, validateManifest, validateManifests } from '../../lib/doctor/schema-validator';
 
 const labels = { 'app.kubernetes.io/name': 'kasm-api' };
 
@@ -284,7 +284,7 @@ describe('schema data', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kasm-schemas-'));
     try {
       generateSchemas(sharedDir, tmp);
-      for (const name of [K8S_OUTPUT, CRDS_OUTPUT]) {
+      for (const name of [...K8S_OUTPUTS, CRDS_OUTPUT]) {
         const committed = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'doctor', 'schemas', name));
         const fresh = fs.readFileSync(path.join(tmp, name));
         expect({ name, identical: committed.equals(fresh) }).toEqual({ name, identical: true });
@@ -293,4 +293,42 @@ describe('schema data', () => {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   }, 30_000);
+});
+
+describe('Kubernetes 1.27 and 1.33', () => {
+  const withSidecar = (restartPolicy?: string) => ({
+    apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' },
+    spec: { template: { spec: {
+      restartPolicy: 'Never',
+      initContainers: [{ name: 'sidecar', image: 'busybox:1.37.0', ...(restartPolicy ? { restartPolicy } : {}) }],
+      containers: [{ name: 'main', image: 'busybox:1.37.0' }],
+    } } },
+  });
+
+  test('both versions are validated by default', () => {
+    expect(KUBERNETES_SCHEMA_VERSIONS).toEqual(['1.27', '1.33']);
+  });
+
+  test('a field added after 1.27 (a native sidecar\'s restartPolicy) passes 1.33 and fails 1.27, labelled', () => {
+    expect(validateManifests([withSidecar('Always')], { versions: ['1.33'] })).toEqual([]);
+    expect(validateManifests([withSidecar('Always')])).toEqual([
+      '[k8s 1.27] Job/j: /spec/template/spec/initContainers/0 must NOT have additional property \'restartPolicy\'',
+    ]);
+  });
+
+  test('a field no version knows fails once, unlabelled', () => {
+    const typo = { ...withSidecar(), spec: { ...withSidecar().spec, completionz: 1 } };
+    expect(validateManifests([typo])).toEqual(['Job/j: /spec must NOT have additional property \'completionz\'']);
+  });
+
+  test('an unknown version is refused', () => {
+    expect(() => validateManifests([withSidecar()], { versions: ['1.20'] })).toThrow(/no schema data for Kubernetes 1\.20; available: 1\.27, 1\.33/);
+  });
+
+  test('the new CRDs are known: IngressRouteTCP, Argo CD Application, Flux Kustomization and GitRepository', () => {
+    const keys = knownKinds().map((k) => `${k.apiVersion}/${k.kind}`);
+    for (const k of ['traefik.io/v1alpha1/IngressRouteTCP', 'argoproj.io/v1alpha1/Application', 'kustomize.toolkit.fluxcd.io/v1/Kustomization', 'source.toolkit.fluxcd.io/v1/GitRepository']) {
+      expect(keys).toContain(k);
+    }
+  });
 });
