@@ -45,7 +45,7 @@ export type { KasmScalingProps, KasmScalingOptions, ComponentAutoscaling, Compon
 export { KasmSecurity } from './security/kasm-security';
 export type { KasmSecurityProps } from './security/kasm-security';
 export {
-  CredentialSource, TlsSource, CertManagerIssuerKind, ExternalSecretStoreKind, SealedSecretScope,
+  CredentialSource, CredentialSourceKind, TlsSource, TlsSourceKind, CertManagerIssuerKind, ExternalSecretStoreKind, SealedSecretScope,
 } from './security/sources';
 export type { CertManagerOptions, ExternalSecretsOptions, SealedSecretsOptions } from './security/sources';
 export { KasmSecrets } from './security/secrets';

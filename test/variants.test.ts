@@ -137,6 +137,20 @@ describe.each(VARIANTS.map((v) => v.name))('variant %s', (variant) => {
     }
   });
 
+  test('failures explain themselves: every container falls back to its logs, every Job keeps its failed pods', () => {
+    for (const o of objects.filter((m) => WORKLOADS.includes(m.kind))) {
+      const spec = podSpec(o);
+      for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
+        expect({ c: `${o.metadata.name}/${c.name}`, policy: c.terminationMessagePolicy }).toEqual({ c: `${o.metadata.name}/${c.name}`, policy: 'FallbackToLogsOnError' });
+      }
+      if (o.kind === 'Job' || o.kind === 'CronJob') {
+        const job = o.kind === 'Job' ? o.spec : o.spec.jobTemplate.spec;
+        expect({ job: o.metadata.name, restartPolicy: spec.restartPolicy, hasBackoffLimit: Number.isInteger(job.backoffLimit) })
+          .toEqual({ job: o.metadata.name, restartPolicy: 'Never', hasBackoffLimit: true });
+      }
+    }
+  });
+
   test('every image is pinned to an exact version', () => {
     for (const o of objects.filter((m) => WORKLOADS.includes(m.kind))) {
       const spec = podSpec(o);

@@ -121,6 +121,8 @@ export class ComponentWorkload extends Construct implements IScalableWorkload {
               ...(env.length > 0 ? { env } : {}),
               ...probes(c),
               resources: resourceRequirements(props.resources),
+              // A crash's last log lines reach the pod status, where `kubectl describe` and `diagnose` show them.
+              terminationMessagePolicy: 'FallbackToLogsOnError',
               securityContext: { ...hardenedContainer(c.runAsUser), ...(options.writableRootFilesystem ? { readOnlyRootFilesystem: false } : {}) },
               volumeMounts: mounts,
             }],

@@ -61,7 +61,8 @@ export class DbInitJob extends Construct {
       serviceAccountName: sa.name,
       automountServiceAccountToken: false,
       enableServiceLinks: false,
-      restartPolicy: 'OnFailure',
+      // Never, with a backoff limit: a failed pod stays for inspection (OnFailure would replace it and lose the error).
+      restartPolicy: 'Never',
       securityContext: hardenedPod(init.runAsUser),
       ...schedulingFields(options, props.imagePullSecrets),
       initContainers: props.initContainers,
@@ -72,6 +73,8 @@ export class DbInitJob extends Construct {
         command: ['/bin/bash', '-c', script.command],
         env: [...envVars(init.env, props.envContext), ...Object.entries(options.extraEnv ?? {}).map(([name, value]) => ({ name, value }))],
         resources: resourceRequirements(DB_INIT_RESOURCES),
+        // A crash's last log lines reach the pod status, where `kubectl describe` and `diagnose` show them.
+        terminationMessagePolicy: 'FallbackToLogsOnError',
         securityContext: { ...hardenedContainer(init.runAsUser), ...(options.writableRootFilesystem ? { readOnlyRootFilesystem: false } : {}) },
         volumeMounts: mounts,
       }],

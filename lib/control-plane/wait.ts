@@ -92,6 +92,8 @@ export function waitContainer(t: WaitTarget, image: string, uid: number, ctx: En
     command: ['/bin/sh', '-c', waitScript(t)],
     ...(env.length > 0 ? { env } : {}),
     resources: resourceRequirements(WAIT_RESOURCES),
+    // A crash's last log lines reach the pod status, where `kubectl describe` and `diagnose` show them.
+    terminationMessagePolicy: 'FallbackToLogsOnError',
     securityContext: hardenedContainer(uid),
   };
 }

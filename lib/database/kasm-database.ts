@@ -219,6 +219,8 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
               env: [...envVars(component.env, envContext), ...Object.entries(podOptions.extraEnv ?? {}).map(([name, value]) => ({ name, value }))],
               ...probes(component),
               resources: resourceRequirements(res),
+              // A crash's last log lines reach the pod status, where `kubectl describe` and `diagnose` show them.
+              terminationMessagePolicy: 'FallbackToLogsOnError',
               securityContext: { ...hardenedContainer(component.runAsUser), ...(podOptions.writableRootFilesystem ? { readOnlyRootFilesystem: false } : {}) },
               volumeMounts: [
                 { name: 'data', mountPath: db.dataMountPath },

@@ -74,7 +74,8 @@ export class SecretGenerator extends Construct {
       // The one pod with an API token: it creates the Secrets.
       automountServiceAccountToken: true,
       enableServiceLinks: false,
-      restartPolicy: 'OnFailure',
+      // Never, with a backoff limit: a failed pod stays for inspection (OnFailure would replace it and lose the error).
+      restartPolicy: 'Never',
       securityContext: hardenedPod(GENERATOR_UID),
       containers: [{
         name: 'secret-generator',
@@ -85,6 +86,8 @@ export class SecretGenerator extends Construct {
           cpuRequest: '50m', cpuLimit: '1000m', memoryRequest: '64Mi', memoryLimit: '256Mi',
           ephemeralStorageRequest: '10Mi', ephemeralStorageLimit: '64Mi',
         }),
+        // A crash's last log lines reach the pod status, where `kubectl describe` and `diagnose` show them.
+        terminationMessagePolicy: 'FallbackToLogsOnError',
         securityContext: hardenedContainer(GENERATOR_UID),
         volumeMounts: [{ name: 'generator', mountPath: GENERATOR_DIR, readOnly: true }, ...writable.mounts],
       }],

@@ -42,30 +42,45 @@ export enum SealedSecretScope {
   CLUSTER_WIDE = 'cluster-wide',
 }
 
+/** Kinds of credential source (an enum rather than a string union, so the API stays jsii-compatible). */
+export enum CredentialSourceKind {
+  GENERATED = 'generated',
+  EXISTING = 'existing',
+  EXTERNAL_SECRETS = 'externalSecrets',
+  SEALED_SECRETS = 'sealedSecrets',
+}
+
+/** Kinds of TLS source. */
+export enum TlsSourceKind {
+  GENERATED = 'generated',
+  EXISTING = 'existing',
+  CERT_MANAGER = 'certManager',
+}
+
 /** Where the credentials Secret (`<name>-secrets`) comes from. */
 export class CredentialSource {
   /** Generated in the cluster, once, by a Job that never overwrites an existing value (the default). */
   public static generated(): CredentialSource {
-    return new CredentialSource('generated');
+    return new CredentialSource(CredentialSourceKind.GENERATED);
   }
 
   /** An existing Secret you create yourself (see the README for the kubectl command). */
   public static existing(): CredentialSource {
-    return new CredentialSource('existing');
+    return new CredentialSource(CredentialSourceKind.EXISTING);
   }
 
   /** External Secrets Operator: an `ExternalSecret` that syncs the keys from a secret store. */
   public static externalSecrets(options: ExternalSecretsOptions): CredentialSource {
-    return new CredentialSource('externalSecrets', options);
+    return new CredentialSource(CredentialSourceKind.EXTERNAL_SECRETS, options);
   }
 
   /** Sealed Secrets: a `SealedSecret` whose ciphertext is safe to keep in git. */
   public static sealedSecrets(options: SealedSecretsOptions): CredentialSource {
-    return new CredentialSource('sealedSecrets', undefined, options);
+    return new CredentialSource(CredentialSourceKind.SEALED_SECRETS, undefined, options);
   }
 
   private constructor(
-    public readonly kind: 'generated' | 'existing' | 'externalSecrets' | 'sealedSecrets',
+    public readonly kind: CredentialSourceKind,
     public readonly externalSecrets?: ExternalSecretsOptions,
     public readonly sealedSecrets?: SealedSecretsOptions,
   ) {}
@@ -93,20 +108,20 @@ export interface CertManagerOptions {
 export class TlsSource {
   /** A self-signed internal CA and leaf certificates created in the cluster by the generator Job (the default). */
   public static generated(): TlsSource {
-    return new TlsSource('generated');
+    return new TlsSource(TlsSourceKind.GENERATED);
   }
 
   /** `kubernetes.io/tls` Secrets you create yourself. */
   public static existing(): TlsSource {
-    return new TlsSource('existing');
+    return new TlsSource(TlsSourceKind.EXISTING);
   }
 
   /** cert-manager `Certificate`s issued by an Issuer or ClusterIssuer. */
   public static certManager(options: CertManagerOptions): TlsSource {
-    return new TlsSource('certManager', options);
+    return new TlsSource(TlsSourceKind.CERT_MANAGER, options);
   }
 
-  private constructor(public readonly kind: 'generated' | 'existing' | 'certManager', public readonly certManager?: CertManagerOptions) {}
+  private constructor(public readonly kind: TlsSourceKind, public readonly certManager?: CertManagerOptions) {}
 }
 
 /** Check the chosen sources and their options, naming the prop and what is accepted. */
