@@ -37,12 +37,21 @@ export function certificatePlan(cp: IKasmControlPlane, clusterDomain: string, fr
     // Agents may reach the proxy's TLS listener under the public host names.
     if (role === TlsRole.PROXY && frontDoor) dnsNames.push(...frontDoor.hostnames);
     const secretName = role === TlsRole.DB ? cp.database.tlsSecretName ?? cp.secrets.tlsSecretName(role) : cp.secrets.tlsSecretName(role);
-    plan.push({ role, secretName, commonName: services[0], dnsNames: [...new Set(dnsNames)] });
+    plan.push({ role, secretName, commonName: shortCommonName(dnsNames, secretName), dnsNames: [...new Set(dnsNames)] });
   }
   if (frontDoor) {
-    plan.push({ role: 'ingress', secretName: frontDoor.tlsSecretName, commonName: frontDoor.hostnames[0], dnsNames: [...frontDoor.hostnames] });
+    plan.push({ role: 'ingress', secretName: frontDoor.tlsSecretName, commonName: shortCommonName(frontDoor.hostnames, frontDoor.tlsSecretName), dnsNames: [...frontDoor.hostnames] });
   }
   return plan;
+}
+
+/**
+ * A common name X.509 accepts (at most 64 characters): the first DNS name that fits, else the Secret's name. Clients
+ * verify the SANs, which always carry every name; a longer host name as CN would make the generator (and
+ * cert-manager) fail to issue at all.
+ */
+export function shortCommonName(dnsNames: readonly string[], secretName: string): string {
+  return dnsNames.find((n) => n.length <= 64) ?? secretName.slice(0, 64);
 }
 
 /** A cert-manager Certificate that fills one planned Secret. */

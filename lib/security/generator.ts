@@ -10,6 +10,7 @@ import { IKasmControlPlane } from '../control-plane/interface';
 import { digest, selectorLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import { hardenedContainer, hardenedPod, imageName, resourceRequirements, writableVolumes } from '../core/pod';
 import type { GeneratorPlan } from './generator/secret-generator';
+import { fail } from '../core/validation';
 import { FlowEnd } from './network-peer';
 
 /** The image of the generator Job: Docker's official Node.js image, pinned; the script uses only Node built-ins. */
@@ -45,18 +46,26 @@ export class SecretGenerator extends Construct {
     const { plan, labels, controlPlane: cp } = props;
     const name = `${cp.name}-secret-generator`;
     const meta = (n: string) => ({ name: n, namespace: cp.namespace, labels, annotations: waveAnnotation(SyncWave.SECRETS) });
-    const secretNames = [
+    // The Job would reject a plan it cannot carry out; better to fail synth with the same words.
+    try {
+      (require('./generator/secret-generator') as { validatePlan(p: GeneratorPlan): GeneratorPlan }).validatePlan(plan);
+    } catch (e) {
+      fail('KasmSecurity', 'generator plan', (e as Error).message.replace(/^invalid plan: /, ''), 'is not accepted by the in-cluster generator; check the host names and Secret names');
+    }
+    // It patches only what it may complete: missing credential keys, and leaves whose names changed. Never the CA.
+    const patched = [
       ...(plan.credentials ? [plan.credentials.secretName] : []),
-      ...(plan.ca ? [plan.ca.secretName] : []),
       ...(plan.certificates ?? []).map((c) => c.secretName),
     ];
+    const secretNames = [...patched, ...(plan.ca ? [plan.ca.secretName] : [])];
     const sa = new k8s.KubeServiceAccount(this, 'GeneratorServiceAccount', { metadata: meta(name) });
     const role = new k8s.KubeRole(this, 'GeneratorRole', {
       metadata: meta(name),
       rules: [
         // `create` cannot be limited to names (the name is not known at authorization time).
         { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
-        { apiGroups: [''], resources: ['secrets'], resourceNames: secretNames, verbs: ['get', 'patch'] },
+        { apiGroups: [''], resources: ['secrets'], resourceNames: secretNames, verbs: ['get'] },
+        ...(patched.length > 0 ? [{ apiGroups: [''], resources: ['secrets'], resourceNames: patched, verbs: ['patch'] }] : []),
       ],
     });
     new k8s.KubeRoleBinding(this, 'GeneratorRoleBinding', {

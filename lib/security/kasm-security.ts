@@ -6,7 +6,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ComponentId, ExternalPeer } from '../contract/types';
 import { IKasmControlPlane } from '../control-plane/interface';
-import { componentLabel, instanceLabels } from '../core/metadata';
+import { componentLabel, instanceLabels, runtimeLabels } from '../core/metadata';
 import { assertCidr, assertDuration, assertPlainObject, assertStringList, fail } from '../core/validation';
 import { assertFrontDoor, IKasmFrontDoor } from '../ingress/interface';
 import { addCertManagerCertificate, certificatePlan } from './certificates';
@@ -115,7 +115,8 @@ export class KasmSecurity extends Construct {
     if (generatesCredentials || generatesTls) {
       const plan: GeneratorPlan = {
         namespace: cp.namespace,
-        labels: instanceLabels(cp.name, cp.version.version),
+        // The Secrets are created at runtime: no tracking label, or label-tracking GitOps would prune them.
+        labels: runtimeLabels(instanceLabels(cp.name, cp.version.version)),
         credentials: generatesCredentials
           ? { secretName: cp.secrets.credentialsSecretName, keys: [...cp.version.contract.secretKeys] }
           : null,

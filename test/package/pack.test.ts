@@ -48,6 +48,12 @@ describe('the packed package', () => {
     expect(files.some((f) => f.startsWith('test/') || f.startsWith('dist/'))).toBe(false);
   });
 
+  test('older module resolution (the cdk8s init template\'s `node`) finds the charts entry point through typesVersions', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.typesVersions['*'].charts).toEqual(['build/charts/index.d.ts']);
+    expect(files).toContain('build/charts/index.d.ts');
+  });
+
   test('a strict consumer installs it with its peers, compiles a chart and synthesizes it; the bin runs', () => {
     const consumer = path.join(work, 'consumer');
     fs.mkdirSync(consumer);
@@ -57,8 +63,11 @@ describe('the packed package', () => {
       files: ['main.ts'],
     }, null, 2));
     fs.writeFileSync(path.join(consumer, 'main.ts'), CONSUMER_MAIN);
-    execFileSync(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball,
-      `cdk8s@${versionOf('cdk8s')}`, `cdk8s-plus-27@${versionOf('cdk8s-plus-27')}`, `constructs@${versionOf('constructs')}`], { cwd: consumer, stdio: 'pipe' });
+    // Without npm's own variables from `npm test` (they would point the install at this repository), and without
+    // install scripts (cdk8s-plus-27's optional `backport` has one the consumer does not need).
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
+    execFileSync(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', tarball,
+      `cdk8s@${versionOf('cdk8s')}`, `cdk8s-plus-27@${versionOf('cdk8s-plus-27')}`, `constructs@${versionOf('constructs')}`], { cwd: consumer, stdio: 'pipe', env });
     // One copy of each peer: the package must not bring its own cdk8s.
     expect(fs.existsSync(path.join(consumer, 'node_modules', 'cdk8s-kasm', 'node_modules', 'cdk8s'))).toBe(false);
     const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', consumer], { cwd: consumer, encoding: 'utf8' });

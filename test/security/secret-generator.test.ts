@@ -376,7 +376,13 @@ describe('run against a fake Kubernetes API', () => {
 
     for (const secret of api.secrets.values()) {
       expect(secret.metadata.labels).toEqual(PLAN.labels);
-      expect(secret.metadata.annotations).toEqual({ 'kasm.cdk8s.io/generated-by': 'secret-generator' });
+      // Created at runtime, not in git: neither Argo CD nor Flux may prune it, and no tracking label marks it.
+      expect(secret.metadata.annotations).toEqual({
+        'kasm.cdk8s.io/generated-by': 'secret-generator',
+        'argocd.argoproj.io/sync-options': 'Prune=false',
+        'argocd.argoproj.io/compare-options': 'IgnoreExtraneous',
+        'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+      });
     }
 
     const ca = storedCa();
@@ -471,6 +477,25 @@ describe('run against a fake Kubernetes API', () => {
     const verify = openssl('verify', '-x509_strict', '-CAfile', write('stored-ca.pem', sharedCa.certPem), write('proxy.pem', leaf.toString()));
     expect(verify.status).toBe(0);
     expect(api.writes().map((r) => `${r.method} ${r.body.metadata.name}`)).toEqual(['POST kasm-proxy-tls']);
+  });
+
+  test('d2) a generated leaf whose names no longer match the plan is re-issued by the same CA; the CA and credentials never are', async () => {
+    seedCa();
+    const old = gen.issueCertificate({ ca: sharedCa, commonName: 'kasm-proxy', dnsNames: ['kasm-proxy', 'old.example.com'], validityDays: 10 });
+    api.put({ ...tlsSecret('kasm-proxy-tls', old, sharedCa.certPem), metadata: { name: 'kasm-proxy-tls', annotations: { 'kasm.cdk8s.io/generated-by': 'secret-generator' } } });
+    const db = gen.issueCertificate({ ca: sharedCa, commonName: 'kasm-db', dnsNames: ['kasm-db'], validityDays: 10 });
+    api.put(tlsSecret('kasm-db-tls', db, sharedCa.certPem)); // not ours (no annotation): left alone even though its names differ
+    const summary = await gen.run({ ...PLAN, credentials: null }, env);
+    expect(summary).toEqual([
+      { secret: 'kasm-internal-ca', action: 'unchanged' },
+      { secret: 'kasm-db-tls', action: 'unchanged' },
+      { secret: 'kasm-proxy-tls', action: 'reissued', keys: ['tls.crt', 'tls.key', 'ca.crt'] },
+    ]);
+    const leaf = new crypto.X509Certificate(decode(api.secrets.get('kasm-proxy-tls').data['tls.crt']));
+    expect(gen.dnsNamesOf(leaf.raw)).toEqual(['kasm-proxy', 'kasm-proxy.kasm.svc']);
+    expect(leaf.verify(new crypto.X509Certificate(sharedCa.certPem).publicKey)).toBe(true);
+    expect(api.writes().map((r) => `${r.method} ${r.body.metadata?.name ?? r.path}`)).toEqual([expect.stringMatching(/^PATCH /)]);
+    expect(logged.join('\n')).toContain('kasm/kasm-proxy-tls: re-issued because its names changed (+kasm-proxy.kasm.svc, -old.example.com)');
   });
 
   test('e) 409 on create is tolerated: credentials are completed, the stored CA is used, a racing leaf is kept', async () => {
@@ -571,5 +596,24 @@ describe('validatePlan', () => {
     expect(() => gen.validatePlan({ ...PLAN, credentials: { secretName: 'x', keys: ['a b'] } })).toThrow(/invalid key/);
     expect(() => gen.validatePlan({ ...PLAN, certificates: [{ ...PLAN.certificates![0], secretName: 'kasm-secrets' }] })).toThrow(/used twice/);
     expect(() => gen.validatePlan({ ...PLAN, certificates: [{ ...PLAN.certificates![0], validityDays: 0 }] })).toThrow(/validityDays/);
+  });
+});
+
+describe('name constraints on the internal CA', () => {
+  test('the minimal subtrees: a name permits itself and every name with more labels on the left', () => {
+    expect(gen.permittedSubtrees(['kasm-db', 'kasm-db.kasm', 'kasm-db.kasm.svc', 'kasm.example.com', 'www.kasm.example.com', 'kasm-api']))
+      .toEqual(['kasm-api', 'kasm-db', 'kasm-db.kasm', 'kasm-db.kasm.svc', 'kasm.example.com']);
+  });
+
+  test('the CA carries critical name constraints; leaves inside verify, a leaf outside does not', () => {
+    const ca = gen.createCa({ commonName: 'kasm-internal-ca', validityDays: 30, permittedDnsNames: ['kasm-proxy', 'kasm-proxy.kasm.svc', 'kasm.example.com'] });
+    const text = openssl('x509', '-noout', '-text', '-in', write('nc-ca.pem', ca.certPem)).stdout;
+    expect(text).toMatch(/X509v3 Name Constraints: critical\s+Permitted:\s+DNS:kasm-proxy\s+DNS:kasm-proxy\.kasm\.svc\s+DNS:kasm\.example\.com/);
+    const inside = gen.issueCertificate({ ca, commonName: 'kasm-proxy', dnsNames: ['kasm-proxy', 'kasm-proxy.kasm.svc', 'desktops.kasm.example.com'], validityDays: 10 });
+    expect(openssl('verify', '-x509_strict', '-CAfile', write('nc-ca2.pem', ca.certPem), write('nc-in.pem', inside.certPem)).status).toBe(0);
+    const outside = gen.issueCertificate({ ca, commonName: 'bank.example.org', dnsNames: ['bank.example.org'], validityDays: 10 });
+    const verdict = openssl('verify', '-x509_strict', '-CAfile', write('nc-ca3.pem', ca.certPem), write('nc-out.pem', outside.certPem));
+    expect(verdict.status).not.toBe(0);
+    expect(verdict.stdout + verdict.stderr).toMatch(/permitted subtree violation/);
   });
 });

@@ -44,13 +44,17 @@ describe('KasmSecurity secrets', () => {
     expect(plan(build({}, KasmVersion.V1_16_0)).credentials.keys).toContain('redis-password');
   });
 
-  test('the generator may only create Secrets and read/patch the named ones', () => {
+  test('the generator may only create Secrets, read the named ones, and patch only what it completes (never the CA)', () => {
     const role = find(build(), 'Role', 'kasm-secret-generator');
     expect(role.rules).toEqual([
       { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
       {
-        apiGroups: [''], resources: ['secrets'], verbs: ['get', 'patch'],
-        resourceNames: ['kasm-secrets', 'kasm-internal-ca', 'kasm-proxy-tls', 'kasm-rdp-tls', 'kasm-db-tls', 'kasm-ingress-tls'],
+        apiGroups: [''], resources: ['secrets'], verbs: ['get'],
+        resourceNames: ['kasm-secrets', 'kasm-proxy-tls', 'kasm-rdp-tls', 'kasm-db-tls', 'kasm-ingress-tls', 'kasm-internal-ca'],
+      },
+      {
+        apiGroups: [''], resources: ['secrets'], verbs: ['patch'],
+        resourceNames: ['kasm-secrets', 'kasm-proxy-tls', 'kasm-rdp-tls', 'kasm-db-tls', 'kasm-ingress-tls'],
       },
     ]);
     const binding = find(build(), 'RoleBinding', 'kasm-secret-generator');

@@ -22,7 +22,7 @@ export interface GeneratorCertificate {
 /** What happened to one Secret. */
 export interface GeneratorSummaryEntry {
   readonly secret: string;
-  readonly action: 'created' | 'patched' | 'unchanged';
+  readonly action: 'created' | 'patched' | 'reissued' | 'unchanged';
   /** Key names written (created or patched only); never values. */
   readonly keys?: string[];
 }
@@ -61,7 +61,12 @@ export declare const der: {
 export declare function derRead(buffer: Buffer, offset?: number): DerElement;
 export declare function derChildren(content: Buffer): DerElement[];
 export declare function randomToken(length?: number): string;
-export declare function createCa(options: { commonName: string; validityDays: number; now?: Date }): PemPair;
+/** `permittedDnsNames`: names the CA may vouch for, as a critical NameConstraints extension (minimal subtrees). */
+export declare function createCa(options: { commonName: string; validityDays: number; permittedDnsNames?: string[]; now?: Date }): PemPair;
+/** The dNSName SANs of a DER certificate. */
+export declare function dnsNamesOf(certDer: Buffer): string[];
+/** The fewest dNSName subtrees that permit every name. */
+export declare function permittedSubtrees(names: string[]): string[];
 export declare function issueCertificate(options: {
   ca: PemPair;
   commonName: string;

@@ -17,6 +17,15 @@ const { URL } = require('url');
 
 const GENERATED_BY_ANNOTATION = 'kasm.cdk8s.io/generated-by';
 const GENERATED_BY_VALUE = 'secret-generator';
+/**
+ * What the cluster creates at runtime is not in git: these annotations keep Argo CD and Flux from pruning it (with
+ * the passwords the database already has), and from reporting it as out of sync.
+ */
+const NEVER_PRUNE_ANNOTATIONS = {
+  'argocd.argoproj.io/sync-options': 'Prune=false',
+  'argocd.argoproj.io/compare-options': 'IgnoreExtraneous',
+  'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+};
 const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const REQUEST_TIMEOUT_MS = 10000;
@@ -176,6 +185,7 @@ const OID = {
   subjectKeyIdentifier: '2.5.29.14',
   keyUsage: '2.5.29.15',
   subjectAltName: '2.5.29.17',
+  nameConstraints: '2.5.29.30',
   basicConstraints: '2.5.29.19',
   authorityKeyIdentifier: '2.5.29.35',
   extKeyUsage: '2.5.29.37',
@@ -203,6 +213,35 @@ function inspectCertificate(certDer) {
     }
   }
   return { subject: Buffer.from(subject), subjectKeyId, spki: Buffer.from(spki), selfIssued: issuer.equals(subject) };
+}
+
+/** The dNSName entries of a certificate's subjectAltName, to notice when a leaf no longer matches its plan. */
+function dnsNamesOf(certDer) {
+  const tbs = derChildren(derRead(certDer).content)[0];
+  const extensions = derChildren(tbs.content).find((f) => f.tag === 0xa3);
+  if (!extensions) return [];
+  const sanOid = encodeOidContent(OID.subjectAltName);
+  for (const ext of derChildren(derRead(extensions.content).content)) {
+    const parts = derChildren(ext.content);
+    if (parts[0].tag === 0x06 && parts[0].content.equals(sanOid)) {
+      const names = derChildren(derRead(parts[parts.length - 1].content).content);
+      return names.filter((n) => n.tag === 0x82).map((n) => Buffer.from(n.content).toString('ascii'));
+    }
+  }
+  return [];
+}
+
+/**
+ * The fewest dNSName subtrees that permit every name (RFC 5280 §4.2.1.10: a subtree also permits names with more
+ * labels on the left), so the internal CA can only vouch for the deployment's own names.
+ */
+function permittedSubtrees(names) {
+  const unique = [...new Set(names.map((n) => n.toLowerCase()))].sort((a, b) => a.split('.').length - b.split('.').length || (a < b ? -1 : 1));
+  const kept = [];
+  for (const name of unique) {
+    if (!kept.some((k) => name === k || name.endsWith(`.${k}`))) kept.push(name);
+  }
+  return kept.sort();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -287,7 +326,7 @@ function checkCommonName(commonName, what) {
 }
 
 /** Self-signed RSA 3072 CA that signs the internal leaves; RSA keeps PostgreSQL, nginx and rdpproxy happy. */
-function createCa({ commonName, validityDays, now = new Date() }) {
+function createCa({ commonName, validityDays, permittedDnsNames = [], now = new Date() }) {
   checkCommonName(commonName, 'createCa');
   checkValidity(validityDays, 'createCa');
   const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: CA_KEY_BITS, publicExponent: 0x10001 });
@@ -306,10 +345,19 @@ function createCa({ commonName, validityDays, now = new Date() }) {
       extension(OID.keyUsage, true, der.namedBits([5, 6])),
       extension(OID.subjectKeyIdentifier, false, der.octetString(ski)),
       extension(OID.authorityKeyIdentifier, false, der.sequence(der.implicit(0, ski))),
+      // Critical name constraints: whoever trusts this CA trusts it for the deployment's names only.
+      ...(permittedDnsNames.length > 0 ? [extension(OID.nameConstraints, true, der.sequence(
+        tlvConstructed(0xa0, permittedSubtrees(permittedDnsNames).map((n) => der.sequence(der.implicit(2, Buffer.from(n, 'ascii'))))),
+      ))] : []),
     ],
     signingKey: privateKey,
   });
   return { certPem: toPem('CERTIFICATE', certDer), keyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }) };
+}
+
+/** A constructed context-specific TLV ([0] IMPLICIT SEQUENCE OF ...) from already-encoded children. */
+function tlvConstructed(tag, children) {
+  return tlv(tag, Buffer.concat(children));
 }
 
 /** iPAddress SAN octets (4 or 16) from IPv4 or IPv6 text, so API-style endpoints reached by IP can verify. */
@@ -625,7 +673,7 @@ function newSecret(plan, name, type, data) {
       name,
       namespace: plan.namespace,
       labels: { ...(plan.labels || {}) },
-      annotations: { [GENERATED_BY_ANNOTATION]: GENERATED_BY_VALUE },
+      annotations: { [GENERATED_BY_ANNOTATION]: GENERATED_BY_VALUE, ...NEVER_PRUNE_ANNOTATIONS },
     },
     type,
     data,
@@ -684,7 +732,8 @@ async function ensureCa(plan, api, log) {
     log(`${label}: exists, left unchanged`);
     return { entry: { secret: secretName, action: 'unchanged' }, ca: caFromSecret(existing, label) };
   }
-  const ca = createCa({ commonName, validityDays });
+  const permittedDnsNames = (plan.certificates || []).flatMap((c) => c.dnsNames);
+  const ca = createCa({ commonName, validityDays, permittedDnsNames });
   const data = { 'tls.crt': b64(ca.certPem), 'tls.key': b64(ca.keyPem), 'ca.crt': b64(ca.certPem) };
   if (await api.create(newSecret(plan, secretName, 'kubernetes.io/tls', data))) {
     log(`${label}: created (self-signed CA "${commonName}", valid ${validityDays} days)`);
@@ -696,11 +745,45 @@ async function ensureCa(plan, api, log) {
   return { entry: { secret: secretName, action: 'unchanged' }, ca: caFromSecret(stored, label) };
 }
 
+/** Why an existing leaf must be re-issued (its names no longer match the plan), or null to leave it alone. */
+function driftOf(existing, cert) {
+  const annotations = (existing.metadata && existing.metadata.annotations) || {};
+  // Only our own leaves: a certificate someone else put there is theirs.
+  if (annotations[GENERATED_BY_ANNOTATION] !== GENERATED_BY_VALUE) return null;
+  const pem = existing.data && existing.data['tls.crt'] ? Buffer.from(existing.data['tls.crt'], 'base64').toString('utf8') : null;
+  if (!pem) return 'it has no tls.crt';
+  let names;
+  try {
+    names = dnsNamesOf(new crypto.X509Certificate(firstPemCertificate(pem)).raw);
+  } catch (e) {
+    return 'its tls.crt cannot be read';
+  }
+  const want = [...new Set(cert.dnsNames)].sort();
+  const have = [...new Set(names)].sort();
+  if (want.length === have.length && want.every((n, i) => n === have[i])) return null;
+  const added = want.filter((n) => !have.includes(n));
+  const removed = have.filter((n) => !want.includes(n));
+  return `its names changed (${[...added.map((n) => `+${n}`), ...removed.map((n) => `-${n}`)].join(', ')})`;
+}
+
 async function ensureCertificate(plan, api, cert, ca, log) {
   const label = `${plan.namespace}/${cert.secretName}`;
-  if (await api.get(cert.secretName)) {
-    log(`${label}: exists, left unchanged`);
-    return { secret: cert.secretName, action: 'unchanged' };
+  const existing = await api.get(cert.secretName);
+  if (existing) {
+    const drift = driftOf(existing, cert);
+    if (!drift) {
+      log(`${label}: exists, left unchanged`);
+      return { secret: cert.secretName, action: 'unchanged' };
+    }
+    if (ca.unusable) throw new Error(`cannot re-issue ${label}: ${ca.unusable}`);
+    const leaf = issueCertificate({ ca, commonName: cert.commonName, dnsNames: cert.dnsNames, ipAddresses: cert.ipAddresses || [], validityDays: cert.validityDays });
+    const data = { 'tls.crt': b64(leaf.certPem), 'tls.key': b64(leaf.keyPem), 'ca.crt': b64(ca.trustPem) };
+    const patch = { metadata: { resourceVersion: existing.metadata && existing.metadata.resourceVersion }, data };
+    if (await api.mergePatch(cert.secretName, patch)) {
+      log(`${label}: re-issued because ${drift}`);
+      return { secret: cert.secretName, action: 'reissued', keys: [...TLS_KEYS] };
+    }
+    throw new Error(`Secret ${label} changed while it was being re-issued; retry the Job`);
   }
   if (ca.unusable) throw new Error(`cannot issue ${label}: ${ca.unusable}`);
   let leaf;
@@ -769,6 +852,8 @@ module.exports = {
   issueCertificate,
   parseIpAddress,
   validatePlan,
+  dnsNamesOf,
+  permittedSubtrees,
   run,
   main,
 };
