@@ -1,13 +1,16 @@
 import { Variant } from '../lib/gitops/dist-writer';
 import { K3sDev } from './k3s-dev';
 import { K3sProd } from './k3s-prod';
+import { Rke2Cnpg } from './rke2-cnpg';
 
 export * from './k3s-common';
 export * from './k3s-dev';
 export * from './k3s-prod';
+export * from './rke2-cnpg';
 
 /** The variants this repository publishes under `dist/`, each a folder Argo CD or Flux can pull. */
 export const VARIANTS: readonly Variant[] = [
   { name: 'k3s-dev', build: (app) => new K3sDev(app, 'k3s-dev') },
   { name: 'k3s-prod', build: (app) => new K3sProd(app, 'k3s-prod', { hostname: 'kasm.example.com' }) },
+  { name: 'rke2-cnpg', build: (app) => new Rke2Cnpg(app, 'rke2-cnpg', { hostname: 'kasm.example.com' }) },
 ];

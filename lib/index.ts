@@ -27,7 +27,11 @@ export { KasmDatabase } from './database/kasm-database';
 export type { KasmDatabaseProps } from './database/kasm-database';
 export type { KasmDatabaseBackupOptions } from './database/backup';
 export type { KasmDatabaseEndpointProps } from './database/endpoint-database';
-export type { IKasmDatabase } from './database/interface';
+export type { IKasmDatabase, PasswordMirror } from './database/interface';
+export { CnpgDatabase, CNPG_IMAGES, CNPG_OPERATOR } from './database/cnpg-database';
+export type { CnpgDatabaseProps } from './database/cnpg-database';
+export { CnpgBackupMethod } from './database/cnpg-backup';
+export type { CnpgBackupOptions } from './database/cnpg-backup';
 
 // Front door
 export { KasmIngress } from './ingress/kasm-ingress';
@@ -35,6 +39,8 @@ export type { KasmIngressProps } from './ingress/kasm-ingress';
 export { TraefikTimeouts } from './ingress/traefik-timeouts';
 export type { TraefikTimeoutsProps } from './ingress/traefik-timeouts';
 export { BackendScheme } from './ingress/interface';
+export { KasmIngressRoute, BackendVerification } from './ingress/ingress-route';
+export type { KasmIngressRouteProps } from './ingress/ingress-route';
 export type { IKasmFrontDoor } from './ingress/interface';
 
 // Scaling

@@ -168,12 +168,16 @@ describe.each(VARIANTS.map((v) => v.name))('variant %s', (variant) => {
   });
 
   test('Argo CD sync waves follow the dependency order', () => {
-    const wave = (kind: string, pred: (m: Manifest) => boolean = () => true) =>
-      Math.max(...objects.filter((m) => m.kind === kind && pred(m)).map((m) => Number(m.metadata.annotations?.[SYNC_WAVE_ANNOTATION])));
-    expect(wave('Namespace')).toBeLessThan(wave('StatefulSet'));
-    expect(wave('StatefulSet')).toBeLessThan(wave('Job'));
-    expect(wave('Job')).toBeLessThan(wave('Deployment'));
-    expect(wave('Deployment')).toBeLessThan(wave('Ingress'));
+    const wave = (kinds: string[], pred: (m: Manifest) => boolean = () => true) =>
+      Math.max(...objects.filter((m) => kinds.includes(m.kind) && pred(m)).map((m) => Number(m.metadata.annotations?.[SYNC_WAVE_ANNOTATION])));
+    const secrets = wave(['Job'], (m) => m.metadata.name.includes('secret-generator'));
+    const database = wave(['StatefulSet', 'Cluster']);
+    const dbInit = wave(['Job'], (m) => m.metadata.name.includes('db-init'));
+    expect(wave(['Namespace'])).toBeLessThan(secrets);
+    expect(secrets).toBeLessThan(database);
+    expect(database).toBeLessThan(dbInit);
+    expect(dbInit).toBeLessThan(wave(['Deployment']));
+    expect(wave(['Deployment'])).toBeLessThan(wave(['Ingress', 'IngressRoute']));
     for (const o of objects) expect(o.metadata.annotations?.[SYNC_WAVE_ANNOTATION]).toMatch(/^-?[0-9]+$/);
   });
 });

@@ -1,6 +1,14 @@
 import { IConstruct } from 'constructs';
 import { KasmVersion } from '../contract/version';
-import { NetworkPeer } from '../security/network-peer';
+import { Flow, NetworkPeer } from '../security/network-peer';
+
+/** A copy of the database password that a database in another namespace reads (Secrets do not cross namespaces). */
+export interface PasswordMirror {
+  readonly namespace: string;
+  /** A `kubernetes.io/basic-auth` Secret with `username` and `password`. */
+  readonly secretName: string;
+  readonly username: string;
+}
 
 /**
  * What the control plane needs to know about its database, wherever it runs.
@@ -29,6 +37,10 @@ export interface IKasmDatabase extends IConstruct {
   readonly podSelector?: Readonly<Record<string, string>>;
   /** Labels of the backup and restore pods, when this app backs the database up (their edge joins the graph). */
   readonly backupPodSelector?: Readonly<Record<string, string>>;
+  /** Where the database needs its password copied, when it lives in another namespace (KasmSecurity's generator does it). */
+  readonly passwordMirror?: PasswordMirror;
+  /** Flows the database needs inside its own namespace (replication, its operator), when that namespace is not the control plane's. */
+  readonly ownFlows?: readonly Flow[];
   /** TLS Secret the database serves, when this app deploys the database (KasmSecurity fills it). */
   readonly tlsSecretName?: string;
 }

@@ -73,6 +73,8 @@ function networkPolicyFindings(objects: SynthesizedObject[], declarations: Docto
     if (end.kind === 'missing') return end.reason;
     const found = pods.find((p) => p.namespace === end.namespace && Object.entries(end.selector).every(([k, v]) => p.labels[k] === v));
     if (found) return found;
+    const runtime = declarations.runtimePods.find((p) => p.namespace === end.namespace && Object.entries(end.selector).every(([k, v]) => p.labels[k] === v));
+    if (runtime) return { kind: 'pod', namespace: runtime.namespace, labels: { ...runtime.labels }, name: runtime.name };
     // A peer outside the app (the ingress controller, CoreDNS): a pod with exactly the selected labels.
     if (!objects.some((o) => o.manifest.kind === 'Namespace' && o.manifest.metadata?.name === end.namespace)) {
       return { kind: 'pod', namespace: end.namespace, labels: { ...end.selector }, name: end.name };

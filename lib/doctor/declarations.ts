@@ -45,6 +45,14 @@ export interface ExpectedConnection {
   readonly owner: string;
 }
 
+/** Pods an operator creates from a custom resource, which no pod template in the app shows. */
+export interface RuntimePods {
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Who creates them, for reports. */
+  readonly name: string;
+}
+
 /** The declarations of one construct tree. */
 export class DoctorDeclarations {
   /** The declarations of the tree `scope` belongs to (created on first use). */
@@ -60,6 +68,7 @@ export class DoctorDeclarations {
 
   private readonly objects: DeclaredObject[] = [];
   private readonly connections: (() => ExpectedConnection[])[] = [];
+  private readonly pods: RuntimePods[] = [];
 
   private constructor() {}
 
@@ -71,6 +80,16 @@ export class DoctorDeclarations {
   /** Register the connections a construct expects the policies to admit (evaluated lazily, at synth). */
   public expectConnections(produce: () => ExpectedConnection[]): void {
     this.connections.push(produce);
+  }
+
+  /** Say that an operator creates pods with these labels at runtime (e.g. CloudNativePG's instances from a Cluster). */
+  public declarePods(pods: RuntimePods): void {
+    this.pods.push(pods);
+  }
+
+  /** Pods declared as created at runtime. */
+  public get runtimePods(): readonly RuntimePods[] {
+    return [...this.pods];
   }
 
   /** Everything declared so far. */

@@ -62,6 +62,10 @@ export function referencesOf(m: any): Reference[] {
     });
   }
   if (m.kind === 'Ingress') (m.spec?.tls ?? []).forEach((t: any, i: number) => add(ReferencedKind.SECRET, t.secretName, `spec.tls[${i}]`));
+  if (m.kind === 'Cluster' && String(m.apiVersion).startsWith('postgresql.cnpg.io/')) {
+    add(ReferencedKind.SECRET, m.spec?.bootstrap?.initdb?.secret?.name, 'spec.bootstrap.initdb.secret');
+    add(ReferencedKind.STORAGE_CLASS, m.spec?.storage?.storageClass, 'spec.storage.storageClass');
+  }
   if (m.kind === 'IngressRoute') add(ReferencedKind.SECRET, m.spec?.tls?.secretName, 'spec.tls.secretName');
   if (m.kind === 'ServersTransport') {
     (m.spec?.rootCAs ?? []).forEach((r: any, i: number) => {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, YamlOutputType } from 'cdk8s';
 import * as yaml from 'js-yaml';
 
 /** One output folder: a name and the function that adds its chart(s) to an App. */
@@ -27,6 +27,7 @@ export function synthVariants(variants: readonly Variant[], outdir: string): str
     const dir = path.join(outdir, variant.name);
     const app = new App({ outdir: dir, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: '.yaml' });
     variant.build(app);
+    assertDistinctFiles(app, variant.name);
     app.synth();
     const files = listYaml(dir);
     const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: files };
@@ -36,6 +37,24 @@ export function synthVariants(variants: readonly Variant[], outdir: string): str
     written.push(dir);
   }
   return written;
+}
+
+/**
+ * One file per object is named `Kind.name.yaml`, so two objects of one kind and name in different namespaces would
+ * overwrite each other silently (and vanish from the kustomization). Refuse instead.
+ */
+function assertDistinctFiles(app: App, variant: string): void {
+  const seen = new Map<string, string>();
+  for (const o of app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+    const file = `${o.kind}.${o.name}`;
+    const where = `${o.metadata.namespace ?? '(cluster)'}`;
+    const first = seen.get(file);
+    if (first !== undefined) {
+      throw new Error(`Validation failed with the following errors:\n  [${variant}] ${o.kind} '${o.name}' exists in namespace ${first} and ${where}; `
+        + `both would be written to ${file}.yaml. Give one of them another name.`);
+    }
+    seen.set(file, where);
+  }
 }
 
 /** Every YAML file below `dir`, relative and sorted, except the kustomization itself. */

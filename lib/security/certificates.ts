@@ -60,7 +60,8 @@ export function addCertManagerCertificate(scope: Construct, c: PlannedCertificat
     metadata: { name: c.secretName, namespace, labels, annotations: waveAnnotation(SyncWave.SECRETS) },
     spec: {
       secretName: c.secretName,
-      commonName: c.commonName,
+      // A public ACME issuer rejects a common name that is not also a SAN: leave it out when no name fits 64 characters.
+      ...(c.dnsNames.includes(c.commonName) ? { commonName: c.commonName } : {}),
       dnsNames: c.dnsNames,
       issuerRef: { name: o.issuerName, kind: o.issuerKind ?? CertManagerIssuerKind.ISSUER, group: 'cert-manager.io' },
       duration: `${(o.duration ?? Duration.days(90)).toHours({ integral: false })}h`,

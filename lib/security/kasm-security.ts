@@ -6,7 +6,8 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ComponentId, ExternalPeer } from '../contract/types';
 import { IKasmControlPlane } from '../control-plane/interface';
-import { componentLabel, instanceLabels, runtimeLabels } from '../core/metadata';
+import { k8s } from 'cdk8s-plus-27';
+import { componentLabel, instanceLabels, runtimeLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import { assertCidr, assertDuration, assertPlainObject, assertStringList, fail } from '../core/validation';
 import { assertFrontDoor, IKasmFrontDoor } from '../ingress/interface';
 import { addCertManagerCertificate, certificatePlan } from './certificates';
@@ -70,6 +71,8 @@ export class KasmSecurity extends Construct {
   private readonly graphAndGeneratorFlows: readonly Flow[];
   private readonly extraEgress: { flows: Flow[]; rule: string }[] = [];
   private readonly policiesEnabled: boolean;
+  /** The database's namespace when it is not the control plane's and this construct polices it too. */
+  public readonly databaseNamespace?: string;
   private readonly policyLabels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: KasmSecurityProps) {
@@ -124,6 +127,9 @@ export class KasmSecurity extends Construct {
         certificates: certificates
           .filter((c) => (c.role === 'ingress' ? this.ingressTls.kind === 'generated' : this.tls.kind === 'generated'))
           .map((c) => ({ secretName: c.secretName, commonName: c.commonName, dnsNames: c.dnsNames, validityDays })),
+        ...(generatesCredentials && cp.database.passwordMirror ? {
+          mirrors: [{ ...cp.database.passwordMirror, fromKey: cp.database.passwordSecret.key }],
+        } : {}),
       };
       const generator = new SecretGenerator(this, 'Generator', { controlPlane: cp, plan, labels });
       generatorFlows.push(...cluster.apiServerPorts.map((port): Flow => ({
@@ -138,6 +144,7 @@ export class KasmSecurity extends Construct {
     }
 
     this.graphAndGeneratorFlows = [...this.graphFlows(), ...generatorFlows];
+    this.databaseNamespace = this.databaseNamespacePolicies(props.networkPolicies ?? true, labels);
     this.policiesEnabled = props.networkPolicies ?? true;
     this.policyLabels = labels;
     if (this.policiesEnabled) {
@@ -147,6 +154,41 @@ export class KasmSecurity extends Construct {
     (props.egress ?? []).forEach((rule, i) => this.addEgress(`egress[${i}]`, rule));
     this.declareToDoctor(certificates.map((c) => ({ name: c.secretName, role: c.role })), generatesCredentials);
     attachDoctor(this);
+  }
+
+  /**
+   * A database in a namespace of its own (CloudNativePG) gets that namespace's policies here too: default deny, its
+   * clients from the control plane's dependency graph, and the flows the database declares for itself (replication,
+   * its operator, the API server). Nothing else reaches the database pods.
+   */
+  private databaseNamespacePolicies(enabled: boolean, labels: Record<string, string>): string | undefined {
+    const cp = this.controlPlane;
+    const db = cp.database;
+    if (db.namespace === cp.namespace || db.peer?.end.kind !== 'pods' || !db.ownFlows) return undefined;
+    const dbEnd = db.peer.end;
+    const clientFlows = this.graphAndGeneratorFlows.filter((f) => f.to === dbEnd || (f.to.kind === 'pods' && f.to.namespace === db.namespace));
+    if (enabled) {
+      // Named after both namespaces: object files are named kind.name, and the control plane's policies are `<name>-...`.
+      new KasmNetworkPolicies(this, 'DatabaseNetworkPolicies', { namespace: db.namespace, name: `${cp.name}-${db.namespace}`, labels, flows: [...clientFlows, ...db.ownFlows] });
+    }
+    if (db.passwordMirror && this.credentials.kind === 'generated') {
+      // The generator writes the password copy there: a Role in that namespace for exactly that Secret.
+      const name = `${cp.name}-secret-generator`;
+      const meta = { name: `${name}-${cp.namespace}`, namespace: db.namespace, labels, annotations: waveAnnotation(SyncWave.SECRETS) };
+      const role = new k8s.KubeRole(this, 'GeneratorDatabaseRole', {
+        metadata: meta,
+        rules: [
+          { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+          { apiGroups: [''], resources: ['secrets'], resourceNames: [db.passwordMirror.secretName], verbs: ['get'] },
+        ],
+      });
+      new k8s.KubeRoleBinding(this, 'GeneratorDatabaseRoleBinding', {
+        metadata: meta,
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+        subjects: [{ kind: 'ServiceAccount', name, namespace: cp.namespace }],
+      });
+    }
+    return db.namespace;
   }
 
   /**
@@ -185,6 +227,14 @@ export class KasmSecurity extends Construct {
       if (source.kind === 'existing') secret(c.name, `KasmSecurity ${c.role === 'ingress' ? 'ingressTls' : 'tls'}: TlsSource.existing()`);
     }
     if (this.tls.kind === 'generated') secret(this.caSecretName, 'created at runtime by the secret generator');
+    const mirror = cp.database.passwordMirror;
+    if (mirror) {
+      doctor.declare({
+        kind: ReferencedKind.SECRET, namespace: mirror.namespace, name: mirror.secretName,
+        reason: generatesCredentials ? 'created at runtime by the secret generator (a copy of the database password)'
+          : 'the database password in the database\'s namespace, which you create with the same value (see the README)',
+      });
+    }
     doctor.expectConnections(() => this.expectedConnections());
   }
 
@@ -221,6 +271,11 @@ export class KasmSecurity extends Construct {
     for (const f of this.extraEgress.flatMap((e) => e.flows)) {
       const to = f.to.kind === 'cidrs' ? address(NetworkPeer.cidrs(f.to.blocks.map((b) => b.cidr), f.to.blocks.flatMap((b) => b.except ?? []), f.to.name)) : pods(f.to);
       if (to) out.push({ description: `${f.from.name} -> ${f.to.name}:${f.port} (${f.purpose})`, from: pods(f.from)!, to, port: f.port, protocol: f.protocol, owner });
+    }
+    for (const f of cp.database.ownFlows ?? []) {
+      if (f.to.kind === 'anywhere') continue;
+      const to = f.to.kind === 'pods' ? pods(f.to) : undefined;
+      if (to && f.from.kind === 'pods') out.push({ description: `${f.from.name} -> ${f.to.name}:${f.port} (${f.purpose})`, from: pods(f.from)!, to, port: f.port, protocol: f.protocol, owner });
     }
     const dns = pods(cp.cluster.dns.end)!;
     for (const id of [...cp.components, ComponentId.DB_INIT]) {

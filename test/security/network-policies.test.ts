@@ -49,12 +49,21 @@ describe.each(CASES.map((v) => [v.name, v] as const))('variant %s', (_name, vari
   const podOf = (id: ComponentId): PodEndpoint => {
     const selector = cp.selectorOf(id);
     const found = pods.find((p) => Object.entries(selector).every(([k, v]) => p.labels[k] === v));
-    if (!found) throw new Error(`no pod for ${id}`);
-    return found;
+    if (found) return found;
+    // An operator's pods (CloudNativePG instances) have no template in the manifests: stand in with their labels.
+    const peer = cp.database.peer.end;
+    if (id === ComponentId.DB && peer.kind === 'pods') return { kind: 'pod', namespace: peer.namespace, labels: { ...peer.selector }, name: 'database instance' };
+    throw new Error(`no pod for ${id}`);
   };
+  // The variant's ingress controller, as its cluster profile labels it, and the proxy port its front door uses.
+  const controllerEnd = (security.frontDoor?.controller ?? cp.cluster.ingressController).end;
+  const TRAEFIK_POD: PodEndpoint = controllerEnd.kind === 'pods'
+    ? { kind: 'pod', namespace: controllerEnd.namespace, labels: { ...controllerEnd.selector }, name: 'ingress controller' } : TRAEFIK;
+  const frontDoorPort = security.frontDoor?.backendPort ?? 8080;
+  const otherProxyPort = frontDoorPort === 8080 ? 8443 : 8080;
   const endpointOf = (e: ComponentId | ExternalPeer): Endpoint => {
     if (e === ExternalPeer.AGENTS) return AGENT;
-    if (e === ExternalPeer.INGRESS_CONTROLLER) return TRAEFIK;
+    if (e === ExternalPeer.INGRESS_CONTROLLER) return TRAEFIK_POD;
     if (e === ExternalPeer.SERVERS) return SERVER;
     return podOf(e as ComponentId);
   };
@@ -75,7 +84,8 @@ describe.each(CASES.map((v) => [v.name, v] as const))('variant %s', (_name, vari
   describe('every edge of the dependency graph is open', () => {
     // Server edges exist only where server ranges are configured; without them they must stay closed (below).
     test.each(cp.edges.filter((e) => hasServers || e.edge.to !== ExternalPeer.SERVERS).map((e) => [`${e.edge.from} -> ${e.edge.to}:${e.edge.port} (${e.edge.purpose})`, e.edge] as const))('%s', (_label, edge) => {
-      const verdict = allowed(endpointOf(edge.from), endpointOf(edge.to), edge.port);
+      const port = edge.from === ExternalPeer.INGRESS_CONTROLLER ? frontDoorPort : edge.port;
+      const verdict = allowed(endpointOf(edge.from), endpointOf(edge.to), port);
       expect(verdict).toEqual({ allowed: true, reason: expect.any(String) });
     });
   });
@@ -107,22 +117,23 @@ describe.each(CASES.map((v) => [v.name, v] as const))('variant %s', (_name, vari
       ['internet -> database', () => INTERNET, db, 5432],
       ['agent -> database', () => AGENT, db, 5432],
       ['pod in another namespace -> database', () => OTHER_POD, db, 5432],
-      ['ingress controller -> database', () => TRAEFIK, db, 5432],
+      ['ingress controller -> database', () => TRAEFIK_POD, db, 5432],
       ['internet -> api', () => INTERNET, () => podOf(ComponentId.API), 8080],
       ['agent -> api', () => AGENT, () => podOf(ComponentId.API), 8080],
-      ['ingress controller -> api (only through the proxy)', () => TRAEFIK, () => podOf(ComponentId.API), 8080],
+      ['ingress controller -> api (only through the proxy)', () => TRAEFIK_POD, () => podOf(ComponentId.API), 8080],
       ['pod in another namespace -> api', () => OTHER_POD, () => podOf(ComponentId.API), 8080],
       ['internet -> manager', () => INTERNET, () => podOf(ComponentId.MANAGER), 8181],
       ['agent -> manager (only through the proxy)', () => AGENT, () => podOf(ComponentId.MANAGER), 8181],
       ['pod in another namespace -> manager', () => OTHER_POD, () => podOf(ComponentId.MANAGER), 8181],
       ['internet -> proxy', () => INTERNET, () => podOf(ComponentId.PROXY), 8080],
-      ['ingress controller -> proxy on the TLS port', () => TRAEFIK, () => podOf(ComponentId.PROXY), 8443],
+      [`ingress controller -> proxy on the port its front door does not use (${otherProxyPort})`, () => TRAEFIK_POD, () => podOf(ComponentId.PROXY), otherProxyPort],
       ['pod in another namespace -> proxy', () => OTHER_POD, () => podOf(ComponentId.PROXY), 8080],
       ['proxy -> internet', () => podOf(ComponentId.PROXY), () => INTERNET, 443],
       ['proxy -> agents on a port agents do not serve', () => podOf(ComponentId.PROXY), () => AGENT, 22],
       ['proxy -> the cluster\'s own addresses as if they were agents', () => podOf(ComponentId.PROXY), () => CLUSTER_IP, 443],
       ['api -> internet', () => podOf(ComponentId.API), () => INTERNET, 443],
-      ['database -> internet', db, () => INTERNET, 443],
+      // CloudNativePG instances talk to the API server, whose address is not known here (any address on 443/6443).
+      ['database -> internet', db, () => INTERNET, cp.database.ownFlows ? 80 : 443],
       ['database -> api', db, () => podOf(ComponentId.API), 8080],
       ['api -> database on another port', () => podOf(ComponentId.API), db, 5433],
       ['proxy -> a server over RDP (only guac and the gateways connect to servers)', () => podOf(ComponentId.PROXY), () => SERVER, 3389],
@@ -182,7 +193,8 @@ describe.each(CASES.map((v) => [v.name, v] as const))('variant %s', (_name, vari
     for (const { workload, spec } of podSpecsOf(manifests)) {
       expect(spec.serviceAccountName).toBeDefined();
       expect(spec.serviceAccountName).not.toBe('default');
-      expect({ workload, automount: spec.automountServiceAccountToken }).toEqual({ workload, automount: workload.includes('secret-generator') });
+      // The generator creates Secrets; CloudNativePG's backup pruner deletes old Backups. Nothing else talks to the API.
+      expect({ workload, automount: spec.automountServiceAccountToken !== false }).toEqual({ workload, automount: /secret-generator|backup-prune/.test(workload) });
     }
     // One ServiceAccount per component (the backup and restore Jobs are one component and share theirs).
     const byComponent = new Map<string, Set<string>>();

@@ -617,3 +617,11 @@ describe('name constraints on the internal CA', () => {
     expect(verdict.stdout + verdict.stderr).toMatch(/permitted subtree violation/);
   });
 });
+
+describe('a constrained CA and names it was not made for', () => {
+  test('issuing a leaf outside the constraints fails with the way out, instead of a leaf no client accepts', async () => {
+    const ca = gen.createCa({ commonName: 'kasm-internal-ca', validityDays: 30, permittedDnsNames: ['kasm-proxy', 'old.example.com'] });
+    expect(gen.permittedDnsOf(new crypto.X509Certificate(ca.certPem).raw)).toEqual(['kasm-proxy', 'old.example.com']);
+    expect(gen.permittedDnsOf(new crypto.X509Certificate(sharedCa.certPem).raw)).toBeNull();
+  });
+});

@@ -7,6 +7,17 @@ export interface GeneratorPlan {
   readonly credentials?: { readonly secretName: string; readonly keys: readonly string[] } | null;
   readonly ca?: { readonly secretName: string; readonly commonName: string; readonly validityDays: number } | null;
   readonly certificates?: readonly GeneratorCertificate[] | null;
+  /** Credentials copied into other namespaces as basic-auth Secrets (a database there reads its password). */
+  readonly mirrors?: readonly GeneratorMirror[] | null;
+}
+
+/** One copy of a credential in another namespace. */
+export interface GeneratorMirror {
+  readonly namespace: string;
+  readonly secretName: string;
+  readonly username: string;
+  /** Key of the credentials Secret whose value becomes `password`. */
+  readonly fromKey: string;
 }
 
 /** One leaf `kubernetes.io/tls` Secret signed by the plan's CA. */
@@ -67,6 +78,8 @@ export declare function createCa(options: { commonName: string; validityDays: nu
 export declare function dnsNamesOf(certDer: Buffer): string[];
 /** The fewest dNSName subtrees that permit every name. */
 export declare function permittedSubtrees(names: string[]): string[];
+/** The permitted dNSName subtrees of a CA certificate's NameConstraints, or null without them. */
+export declare function permittedDnsOf(certDer: Buffer): string[] | null;
 export declare function issueCertificate(options: {
   ca: PemPair;
   commonName: string;

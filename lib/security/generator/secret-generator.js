@@ -231,6 +231,30 @@ function dnsNamesOf(certDer) {
   return [];
 }
 
+/** The permitted dNSName subtrees of a CA's NameConstraints extension, or null when it has none. */
+function permittedDnsOf(certDer) {
+  const tbs = derChildren(derRead(certDer).content)[0];
+  const extensions = derChildren(tbs.content).find((f) => f.tag === 0xa3);
+  if (!extensions) return null;
+  const ncOid = encodeOidContent(OID.nameConstraints);
+  for (const ext of derChildren(derRead(extensions.content).content)) {
+    const parts = derChildren(ext.content);
+    if (parts[0].tag === 0x06 && parts[0].content.equals(ncOid)) {
+      const permitted = derChildren(derRead(parts[parts.length - 1].content).content).find((p) => p.tag === 0xa0);
+      if (!permitted) return [];
+      return derChildren(permitted.content).map((subtree) => derChildren(subtree.content)[0])
+        .filter((base) => base.tag === 0x82).map((base) => Buffer.from(base.content).toString('ascii').toLowerCase());
+    }
+  }
+  return null;
+}
+
+/** Names a CA with `permitted` subtrees may not vouch for (RFC 5280: a subtree permits itself and names below it). */
+function namesOutside(permitted, names) {
+  if (permitted === null) return [];
+  return names.filter((n) => !permitted.some((s) => n.toLowerCase() === s || n.toLowerCase().endsWith(`.${s}`)));
+}
+
 /**
  * The fewest dNSName subtrees that permit every name (RFC 5280 §4.2.1.10: a subtree also permits names with more
  * labels on the left), so the internal CA can only vouch for the deployment's own names.
@@ -490,6 +514,18 @@ function validatePlan(plan) {
     if (typeof plan.ca.commonName !== 'string' || plan.ca.commonName.length < 1 || plan.ca.commonName.length > 64) fail('ca.commonName must be 1 to 64 characters');
     if (!Number.isInteger(plan.ca.validityDays) || plan.ca.validityDays < 1) fail('ca.validityDays must be a positive integer');
   }
+  if (plan.mirrors != null) {
+    if (!Array.isArray(plan.mirrors)) fail('mirrors must be an array or null');
+    if (plan.mirrors.length > 0 && plan.credentials == null) fail('mirrors need credentials to copy from');
+    plan.mirrors.forEach((m, i) => {
+      const where = `mirrors[${i}]`;
+      if (!isObject(m)) fail(`${where} must be an object`);
+      if (typeof m.namespace !== 'string' || m.namespace.length > 63 || !DNS1123_LABEL.test(m.namespace)) fail(`${where}.namespace must be a DNS-1123 label`);
+      secretName(m.secretName, `${where}.secretName`);
+      if (typeof m.username !== 'string' || m.username.length === 0) fail(`${where}.username must be a non-empty string`);
+      if (!plan.credentials.keys.includes(m.fromKey)) fail(`${where}.fromKey must be one of credentials.keys`);
+    });
+  }
   const certificates = plan.certificates == null ? [] : plan.certificates;
   if (!Array.isArray(certificates)) fail('certificates must be an array or null');
   if (certificates.length > 0 && plan.ca == null) fail('certificates need a ca');
@@ -745,6 +781,41 @@ async function ensureCa(plan, api, log) {
   return { entry: { secret: secretName, action: 'unchanged' }, ca: caFromSecret(stored, label) };
 }
 
+/**
+ * Copies one credential into another namespace as a `kubernetes.io/basic-auth` Secret (a database there reads its
+ * password from it; Secrets do not cross namespaces). Created once; an existing copy is never overwritten.
+ */
+async function ensureMirror(plan, api, targetApi, mirror, log) {
+  const label = `${mirror.namespace}/${mirror.secretName}`;
+  const source = await api.get(plan.credentials.secretName);
+  const value = source && source.data ? source.data[mirror.fromKey] : undefined;
+  if (!value) throw new Error(`cannot copy ${mirror.fromKey} to ${label}: ${plan.namespace}/${plan.credentials.secretName} has no such key`);
+  const existing = await targetApi.get(mirror.secretName);
+  if (existing) {
+    const same = existing.data && existing.data.password === value;
+    log(`${label}: exists, left unchanged${same ? '' : ` (its password differs from ${plan.namespace}/${plan.credentials.secretName}; reconcile them by hand)`}`);
+    return { secret: label, action: 'unchanged' };
+  }
+  const secret = newSecret(plan, mirror.secretName, 'kubernetes.io/basic-auth', { username: b64(mirror.username), password: value });
+  secret.metadata.namespace = mirror.namespace;
+  if (await targetApi.create(secret)) {
+    log(`${label}: created with the ${mirror.fromKey} of ${plan.namespace}/${plan.credentials.secretName}`);
+    return { secret: label, action: 'created', keys: ['username', 'password'] };
+  }
+  log(`${label}: exists (created concurrently), left unchanged`);
+  return { secret: label, action: 'unchanged' };
+}
+
+/** A constrained CA cannot vouch for names it was not made for: say so, with the way out, instead of a leaf no client accepts. */
+function assertWithinConstraints(ca, label, dnsNames) {
+  const outside = namesOutside(permittedDnsOf(new crypto.X509Certificate(firstPemCertificate(ca.certPem)).raw), dnsNames);
+  if (outside.length > 0) {
+    throw new Error(`cannot issue ${label}: ${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} outside the name constraints of the CA in ${ca.label} `
+      + '(it was made for other host names or another namespace); delete that CA Secret and every generated *-tls Secret, '
+      + 're-run this Job, and trust the new CA');
+  }
+}
+
 /** Why an existing leaf must be re-issued (its names no longer match the plan), or null to leave it alone. */
 function driftOf(existing, cert) {
   const annotations = (existing.metadata && existing.metadata.annotations) || {};
@@ -776,6 +847,7 @@ async function ensureCertificate(plan, api, cert, ca, log) {
       return { secret: cert.secretName, action: 'unchanged' };
     }
     if (ca.unusable) throw new Error(`cannot re-issue ${label}: ${ca.unusable}`);
+    assertWithinConstraints(ca, label, cert.dnsNames);
     const leaf = issueCertificate({ ca, commonName: cert.commonName, dnsNames: cert.dnsNames, ipAddresses: cert.ipAddresses || [], validityDays: cert.validityDays });
     const data = { 'tls.crt': b64(leaf.certPem), 'tls.key': b64(leaf.keyPem), 'ca.crt': b64(ca.trustPem) };
     const patch = { metadata: { resourceVersion: existing.metadata && existing.metadata.resourceVersion }, data };
@@ -786,6 +858,7 @@ async function ensureCertificate(plan, api, cert, ca, log) {
     throw new Error(`Secret ${label} changed while it was being re-issued; retry the Job`);
   }
   if (ca.unusable) throw new Error(`cannot issue ${label}: ${ca.unusable}`);
+  assertWithinConstraints(ca, label, cert.dnsNames);
   let leaf;
   try {
     leaf = issueCertificate({
@@ -810,9 +883,11 @@ async function ensureCertificate(plan, api, cert, ca, log) {
 async function run(plan, env = process.env) {
   validatePlan(plan);
   const log = (line) => console.log(`secret-generator: ${line}`);
-  const api = secretsApi(apiConfig(env), plan.namespace);
+  const config = apiConfig(env);
+  const api = secretsApi(config, plan.namespace);
   const summary = [];
   if (plan.credentials) summary.push(await ensureCredentials(plan, api, log));
+  for (const mirror of plan.mirrors || []) summary.push(await ensureMirror(plan, api, secretsApi(config, mirror.namespace), mirror, log));
   const certificates = plan.certificates || [];
   if (plan.ca) {
     const { entry, ca } = await ensureCa(plan, api, log);
@@ -854,6 +929,7 @@ module.exports = {
   validatePlan,
   dnsNamesOf,
   permittedSubtrees,
+  permittedDnsOf,
   run,
   main,
 };
