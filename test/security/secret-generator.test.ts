@@ -248,7 +248,9 @@ class FakeApi {
   }
 
   put(secret: any): void {
-    this.secrets.set(secret.metadata.name, {
+    // Secrets of kasm are keyed by name; those of another namespace (the database's) by namespace/name.
+    const ns = secret.metadata.namespace ?? 'kasm';
+    this.secrets.set(ns === 'kasm' ? secret.metadata.name : `${ns}/${secret.metadata.name}`, {
       apiVersion: 'v1', kind: 'Secret', type: 'Opaque', ...secret,
       metadata: { namespace: 'kasm', ...secret.metadata, resourceVersion: String(this.rv++) },
     });
@@ -270,8 +272,9 @@ class FakeApi {
     this.requests.push({ method: req.method, path: url.pathname, contentType: req.headers['content-type'], body });
     if (req.headers.authorization !== `Bearer ${TOKEN}`) return status(401, 'Unauthorized', 'Unauthorized');
     const m = /^\/api\/v1\/namespaces\/([^/]+)\/secrets(?:\/([^/]+))?$/.exec(url.pathname);
-    if (!m || m[1] !== 'kasm') return status(404, 'NotFound', 'the server could not find the requested resource');
-    const name = m[2] ?? body?.metadata?.name;
+    if (!m || !['kasm', 'database'].includes(m[1])) return status(404, 'NotFound', 'the server could not find the requested resource');
+    const bare = m[2] ?? body?.metadata?.name;
+    const name = m[1] === 'kasm' ? bare : `${m[1]}/${bare}`;
     const fault = this.faults.find((f) => f.method === req.method && (!f.name || f.name === name) && (f.times ?? 1) > 0);
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
@@ -283,7 +286,7 @@ class FakeApi {
       return existing ? send(200, existing) : status(404, 'NotFound', `secrets "${name}" not found`);
     }
     if (req.method === 'POST' && !m[2]) {
-      if (body?.kind !== 'Secret' || body.metadata?.namespace !== 'kasm') return status(400, 'BadRequest', 'not a Secret of kasm');
+      if (body?.kind !== 'Secret' || body.metadata?.namespace !== m[1]) return status(400, 'BadRequest', `not a Secret of ${m[1]}`);
       if (existing) return status(409, 'AlreadyExists', `secrets "${name}" already exists`);
       this.put(body);
       return send(201, this.secrets.get(name));
@@ -496,6 +499,24 @@ describe('run against a fake Kubernetes API', () => {
     expect(leaf.verify(new crypto.X509Certificate(sharedCa.certPem).publicKey)).toBe(true);
     expect(api.writes().map((r) => `${r.method} ${r.body.metadata?.name ?? r.path}`)).toEqual([expect.stringMatching(/^PATCH /)]);
     expect(logged.join('\n')).toContain('kasm/kasm-proxy-tls: re-issued because its names changed (+kasm-proxy.kasm.svc, -old.example.com)');
+  });
+
+  test('h) the database password is copied into the database\'s namespace once, as basic-auth, never overwritten', async () => {
+    const plan: GeneratorPlan = { ...PLAN, ca: null, certificates: [], mirrors: [{ namespace: 'database', secretName: 'kasm-db-app-credentials', username: 'kasmapp', fromKey: 'db-password' }] };
+    const summary = await gen.run(plan, env);
+    expect(summary).toContainEqual({ secret: 'database/kasm-db-app-credentials', action: 'created', keys: ['username', 'password'] });
+    const copy = api.secrets.get('database/kasm-db-app-credentials');
+    expect(copy.type).toBe('kubernetes.io/basic-auth');
+    expect(decode(copy.data.username)).toBe('kasmapp');
+    expect(copy.data.password).toBe(api.secrets.get('kasm-secrets').data['db-password']);
+    expect(copy.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false');
+    expect(logged.join('\n')).not.toContain(decode(copy.data.password));
+    // A second run, after someone changed the copy: left alone, with a hint.
+    copy.data.password = Buffer.from('changed-by-hand').toString('base64');
+    const again = await gen.run(plan, env);
+    expect(again).toContainEqual({ secret: 'database/kasm-db-app-credentials', action: 'unchanged' });
+    expect(decode(api.secrets.get('database/kasm-db-app-credentials').data.password)).toBe('changed-by-hand');
+    expect(logged.join('\n')).toContain('its password differs');
   });
 
   test('e) 409 on create is tolerated: credentials are completed, the stored CA is used, a racing leaf is kept', async () => {
