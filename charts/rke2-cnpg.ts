@@ -29,6 +29,8 @@ export interface Rke2CnpgProps {
   readonly databaseNamespace?: string;
   /** The cluster. @default ClusterProfile.rke2() */
   readonly cluster?: ClusterProfile;
+  /** Name of the CloudNativePG Cluster (its Services are `<name>-rw`, `<name>-ro`). @default 'kasm-db' */
+  readonly databaseClusterName?: string;
   /** PostgreSQL instances. @default 3 */
   readonly databaseInstances?: number;
   /** Volume of each instance. @default Size.gibibytes(50) */
@@ -84,6 +86,7 @@ export class Rke2Cnpg extends Chart {
     this.database = new CnpgDatabase(this, 'Database', {
       version,
       namespace: props.databaseNamespace,
+      clusterName: props.databaseClusterName,
       controlPlaneNamespace: namespace.namespace,
       cluster,
       instances: props.databaseInstances,
