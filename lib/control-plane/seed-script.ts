@@ -15,12 +15,30 @@ export interface SeedScript {
   readonly seedFile?: string;
 }
 
-const SEEDED_CHECK = [
-  'seeded() {',
-  '  local zones',
-  '  zones="$(psql --host="$POSTGRES_HOST" --port="$POSTGRES_PORT" --username="$POSTGRES_USER" --dbname="$POSTGRES_DB" \\',
-  '    --no-psqlrc --tuples-only --no-align --command="SELECT count(*) FROM zones" 2>/dev/null || true)"',
-  '  [ "${zones:-0}" -ge 1 ] 2>/dev/null',
+/**
+ * What the database holds, asked so that errors cannot pass for "empty": connection and authentication failures are
+ * retried (bounded), an empty database is seeded, a seeded one is left alone, and one that holds tables but no zone
+ * is refused, because initialising it would destroy data.
+ */
+const INSPECT = [
+  'query() {',
+  '  psql --host="$POSTGRES_HOST" --port="$POSTGRES_PORT" --username="$POSTGRES_USER" --dbname="$POSTGRES_DB" \\',
+  '    --no-psqlrc --tuples-only --no-align --set ON_ERROR_STOP=1 --command="$1"',
+  '}',
+  'attempts="${DB_INIT_MAX_ATTEMPTS:-60}"',
+  'delay="${DB_INIT_RETRY_DELAY:-5}"',
+  'attempt=1',
+  `until tables="$(query "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'public'")"; do`,
+  '  if [ "$attempt" -ge "$attempts" ]; then',
+  '    echo "Could not query $POSTGRES_DB on $POSTGRES_HOST:$POSTGRES_PORT after $attempts attempts (see the error above); nothing was changed." >&2',
+  '    exit 1',
+  '  fi',
+  '  echo "The database does not answer queries yet (attempt $attempt of $attempts); retrying in ${delay}s."',
+  '  attempt=$((attempt + 1))',
+  '  sleep "$delay"',
+  'done',
+  'zones() {',
+  `  if [ "$(query "SELECT to_regclass('public.zones') IS NOT NULL")" = t ]; then query "SELECT count(*) FROM zones"; else echo 0; fi`,
   '}',
 ];
 
@@ -28,19 +46,26 @@ const SEEDED_CHECK = [
 export function seedScript(mode: DbInitMode): SeedScript {
   const run = mode === DbInitMode.IMAGE_STARTUP_SCRIPT
     // 1.18.1's api image seeds and exits with these two flags (as the official chart runs it).
-    ? 'DB_AUTO_INITIALIZE=true POST_DB_INIT_EXIT=true /usr/bin/startup.sh'
-    : '/bin/bash /opt/cdk8s-kasm/seed.sh';
+    ? 'DB_AUTO_INITIALIZE=true POST_DB_INIT_EXIT=true "${KASM_STARTUP_SCRIPT:-/usr/bin/startup.sh}"'
+    : '/bin/bash "${KASM_SEED_SCRIPT:-/opt/cdk8s-kasm/seed.sh}"';
   const command = [
     'set -euo pipefail',
     'export PGPASSWORD="$POSTGRES_PASSWORD" PGSSLMODE=require PGCONNECT_TIMEOUT=10',
-    ...SEEDED_CHECK,
-    'if seeded; then',
-    '  echo "Kasm database already seeded (a zone exists): nothing to do."',
-    '  exit 0',
+    ...INSPECT,
+    'if [ "$tables" -gt 0 ]; then',
+    '  found="$(zones)"',
+    '  if [ "$found" -ge 1 ]; then',
+    '    echo "Kasm database already seeded ($found zones): nothing to do."',
+    '    exit 0',
+    '  fi',
+    '  echo "$POSTGRES_DB holds $tables tables but no zone: it is not empty and not a seeded Kasm database." >&2',
+    '  echo "Refusing to initialise it, which would destroy that data. Inspect it (kubectl exec into the database pod, psql), then restore a backup or empty it on purpose." >&2',
+    '  exit 1',
     'fi',
-    'echo "Seeding the Kasm database on $POSTGRES_HOST:$POSTGRES_PORT."',
+    'echo "Seeding the empty Kasm database on $POSTGRES_HOST:$POSTGRES_PORT."',
     run,
-    'if ! seeded; then',
+    'found="$(zones)"',
+    'if [ "$found" -lt 1 ]; then',
     '  echo "The seed finished but no zone row exists; the api would wait forever. See the log above." >&2',
     '  exit 1',
     'fi',
@@ -70,8 +95,8 @@ psql --host="$POSTGRES_HOST" --port="$POSTGRES_PORT" --username="$POSTGRES_USER"
   --no-psqlrc -v ON_ERROR_STOP=1 --command='CREATE EXTENSION IF NOT EXISTS "uuid-ossp"'
 
 seed=/tmp/default_properties.yaml
-cp /opt/kasm/current/conf/database/seed_data/default_properties.yaml "$seed"
-yq="/usr/bin/yq_$(uname -m)"
+cp "\${KASM_SEED_DEFAULTS:-/opt/kasm/current/conf/database/seed_data/default_properties.yaml}" "$seed"
+yq="\${KASM_YQ:-/usr/bin/yq_$(uname -m)}"
 
 ADMIN_SALT="$(cat /proc/sys/kernel/random/uuid)"
 USER_SALT="$(cat /proc/sys/kernel/random/uuid)"
@@ -87,6 +112,6 @@ export ADMIN_SALT USER_SALT ADMIN_HASH USER_HASH DEFAULT_MANAGER_TOKEN DEFAULT_R
 "$yq" -i '(.users[] | select(.username == "user@kasm.local") | .pw_hash) = strenv(USER_HASH)' "$seed"
 
 echo "Seeding the schema and default data."
-/usr/bin/kasm_server.so --initialize-database --cfg /opt/kasm/current/conf/app/api.app.config.yaml \\
+\${KASM_SERVER:-/usr/bin/kasm_server.so} --initialize-database --cfg /opt/kasm/current/conf/app/api.app.config.yaml \\
   --populate-production --seed-file "$seed"
 `;

@@ -53,14 +53,15 @@ export function waitScript(t: WaitTarget): string {
   const what = `${t.targetName} (${t.check} on ${t.host}:${t.port})`;
   return [
     'set -u',
-    `deadline=$(( $(date +%s) + ${WAIT_DEADLINE_SECONDS} ))`,
+    // The deadline and interval can be shortened through the env (the tests do); the defaults are the production ones.
+    `deadline=$(( $(date +%s) + \${WAIT_DEADLINE_SECONDS:-${WAIT_DEADLINE_SECONDS}} ))`,
     `until ${waitProbeCommand(t)}; do`,
     '  if [ "$(date +%s)" -ge "$deadline" ]; then',
     `    echo "gave up after ${WAIT_DEADLINE_SECONDS}s waiting for ${what}" >&2`,
     '    exit 1',
     '  fi',
     `  echo "waiting for ${what}"`,
-    '  sleep 5',
+    '  sleep "${WAIT_INTERVAL_SECONDS:-5}"',
     'done',
     `echo "${t.targetName} is ready"`,
   ].join('\n');

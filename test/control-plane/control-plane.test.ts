@@ -200,7 +200,7 @@ describe('KasmControlPlane', () => {
     const { manifests } = build(KasmVersion.V1_16_0);
     const job = all(manifests, 'Job')[0];
     const seed = find(manifests, 'ConfigMap', 'kasm-db-init-script').data['seed.sh'];
-    expect(seed).toContain('kasm_server.so --initialize-database');
+    expect(seed).toContain('kasm_server.so} --initialize-database');
     expect(seed).toContain('strenv(DEFAULT_MANAGER_TOKEN)');
     expect(seed).not.toMatch(/echo .*PASSWORD/);
     expect(envOf(podSpec(job).containers[0])).toMatchObject({
