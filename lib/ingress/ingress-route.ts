@@ -12,10 +12,10 @@ import { ServersTransport } from '../../imports/traefik-serverstransport-traefik
 import { ComponentId } from '../contract/types';
 import { IKasmControlPlane } from '../control-plane/interface';
 import { componentLabel, instanceLabels, SyncWave, waveAnnotation } from '../core/metadata';
-import { assertDnsLabel, assertDnsSubdomain, assertHostname, assertPlainObject, assertUnique, fail } from '../core/validation';
+import { assertDnsLabel, assertDnsSubdomain, assertPlainObject, fail } from '../core/validation';
 import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 import { NetworkPeer } from '../security/network-peer';
-import { BackendScheme, IKasmFrontDoor } from './interface';
+import { BackendScheme, frontDoorHostnames, IKasmFrontDoor } from './interface';
 
 /** How Traefik checks the proxy's certificate. */
 export class BackendVerification {
@@ -71,12 +71,7 @@ export class KasmIngressRoute extends Construct implements IKasmFrontDoor {
     assertPlainObject(owner, 'props', props, true);
     const cp = props.controlPlane;
     if (!cp || typeof cp.selectorOf !== 'function') fail(owner, 'controlPlane', cp, 'is required; pass the KasmControlPlane to expose');
-    assertHostname(owner, 'hostname', props.hostname);
-    const alternatives = props.alternativeHostnames ?? [];
-    if (!Array.isArray(alternatives)) fail(owner, 'alternativeHostnames', alternatives, 'is not a list; pass an array of host names');
-    alternatives.forEach((h, i) => assertHostname(owner, `alternativeHostnames[${i}]`, h));
-    this.hostnames = [props.hostname, ...alternatives];
-    assertUnique(owner, 'hostname/alternativeHostnames', this.hostnames);
+    this.hostnames = frontDoorHostnames(owner, props.hostname, props.alternativeHostnames);
     const entryPoint = props.entryPoint ?? 'websecure';
     assertDnsLabel(owner, 'entryPoint', entryPoint);
     this.tlsSecretName = props.tlsSecretName ?? cp.secrets.ingressTlsSecretName;

@@ -3,7 +3,7 @@
  * IngressRoute with a verifying ServersTransport on RKE2), so security does not depend on one implementation.
  */
 import { IConstruct } from 'constructs';
-import { fail } from '../core/validation';
+import { assertHostname, assertUnique, fail } from '../core/validation';
 import { NetworkPeer } from '../security/network-peer';
 
 /** How the front door talks to the proxy. */
@@ -33,4 +33,15 @@ export function assertFrontDoor(owner: string, prop: string, value: unknown): vo
   const ok = v !== null && typeof v === 'object' && Array.isArray(v.hostnames) && typeof v.tlsSecretName === 'string'
     && v.controller instanceof NetworkPeer && Number.isInteger(v.backendPort) && Object.values(BackendScheme).includes(v.backendScheme as BackendScheme);
   if (!ok) fail(owner, prop, value, 'is not a front door; pass a KasmIngress (or another IKasmFrontDoor)');
+}
+
+/** The host name and its alternatives, each checked, none twice (every front door takes them the same way). */
+export function frontDoorHostnames(owner: string, hostname: string, alternativeHostnames: readonly string[] | undefined): string[] {
+  assertHostname(owner, 'hostname', hostname);
+  const alternatives = alternativeHostnames ?? [];
+  if (!Array.isArray(alternatives)) fail(owner, 'alternativeHostnames', alternatives, 'is not a list; pass an array of host names');
+  alternatives.forEach((h, i) => assertHostname(owner, `alternativeHostnames[${i}]`, h));
+  const all = [hostname, ...alternatives];
+  assertUnique(owner, 'hostname/alternativeHostnames', all);
+  return all;
 }

@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { ComponentId } from '../contract/types';
 import { IKasmControlPlane } from '../control-plane/interface';
 import { componentLabel, instanceLabels, SyncWave, waveAnnotation } from '../core/metadata';
-import { assertDnsSubdomain, assertHostname, assertPlainObject, assertUnique, fail } from '../core/validation';
+import { assertDnsSubdomain, assertPlainObject, fail } from '../core/validation';
 import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 import { NetworkPeer } from '../security/network-peer';
-import { BackendScheme, IKasmFrontDoor } from './interface';
+import { BackendScheme, frontDoorHostnames, IKasmFrontDoor } from './interface';
 
 /** Props for {@link KasmIngress}. */
 export interface KasmIngressProps {
@@ -48,12 +48,7 @@ export class KasmIngress extends Construct implements IKasmFrontDoor {
     assertPlainObject(owner, 'props', props, true);
     if (!props.controlPlane) fail(owner, 'controlPlane', undefined, 'is required; pass the KasmControlPlane to expose');
     const cp = props.controlPlane;
-    assertHostname(owner, 'hostname', props.hostname);
-    const alternatives = props.alternativeHostnames ?? [];
-    if (!Array.isArray(alternatives)) fail(owner, 'alternativeHostnames', alternatives, 'is not a list; pass an array of host names');
-    alternatives.forEach((h, i) => assertHostname(owner, `alternativeHostnames[${i}]`, h));
-    this.hostnames = [props.hostname, ...alternatives];
-    assertUnique(owner, 'hostname/alternativeHostnames', this.hostnames);
+    this.hostnames = frontDoorHostnames(owner, props.hostname, props.alternativeHostnames);
     this.ingressClassName = props.ingressClassName ?? cp.cluster.ingressClassName;
     assertDnsSubdomain(owner, 'ingressClassName', this.ingressClassName);
     this.controller = props.controller ?? cp.cluster.ingressController;
