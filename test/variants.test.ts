@@ -89,7 +89,7 @@ describe.each(VARIANTS.map((v) => v.name))('variant %s', (variant) => {
   const objects = objectsOf(variant);
 
 
-  test('every object passes strict schema validation (Kubernetes 1.27 and CRDs)', () => {
+  test('every object passes strict schema validation (Kubernetes 1.27 and 1.33, and the CRDs)', () => {
     const kustomization = yaml.load(fresh[`${variant}/kustomization.yaml`]);
     expect(validateManifests([...objects, kustomization])).toEqual([]);
   });
@@ -178,6 +178,21 @@ describe.each(VARIANTS.map((v) => v.name))('variant %s', (variant) => {
     expect(database).toBeLessThan(dbInit);
     expect(dbInit).toBeLessThan(wave(['Deployment']));
     expect(wave(['Deployment'])).toBeLessThan(wave(['Ingress', 'IngressRoute']));
+    // The layers, by what each object is: namespace and policies, then Secrets and certificates (and the generator),
+    // then the database, then db-init, then the control plane, then the front door.
+    const layer = (o: Manifest): number => {
+      const name = o.metadata.name;
+      if (o.kind === 'Namespace' || o.kind === 'NetworkPolicy') return -3;
+      if (o.kind === 'Certificate' || o.kind === 'ExternalSecret' || o.kind === 'SealedSecret' || name.includes('secret-generator')) return -2;
+      if (name.includes('db-init')) return 0;
+      if (['StatefulSet', 'Cluster', 'ScheduledBackup', 'PersistentVolumeClaim', 'CronJob'].includes(o.kind) || /-db(-|$)/.test(name) || name === 'db') return -1;
+      if (['Ingress', 'IngressRoute', 'ServersTransport', 'HelmChartConfig'].includes(o.kind)) return 2;
+      return 1;
+    };
+    for (const o of objects) {
+      expect({ object: `${o.kind}/${o.metadata.name}`, wave: Number(o.metadata.annotations?.[SYNC_WAVE_ANNOTATION]) })
+        .toEqual({ object: `${o.kind}/${o.metadata.name}`, wave: layer(o) });
+    }
     for (const o of objects) expect(o.metadata.annotations?.[SYNC_WAVE_ANNOTATION]).toMatch(/^-?[0-9]+$/);
   });
 });
