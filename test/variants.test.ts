@@ -94,11 +94,24 @@ describe.each(VARIANTS.map((v) => v.name))('variant %s', (variant) => {
     expect(validateManifests([...objects, kustomization])).toEqual([]);
   });
 
-  test('kustomization.yaml lists exactly the files of the folder', () => {
-    const kustomization = yaml.load(fresh[`${variant}/kustomization.yaml`]) as { resources: string[] };
-    const files = Object.keys(fresh).filter((f) => f.startsWith(`${variant}/`) && !f.endsWith('/kustomization.yaml'))
-      .map((f) => f.slice(variant.length + 1)).sort();
-    expect(kustomization.resources).toEqual(files);
+  test('the variant folder includes its two phases, and each phase\'s kustomization.yaml lists exactly its files', () => {
+    expect((yaml.load(fresh[`${variant}/kustomization.yaml`]) as { resources: string[] }).resources).toEqual(['database', 'app']);
+    const all: string[] = [];
+    for (const phase of ['database', 'app']) {
+      const kustomization = yaml.load(fresh[`${variant}/${phase}/kustomization.yaml`]) as { resources: string[] };
+      const files = Object.keys(fresh).filter((f) => f.startsWith(`${variant}/${phase}/`) && !f.endsWith('/kustomization.yaml'))
+        .map((f) => f.slice(variant.length + phase.length + 2)).sort();
+      expect(kustomization.resources).toEqual(files);
+      all.push(...files);
+    }
+    expect(Object.keys(fresh).filter((f) => f.startsWith(`${variant}/`) && !f.endsWith('kustomization.yaml'))).toHaveLength(all.length);
+  });
+
+  test('the database phase holds everything before db-init; the app phase db-init and after', () => {
+    for (const [file, text] of Object.entries(fresh).filter(([f]) => f.startsWith(`${variant}/`) && !f.endsWith('kustomization.yaml'))) {
+      const wave = Number((yaml.load(text) as Manifest).metadata.annotations?.[SYNC_WAVE_ANNOTATION]);
+      expect({ file, phase: file.split('/')[1] }).toEqual({ file, phase: wave < 0 ? 'database' : 'app' });
+    }
   });
 
   test('no Secret carries data, and no file holds a private key or a literal credential', () => {
@@ -202,4 +215,39 @@ test('the credential scan catches literals it is meant to catch', () => {
   expect(credentialLiterals({ data: { 'app.conf': "db_password = 'S3cretValue'" } })).toEqual([".data.app.conf: password = 'S3cretValue'"]);
   expect(credentialLiterals({ env: [{ name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'x', key: 'db-password' } } }] })).toEqual([]);
   expect(credentialLiterals({ spec: { encryptedData: { 'db-password': 'AgBciphertext' } } })).toEqual([]);
+});
+
+describe('GitOps manifests', () => {
+  const docs = (dir: string) => Object.entries(fresh).filter(([f]) => f.startsWith(`gitops/${dir}/`) && !f.endsWith('kustomization.yaml')).map(([, t]) => yaml.load(t) as Manifest);
+
+  test('valid against the Argo CD and Flux CRDs', () => {
+    expect(validateManifests([...docs('argocd'), ...docs('flux')])).toEqual([]);
+  });
+
+  test('one Argo CD Application per variant, pointing at its folder, automated with prune and self-heal', () => {
+    const apps = docs('argocd');
+    expect(apps.map((a) => a.spec.source.path).sort()).toEqual(VARIANTS.map((v) => `dist/${v.name}`).sort());
+    for (const a of apps) expect(a.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+  });
+
+  test('Flux applies the database phase first, waits for its health (CNPG Cluster where present), then the application', () => {
+    const ks = docs('flux').filter((d) => d.kind === 'Kustomization');
+    for (const v of VARIANTS) {
+      const db = ks.find((k) => k.metadata.name === `kasm-${v.name}-database`)!;
+      const app = ks.find((k) => k.metadata.name === `kasm-${v.name}-app`)!;
+      expect(db.spec.path).toBe(`./dist/${v.name}/database`);
+      expect(app.spec.dependsOn).toEqual([{ name: `kasm-${v.name}-database` }]);
+      expect(db.spec.wait && app.spec.wait).toBe(true);
+      expect(db.spec.healthChecks[0].kind).toBe(v.name === 'rke2-cnpg' ? 'Cluster' : 'StatefulSet');
+    }
+  });
+
+  test('Jobs never flap: none carries a TTL, every one is named after its pod template', () => {
+    for (const v of VARIANTS) {
+      for (const job of objectsOf(v.name).filter((o) => o.kind === 'Job')) {
+        expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
+        expect(job.metadata.name).toMatch(/-[0-9a-f]{6}$/);
+      }
+    }
+  });
 });
