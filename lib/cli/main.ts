@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * The `cdk8s-kasm` command: dispatches to a subcommand from a table.
+ *
+ * One entry point for every operator task (today `diagnose`; `plan` and `synth` are meant to join the table), so
+ * users learn one binary and one `--help`.
+ */
+import { CliIo, Command, EXIT, UsageError } from './command';
+import { diagnoseCommand } from './diagnose-command';
+import { KubectlError } from './kubectl-dump';
+import { DumpError } from '../doctor/diagnose';
+
+/** Every subcommand, in help order. */
+export const COMMANDS: readonly Command[] = [diagnoseCommand];
+
+function topHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Usage: cdk8s-kasm <command> [flags]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run \'cdk8s-kasm <command> --help\' for the flags of a command.',
+    '',
+  ].join('\n');
+}
+
+/** Runs the CLI with explicit argv and streams; returns the exit status instead of exiting. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.stderr(topHelp());
+    return EXIT.USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(topHelp());
+    return EXIT.OK;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  try {
+    if (!command) {
+      throw new UsageError(`unknown command '${name}'; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    }
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      const help = err.command ? `'${err.command.startsWith('cdk8s-kasm') ? err.command : `cdk8s-kasm ${err.command}`} --help'` : '\'cdk8s-kasm --help\'';
+      io.stderr(`cdk8s-kasm: ${err.message}\nRun ${help} for usage.\n`);
+      return EXIT.USAGE;
+    }
+    if (err instanceof KubectlError || err instanceof DumpError) {
+      io.stderr(`cdk8s-kasm: ${err.message}\n`);
+      return EXIT.USAGE;
+    }
+    throw err;
+  }
+}
+
+/** The process's own streams. */
+function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    readStdin: () => new Promise((resolve, reject) => {
+      let data = '';
+      process.stdin.setEncoding('utf8');
+      process.stdin.on('data', (chunk) => { data += chunk; });
+      process.stdin.on('end', () => resolve(data));
+      process.stdin.on('error', reject);
+    }),
+  };
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), processIo()).then(
+    (code) => { process.exitCode = code; },
+    (err) => {
+      process.stderr.write(`cdk8s-kasm: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = EXIT.USAGE;
+    },
+  );
+}
