@@ -47,9 +47,9 @@ function buildContext(dump: DumpIndex, topology: KasmTopology, notes: string[]):
   }
 }
 
-/** The chain to show for a group: the longest one from a pod, the component nearest the user first. */
+/** The chain to show for a group: from the pod nearest the user (the proxy first), the longest chain on a tie. */
 function representative(entries: readonly Entry[], topology: KasmTopology): Entry {
-  const score = (e: Entry) => [e.pod ? 0 : 1, -e.explanation.hops.length, topology.rank(e.pod ? topology.componentOf(e.pod) : undefined)];
+  const score = (e: Entry) => [e.pod ? 0 : 1, topology.rank(e.pod ? topology.componentOf(e.pod) : undefined), -e.explanation.hops.length];
   return [...entries].sort((a, b) => {
     const [sa, sb] = [score(a), score(b)];
     for (let i = 0; i < sa.length; i++) if (sa[i] !== sb[i]) return sa[i] - sb[i];

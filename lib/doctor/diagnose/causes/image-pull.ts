@@ -42,7 +42,7 @@ export function registryAnswer(message: string): string {
   const markers = ['failed to resolve image: ', 'failed to resolve reference ', 'desc = '];
   for (const m of markers) {
     const i = message.lastIndexOf(m);
-    if (i >= 0) return message.slice(i + m.length).replace(/^"|"$/g, '').trim();
+    if (i >= 0) return message.slice(i + m.length).replace(/^"([^"]*)"/, '$1').trim();
   }
   return message.trim();
 }
@@ -138,7 +138,7 @@ export function explainImagePull(ctx: DiagnosisContext, pod: KubeObject, spec: a
     case 'unreachable':
       return explain(hops, {
         id: `registry-unreachable:${registry}`, severity: 'stuck',
-        summary: `registry ${registry} cannot be reached from node ${pod.spec?.nodeName ?? '?'} to pull ${image}: ${answer}`,
+        summary: `registry ${registry} cannot be reached from node ${pod.spec?.nodeName ?? '?'} to pull ${image}: ${answer.replace(`${image}: `, '')}`,
         confirm: `${confirm}; from the node: crictl pull ${image}`,
         fix: `let the node reach ${registry} (DNS, proxy, firewall, CA), or mirror the images into a reachable registry (KasmControlPlane imageRegistry, or k3s registries.yaml)`,
         evidence,

@@ -64,7 +64,9 @@ export function explainJob(ctx: DiagnosisContext, walk: Walk, job: KubeObject): 
       id: `job-failed:${name}`, severity: 'stuck',
       summary: `the ${role} Job ${name} failed (${failure.reason})${said || (last ? ` with exit code ${last.exitCode} and no termination message` : ': its pods are gone, and their logs with them')}`,
       confirm: kubectl(ctx, `describe job ${name}`),
-      fix: hint ? `${hint}; then ${rerun}` : `find the error (${last ? kubectl(ctx, `logs ${last.pod.metadata.name} -c ${last.container}`) : 'delete and re-apply the Job, then read its log while it runs'}), fix it, then ${rerun}`,
+      fix: hint ? `${hint}; then ${rerun}`
+        : last ? `read the error (${kubectl(ctx, `logs ${last.pod.metadata.name} -c ${last.container}`)}), fix it, then ${rerun}`
+          : `run it again to see the error: ${rerun}, and follow ${kubectl(ctx, `logs -f job/${name}`)}; fix what it reports`,
       evidence: [
         ...ctx.dump.eventsFor('Job', name).filter((e) => e.type === 'Warning').slice(-2).map(eventLine),
         ...(last?.message ? [`${last.pod.metadata.name}/${last.container}: ${last.message}`] : []),

@@ -9,10 +9,11 @@ import { podCondition } from '../pod-status';
 import { KubeObject } from '../types';
 import { explainPendingClaim, unboundClaimsOf, volumeOf } from './storage';
 
-/** One reason of a scheduler message: how many nodes gave it, and the reason text. */
+/** One reason of a scheduler message: how many nodes gave it, the reason, and the part as the scheduler wrote it. */
 export interface SchedulerReason {
   readonly nodes?: number;
   readonly reason: string;
+  readonly text: string;
 }
 
 /** Splits "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint {k: v}. preemption: ..." */
@@ -26,7 +27,7 @@ export function parseSchedulerMessage(message: string): SchedulerReason[] {
     .filter((part) => part.length > 0)
     .map((part) => {
       const m = /^(\d+) ([\s\S]+)$/.exec(part);
-      return m ? { nodes: Number(m[1]), reason: m[2] } : { reason: part };
+      return m ? { nodes: Number(m[1]), reason: m[2], text: part } : { reason: part, text: part };
     });
 }
 
@@ -87,8 +88,7 @@ export function explainUnscheduled(ctx: DiagnosisContext, pod: KubeObject): Expl
   const reasons = message ? parseSchedulerMessage(message) : [];
   const name = pod.metadata.name;
   const evidence = [...(message ? [`scheduler: ${message}`] : []), ...ctx.dump.eventsFor('Pod', name).filter((e) => e.reason === 'FailedScheduling').slice(-1).map(eventLine)];
-  const firstReason = reasons[0]?.reason;
-  const hopWhy = firstReason ? `FailedScheduling, ${firstReason}` : 'not scheduled yet';
+  const hopWhy = reasons[0] ? `FailedScheduling, ${reasons[0].text}` : 'not scheduled yet';
 
   for (const claim of unboundClaimsOf(ctx, pod)) {
     const e = explainPendingClaim(ctx, claim.name, claim.pvc, name);
@@ -101,7 +101,7 @@ export function explainUnscheduled(ctx: DiagnosisContext, pod: KubeObject): Expl
     const resource = insufficient.reason.replace(/^Insufficient /, '');
     const requested = podRequest(pod, resource);
     const nodes = ctx.dump.all('Node').map((n) => `${n.metadata.name} allocatable ${resource} ${amount(resource, quantity(n.status?.allocatable?.[resource]))}`);
-    return explain([podHop(pod, `FailedScheduling, ${insufficient.reason}`), `no node has ${amount(resource, requested)} ${resource} unrequested`], {
+    return explain([podHop(pod, `FailedScheduling, ${insufficient.text}`), `no node has ${amount(resource, requested)} ${resource} unrequested`], {
       id: `insufficient:${resource}`, severity: 'stuck',
       summary: `no node has room for ${name}: it requests ${amount(resource, requested)} ${resource} and the scheduler reports Insufficient ${resource} on ${insufficient.nodes ?? 'every'} node(s)`,
       confirm: 'kubectl describe nodes | grep -A 8 "Allocated resources"',
@@ -117,10 +117,10 @@ export function explainUnscheduled(ctx: DiagnosisContext, pod: KubeObject): Expl
     const state = CONDITION_TAINTS[key];
     const fix = state
       ? `the node ${state}: fix the node (kubectl describe node ${tainted[0]?.node ?? '<node>'}, Conditions); the taint goes away with the condition`
-      : `remove the taint if it is not meant for Kasm (kubectl taint nodes ${tainted[0]?.node ?? '<node>'} ${key}-), or give ${workloadText(ctx, pod)} a matching toleration`;
-    return explain([podHop(pod, `FailedScheduling, ${taint.reason}`), `taint ${key} on ${where}`], {
+      : `remove the taint if it is not meant for Kasm (kubectl taint nodes ${tainted[0]?.node ?? '<node>'} ${key}-), or give the Kasm workloads a matching toleration`;
+    return explain([podHop(pod, `FailedScheduling, ${taint.text}`), `taint ${key} on ${where}`], {
       id: `taint:${key}`, severity: 'stuck',
-      summary: `${name} does not tolerate the taint ${key} on ${where}, and no other node is available`,
+      summary: `the taint ${key} on ${where} keeps ${name} off the node, and no node without it is available`,
       confirm: 'kubectl get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints',
       fix,
       evidence,
@@ -131,7 +131,7 @@ export function explainUnscheduled(ctx: DiagnosisContext, pod: KubeObject): Expl
     const nodeSelector = pod.spec?.nodeSelector ?? {};
     const wanted = Object.entries(nodeSelector).map(([k, v]) => `${k}=${v}`).join(',');
     const what = wanted ? `nodeSelector ${wanted}` : 'its node affinity';
-    return explain([podHop(pod, `FailedScheduling, ${selector.reason}`), `no node matches ${what}`], {
+    return explain([podHop(pod, `FailedScheduling, ${selector.text}`), `no node matches ${what}`], {
       id: `node-selector:${workloadText(ctx, pod)}`, severity: 'stuck',
       summary: `no node matches ${what} of ${name}`,
       confirm: `kubectl get nodes --show-labels${wanted ? ` -l ${wanted}` : ''}`,
@@ -144,7 +144,7 @@ export function explainUnscheduled(ctx: DiagnosisContext, pod: KubeObject): Expl
   const cordoned = byKind(/were unschedulable/);
   if (cordoned) {
     const nodes = ctx.dump.all('Node').filter((n) => n.spec?.unschedulable).map((n) => n.metadata.name);
-    return explain([podHop(pod, `FailedScheduling, ${cordoned.reason}`), `node(s) ${nodes.join(', ') || '?'} cordoned`], {
+    return explain([podHop(pod, `FailedScheduling, ${cordoned.text}`), `node(s) ${nodes.join(', ') || '?'} cordoned`], {
       id: 'nodes-cordoned', severity: 'stuck',
       summary: `every node that could run ${name} is cordoned (${nodes.join(', ') || 'see kubectl get nodes'})`,
       confirm: 'kubectl get nodes',
@@ -156,7 +156,7 @@ export function explainUnscheduled(ctx: DiagnosisContext, pod: KubeObject): Expl
   if (affinityConflict) {
     const pv = unboundClaimsOf(ctx, pod).length === 0 ? volumeOfPod(ctx, pod) : undefined;
     const pinned = pv?.spec?.nodeAffinity?.required?.nodeSelectorTerms?.[0]?.matchExpressions?.[0]?.values?.join(',') ?? 'another node';
-    return explain([podHop(pod, `FailedScheduling, ${affinityConflict.reason}`), `PV ${pv?.metadata.name ?? '?'} lives on ${pinned}`], {
+    return explain([podHop(pod, `FailedScheduling, ${affinityConflict.text}`), `PV ${pv?.metadata.name ?? '?'} lives on ${pinned}`], {
       id: `volume-node-affinity:${pv?.metadata.name ?? name}`, severity: 'stuck',
       summary: `the volume of ${name} (PV ${pv?.metadata.name ?? '?'}) is local to ${pinned}, which cannot run the pod`,
       confirm: `kubectl get pv ${pv?.metadata.name ?? ''} -o jsonpath='{.spec.nodeAffinity}'; kubectl get nodes`,
