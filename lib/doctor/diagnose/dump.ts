@@ -80,7 +80,7 @@ export class DumpIndex {
       this.byKind.set(o.kind, [...(this.byKind.get(o.kind) ?? []), o]);
     }
     for (const list of this.byKind.values()) list.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-    for (const list of this.events.values()) list.sort((a, b) => eventTime(a).localeCompare(eventTime(b)));
+    for (const list of this.events.values()) list.sort((a, b) => eventTime(a).localeCompare(eventTime(b)) || a.metadata.name.localeCompare(b.metadata.name));
   }
 
   /** Objects of one kind, sorted by name. */

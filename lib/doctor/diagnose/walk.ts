@@ -157,7 +157,7 @@ export class DependencyWalk implements Walk {
   private dbInitJob(): KubeObject | undefined {
     return this.ctx.dump.all('Job')
       .filter((j) => jobRole(j) === 'db-init')
-      .sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''))[0];
+      .sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name))[0];
   }
 
   private unknown(pod: KubeObject, what: string): Explanation {

@@ -60,7 +60,7 @@ export function brokenSpecRefs(ctx: DiagnosisContext, pod: KubeObject, container
 export function generatorJob(ctx: DiagnosisContext): KubeObject | undefined {
   return ctx.dump.all('Job')
     .filter((j) => GENERATOR_NAME.test(j.metadata.name))
-    .sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''))[0];
+    .sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name))[0];
 }
 
 function isComplete(job: KubeObject): boolean {
