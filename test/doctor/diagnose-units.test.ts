@@ -13,6 +13,7 @@ import { scriptTarget } from '../../lib/doctor/diagnose/topology';
 import { ScenarioDump } from '../fixtures/diagnose/builders';
 
 const README = path.join(__dirname, '..', 'fixtures', 'diagnose', 'README.md');
+const DIAGNOSE_SRC = path.join(__dirname, '..', '..', 'lib', 'doctor', 'diagnose');
 
 describe('message parsers', () => {
   test('scheduler messages split into per-node reasons, preemption dropped', () => {
@@ -173,4 +174,23 @@ describe('input errors', () => {
     expect(() => diagnose({ hello: 'world' })).toThrow(/dump has no kind or metadata\.name/);
     expect(() => diagnose({ apiVersion: 'v1', kind: 'List', items: [] })).toThrow(/no pods and no namespace was given/);
   });
+});
+
+test('a wait loop that gave up (Init:Error) still leads to what it waited for', () => {
+  const d = ScenarioDump.from('api-image-pull');
+  const proxy = d.podOf('kasm-proxy');
+  const wait = proxy.status.initContainerStatuses[0];
+  wait.state = { terminated: { exitCode: 1, reason: 'Error', startedAt: d.now, finishedAt: d.now } };
+  const [cause] = diagnose(d.toList()).rootCauses;
+  expect(cause.id).toBe('image-not-found:kasmweb/api:1.81.1');
+  expect(cause.chain[0]).toBe(`${proxy.metadata.name} Init:Error: init container wait-for-kasm-api waits for Service kasm-api, which has no ready endpoints`);
+});
+
+test('the README lists every kind of cause id the detectors emit', () => {
+  const files = [DIAGNOSE_SRC, path.join(DIAGNOSE_SRC, 'causes')].flatMap((dir) => fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f)));
+  const kinds = new Set(files.flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/id: [`']([a-z-]+)[:`']/g)].map((m) => m[1])));
+  kinds.add('secret-missing').add('secret-key-missing').add('configmap-missing').add('configmap-key-missing');
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const listed = /Cause ids: ([\s\S]*?)\.\n/.exec(readme)![1].match(/`([a-z-]+)`/g)!.map((s) => s.slice(1, -1));
+  expect([...kinds].filter((k) => !k.startsWith('$')).sort()).toEqual([...listed].sort());
 });
