@@ -30,9 +30,8 @@ export interface Explanation {
 export interface DiagnosisContext {
   readonly dump: DumpIndex;
   readonly topology: KasmTopology;
-  /** Undefined when the dump's NetworkPolicies could not be parsed (the reason is in `policyError`). */
+  /** Undefined when the dump's NetworkPolicies could not be parsed (the report's notes say why). */
   readonly policies?: NetworkPolicyModel;
-  readonly policyError?: string;
 }
 
 /** A `kubectl` command scoped to the diagnosed namespace. */

@@ -41,9 +41,8 @@ function buildContext(dump: DumpIndex, topology: KasmTopology, notes: string[]):
   try {
     return { dump, topology, policies: new NetworkPolicyModel([...dump.all('NetworkPolicy')]) };
   } catch (err) {
-    const policyError = `the NetworkPolicies could not be evaluated: ${(err as Error).message}`;
-    notes.push(policyError);
-    return { dump, topology, policyError };
+    notes.push(`the NetworkPolicies could not be evaluated: ${(err as Error).message}`);
+    return { dump, topology };
   }
 }
 

@@ -5,7 +5,7 @@
  * without one (proxy -> guacd) breaks sessions while every pod looks fine. The offline NetworkPolicy evaluator
  * answers both from the dump, with the policies that isolate each side.
  */
-import { DependencyEdge } from '../../../contract/types';
+import { ComponentId, DependencyEdge } from '../../../contract/types';
 import { PodEndpoint } from '../../network-policy-model';
 import { Cause, DiagnosisContext, explain, Explanation, kubectl } from '../cause';
 import { isPodReady } from '../pod-status';
@@ -26,8 +26,8 @@ export function deniedEdge(ctx: DiagnosisContext, from: KubeObject, to: KubeObje
   const target = endpointOf(to);
   const verdict = model.isAllowed(source, target, edge.port);
   if (verdict.allowed) return undefined;
-  const fromName = ctx.topology.displayName(edge.from as any);
-  const toName = ctx.topology.displayName(edge.to as any);
+  const fromName = ctx.topology.displayName(edge.from as ComponentId);
+  const toName = ctx.topology.displayName(edge.to as ComponentId);
   const egressDenied = verdict.reason.includes('egress: no egress rule');
   const ingressDenied = verdict.reason.includes('ingress: no ingress rule');
   const sides = [
@@ -61,8 +61,8 @@ export function deniedEdges(ctx: DiagnosisContext): Explanation[] {
   const seen = new Set<string>();
   for (const edge of ctx.topology.componentEdges()) {
     const pick = (pods: KubeObject[]) => pods.find(isPodReady) ?? pods[0];
-    const from = pick(ctx.topology.podsOf(ctx.dump, edge.from as any));
-    const to = pick(ctx.topology.podsOf(ctx.dump, edge.to as any));
+    const from = pick(ctx.topology.podsOf(ctx.dump, edge.from as ComponentId));
+    const to = pick(ctx.topology.podsOf(ctx.dump, edge.to as ComponentId));
     if (!from || !to) continue;
     const cause = deniedEdge(ctx, from, to, edge);
     if (!cause || seen.has(cause.id)) continue;
