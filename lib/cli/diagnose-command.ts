@@ -32,7 +32,8 @@ release's dependency graph to the root cause, and prints the chain, a command th
 cause and the command or change that fixes it. Reads the cluster through kubectl (read-only:
 get pods, pvc, jobs, events, services, endpoints, replicasets, deployments, statefulsets,
 configmaps, networkpolicies, serviceaccounts, secrets (key names only), storageclasses, nodes,
-persistentvolumes, and kube-system's helmchartconfigs when the CRD exists).
+persistentvolumes; and, where their CRDs exist, kube-system's helmchartconfigs and the
+namespace's CloudNativePG clusters).
 
 Flags:
 ${flagHelp(FLAGS)}

@@ -194,3 +194,31 @@ test('the README lists every kind of cause id the detectors emit', () => {
   const listed = /Cause ids: ([\s\S]*?)\.\n/.exec(readme)![1].match(/`([a-z-]+)`/g)!.map((s) => s.slice(1, -1));
   expect([...kinds].filter((k) => !k.startsWith('$')).sort()).toEqual([...listed].sort());
 });
+
+test('a node selector no node matches names the selector and the node labels', () => {
+  const d = ScenarioDump.from('healthy');
+  d.podOf('kasm-manager').spec.nodeSelector = { 'node-role.kubernetes.io/worker': 'true' };
+  d.unschedulable('kasm-manager', '0/1 nodes are available: 1 node(s) didn\'t match Pod\'s node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.');
+  const [cause] = diagnose(d.toList()).rootCauses;
+  expect(cause.id).toBe('node-selector:Deployment kasm-manager');
+  expect(cause.summary).toBe(`no node matches nodeSelector node-role.kubernetes.io/worker=true of ${d.podOf('kasm-manager').metadata.name}`);
+  expect(cause.confirm).toBe('kubectl get nodes --show-labels -l node-role.kubernetes.io/worker=true');
+});
+
+test('a failed generator Job whose last pod is kept (restartPolicy Never) quotes its 403 and points at the Role', () => {
+  const d = ScenarioDump.from('healthy');
+  const job = d.get('Job', 'kasm-secret-generator-89d4e4');
+  const failed = { lastProbeTime: d.now, lastTransitionTime: d.now, message: 'Job has reached the specified backoff limit', reason: 'BackoffLimitExceeded', status: 'True' };
+  job.status = { conditions: [{ ...failed, type: 'FailureTarget' }, { ...failed, type: 'Failed' }], failed: 7, ready: 0, startTime: job.status.startTime, terminating: 0, uncountedTerminatedPods: {} };
+  const pod = d.podOf('kasm-secret-generator');
+  pod.status.phase = 'Failed';
+  pod.status.containerStatuses[0].state = { terminated: { exitCode: 1, reason: 'Error', startedAt: d.now, finishedAt: d.now,
+    message: 'secret-generator: GET Secret kasm/kasm-secrets failed: HTTP 403 Forbidden: secrets "kasm-secrets" is forbidden (check the Role: ...)' } };
+  const report = diagnose(d.toList());
+  expect(report.rootCauses.map((c) => c.id)).toEqual(['job-failed:kasm-secret-generator-89d4e4']);
+  const [cause] = report.rootCauses;
+  expect(cause.summary).toBe('the secret-generator Job kasm-secret-generator-89d4e4 failed (BackoffLimitExceeded): secret-generator: GET Secret kasm/kasm-secrets failed: '
+    + 'HTTP 403 Forbidden: secrets "kasm-secrets" is forbidden (check the Role: ...)');
+  expect(cause.fix).toMatch(/^the ServiceAccount lacks a permission: re-apply the Role and RoleBinding/);
+  expect(cause.affectedPods.map((p) => p.status)).toEqual(['Error']);
+});

@@ -110,6 +110,8 @@ export function diagnose(dump: unknown, options: DiagnoseOptions = {}): Diagnosi
   if (index.all('Node').length === 0 && index.all('StorageClass').length === 0) {
     notes.push('the dump has no Nodes and no StorageClasses (the cluster-wide part of the dump command is missing): storage and scheduling causes are less certain');
   }
+  const deleting = index.all('Pod').filter((p) => p.metadata.deletionTimestamp);
+  if (deleting.length > 0) notes.push(`ignored ${deleting.length} pod(s) being deleted (Terminating): ${deleting.map((p) => p.metadata.name).join(', ')}`);
   const leftovers = index.pods().filter(isLeftover);
   if (leftovers.length > 0) notes.push(`ignored ${leftovers.length} Failed pod(s) a ReplicaSet already replaced: ${leftovers.map((p) => p.metadata.name).join(', ')}`);
 
