@@ -13,6 +13,7 @@ import { assertNodePools } from '../lib/planner/node-pools';
 import { fitPods, formatFit, k3sSystemReservation, NodePool, podsAtMaximum } from '../lib/planner/fit';
 import { KasmDatabaseBackupOptions } from '../lib/database/backup';
 import { KasmDatabase } from '../lib/database/kasm-database';
+import { KasmAlerts } from '../lib/doctor/alerts';
 import { KasmIngress } from '../lib/ingress/kasm-ingress';
 import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
 import { EgressRule } from '../lib/security/egress';
@@ -64,6 +65,8 @@ export interface KasmK3sProps {
   readonly nodes?: readonly NodePool[];
   /** Run the capacity check at synth. @default true */
   readonly checkCapacity?: boolean;
+  /** A PrometheusRule alerting on the stuck states `diagnose` explains (needs the Prometheus operator). @default - off in k3s-dev, on in k3s-prod */
+  readonly alerts?: boolean;
   /** Database backups (pg_dump CronJob with retention, restore Job). @default - none in k3s-dev; nightly, 7 kept, in k3s-prod */
   readonly backup?: KasmDatabaseBackupOptions;
 }
@@ -81,6 +84,8 @@ export interface K3sVariantDefaults {
   readonly nodes: readonly NodePool[];
   /** Backups unless the user says otherwise. @default - none */
   readonly backup?: KasmDatabaseBackupOptions;
+  /** Alerts unless the user says otherwise. @default false */
+  readonly alerts?: boolean;
 }
 
 /** The constructs of one K3s deployment. */
@@ -143,6 +148,10 @@ export function composeK3s(chart: Chart, props: KasmK3sProps, defaults: K3sVaria
     serverCidrs: props.serverCidrs,
     egress: props.egress,
   });
+  assertBoolean(defaults.owner, 'alerts', props.alerts);
+  if (props.alerts ?? defaults.alerts ?? false) {
+    new KasmAlerts(chart, 'Alerts', { namespace: namespace.namespace, name });
+  }
   const nodes = props.nodes ?? defaults.nodes;
   assertNodePools(defaults.owner, 'nodes', nodes);
   assertBoolean(defaults.owner, 'checkCapacity', props.checkCapacity);

@@ -51,6 +51,7 @@ export class K3sProd extends Chart {
       nodes: [{ count: 3, cpu: '4', memory: '8Gi' }],
       // Nightly at 02:00, seven dumps kept, on a Longhorn volume of their own.
       backup: {},
+      alerts: true,
       ingressTls: TlsSource.certManager({
         issuerName: props.ingressIssuerName ?? 'letsencrypt-prod',
         issuerKind: props.ingressIssuerKind ?? CertManagerIssuerKind.CLUSTER_ISSUER,

@@ -9,6 +9,7 @@ import { CnpgBackupOptions } from '../lib/database/cnpg-backup';
 import { CnpgDatabase } from '../lib/database/cnpg-database';
 import { BackendVerification, KasmIngressRoute } from '../lib/ingress/ingress-route';
 import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
+import { KasmAlerts } from '../lib/doctor/alerts';
 import { KasmScaling, KasmScalingOptions } from '../lib/scaling/kasm-scaling';
 import { EgressRule } from '../lib/security/egress';
 import { KasmSecurity } from '../lib/security/kasm-security';
@@ -59,6 +60,8 @@ export interface Rke2CnpgProps {
   readonly serverCidrs?: readonly string[];
   /** Outbound traffic beyond the graph. @default [] (closed) */
   readonly egress?: readonly EgressRule[];
+  /** A PrometheusRule alerting on the stuck states `diagnose` explains (needs the Prometheus operator). @default true */
+  readonly alerts?: boolean;
 }
 
 /**
@@ -122,5 +125,6 @@ export class Rke2Cnpg extends Chart {
       egress: props.egress,
     });
     this.scaling = new KasmScaling(this, 'Scaling', { ...(props.scaling ?? {}), controlPlane: this.controlPlane });
+    if (props.alerts ?? true) new KasmAlerts(this, 'Alerts', { namespace: namespace.namespace, name: this.controlPlane.name });
   }
 }

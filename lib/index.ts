@@ -68,7 +68,10 @@ export type { EgressRule } from './security/egress';
 export { NetworkPolicyModel } from './doctor/network-policy-model';
 export type { Endpoint, PodEndpoint, ExternalEndpoint, Verdict } from './doctor/network-policy-model';
 export { checkRestricted } from './doctor/pod-security';
-export { validateManifests } from './doctor/schema-validator';
+export { validateManifests, KUBERNETES_SCHEMA_VERSIONS } from './doctor/schema-validator';
+export { KasmAlerts } from './doctor/alerts';
+export type { KasmAlertsProps } from './doctor/alerts';
+export { diagnose, renderText, renderJson, dumpCommand } from './doctor/diagnose';
 
 // Configuration errors and output
 export { KasmConfigError } from './core/validation';

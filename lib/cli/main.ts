@@ -1,46 +1,84 @@
 #!/usr/bin/env node
 /**
- * The `cdk8s-kasm` bin. Each subcommand is a module with its own flags and help; usage errors exit 2 with a message
- * naming the flag, configuration errors exit 1 with the construct's message, never a stack trace.
+ * The `cdk8s-kasm` command: dispatches to a subcommand from a table.
+ *
+ * One entry point for every operator task (`diagnose`, `plan`; `synth` is meant to join the table), so
+ * users learn one binary and one `--help`.
  */
-import { KasmConfigError } from '../core/validation';
-import { UsageError } from './args';
-import { PLAN_HELP, runPlan } from './plan';
+import { CliIo, Command, EXIT, UsageError } from './command';
+import { diagnoseCommand } from './diagnose-command';
+import { planCommand } from './plan';
+import { KubectlError } from './kubectl-dump';
+import { DumpError } from '../doctor/diagnose';
 
-interface Subcommand {
-  readonly summary: string;
-  readonly help: string;
-  run(argv: readonly string[], out: (text: string) => void): number | Promise<number>;
+/** Every subcommand, in help order. */
+export const COMMANDS: readonly Command[] = [diagnoseCommand, planCommand];
+
+function topHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Usage: cdk8s-kasm <command> [flags]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run \'cdk8s-kasm <command> --help\' for the flags of a command.',
+    '',
+  ].join('\n');
 }
 
-/** The subcommands, in the order the help lists them. */
-export const SUBCOMMANDS: Record<string, Subcommand> = {
-  plan: { summary: 'size nodes, agent VMs and database storage for N concurrent users', help: PLAN_HELP, run: runPlan },
-};
-
-export const MAIN_HELP = `Usage: cdk8s-kasm <command> [flags]
-
-Commands:
-${Object.entries(SUBCOMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`).join('\n')}
-
-Run 'cdk8s-kasm <command> --help' for the flags of a command.
-`;
-
-/** Run the bin with `argv` (without node and the script); returns the exit status. */
-export async function main(argv: readonly string[], out = (t: string) => process.stdout.write(t), err = (t: string) => process.stderr.write(t)): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') { out(MAIN_HELP); return command === undefined ? 2 : 0; }
-  const sub = SUBCOMMANDS[command];
-  if (!sub) { err(`cdk8s-kasm: unknown command '${command}'\n\n${MAIN_HELP}`); return 2; }
+/** Runs the CLI with explicit argv and streams; returns the exit status instead of exiting. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.stderr(topHelp());
+    return EXIT.USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(topHelp());
+    return EXIT.OK;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
   try {
-    return await sub.run(rest, out);
-  } catch (e) {
-    if (e instanceof UsageError) { err(`cdk8s-kasm ${command}: ${e.message}\n\n${sub.help}`); return 2; }
-    if (e instanceof KasmConfigError) { err(`cdk8s-kasm ${command}: ${e.message}\n`); return 1; }
-    throw e;
+    if (!command) {
+      throw new UsageError(`unknown command '${name}'; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    }
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      const help = err.command ? `'${err.command.startsWith('cdk8s-kasm') ? err.command : `cdk8s-kasm ${err.command}`} --help'` : '\'cdk8s-kasm --help\'';
+      io.stderr(`cdk8s-kasm: ${err.message}\nRun ${help} for usage.\n`);
+      return EXIT.USAGE;
+    }
+    if (err instanceof KubectlError || err instanceof DumpError) {
+      io.stderr(`cdk8s-kasm: ${err.message}\n`);
+      return EXIT.USAGE;
+    }
+    throw err;
   }
 }
 
+/** The process's own streams. */
+function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    readStdin: () => new Promise((resolve, reject) => {
+      let data = '';
+      process.stdin.setEncoding('utf8');
+      process.stdin.on('data', (chunk) => { data += chunk; });
+      process.stdin.on('end', () => resolve(data));
+      process.stdin.on('error', reject);
+    }),
+  };
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2), processIo()).then(
+    (code) => { process.exitCode = code; },
+    (err) => {
+      process.stderr.write(`cdk8s-kasm: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = EXIT.USAGE;
+    },
+  );
 }

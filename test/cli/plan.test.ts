@@ -20,8 +20,9 @@ describe('cdk8s-kasm plan', () => {
   test.each([
     [['plan'], /--users is required/],
     [['plan', '--users', 'ten'], /--users 'ten' is not accepted; pass a whole number of users/],
-    [['plan', '--users', '-1'], /--users '-1' is not accepted/],
-    [['plan', '--nodes', '3'], /unknown flag '--nodes'; accepted: --users, --json, --help/],
+    [['plan', '--users=-1'], /--users '-1' is not accepted/],
+    [['plan', '--users', '-1'], /flag -u\/--users needs a value/],
+    [['plan', '--nodes', '3'], /unknown flag '--nodes'; plan accepts -u\/--users, --json, -h\/--help/],
     [['nonsense'], /unknown command 'nonsense'/],
   ])('%j is a usage error (exit 2) that names the flag', (args, message) => {
     const r = run(...args);
@@ -30,7 +31,7 @@ describe('cdk8s-kasm plan', () => {
   });
 
   test('--help for the bin and the command', () => {
-    expect(run('--help').stdout).toMatch(/Commands:\n {2}plan/);
+    expect(run('--help').stdout).toMatch(/Commands:\n {2}diagnose .*\n {2}plan /);
     expect(run('plan', '--help').stdout).toMatch(/^Usage: cdk8s-kasm plan --users N/);
   });
 });

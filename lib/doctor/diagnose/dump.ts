@@ -1,0 +1,163 @@
+/**
+ * Reads a dump (one `v1` `List`, as the dump command or the live mode writes it) and indexes its objects.
+ *
+ * Every detector asks the same questions (this pod's events, that Service's endpoints, the keys of a Secret), so
+ * they are answered once here instead of each detector scanning the item list.
+ */
+import { KubeEvent, KubeObject } from './types';
+
+/** A dump that cannot be read; the CLI prints the message and exits 2. */
+export class DumpError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DumpError';
+  }
+}
+
+/** Kinds that live outside namespaces; the dump command fetches them with the cluster-wide call. */
+const CLUSTER_SCOPED = new Set(['StorageClass', 'Node', 'PersistentVolume', 'Namespace']);
+
+/** Kinds fetched from other namespaces on purpose (Traefik's HelmChartConfig lives in kube-system). */
+const CROSS_NAMESPACE = new Set(['HelmChartConfig']);
+
+/** Items of a dump, accepting a `List`, a bare array, or nested `*List` documents. */
+export function dumpItems(json: unknown): KubeObject[] {
+  const out: KubeObject[] = [];
+  const visit = (value: unknown, where: string): void => {
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, `${where}[${i}]`));
+      return;
+    }
+    if (!value || typeof value !== 'object') throw new DumpError(`${where} is not a Kubernetes object`);
+    const obj = value as KubeObject;
+    if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray((obj as any).items)) {
+      visit((obj as any).items, `${where}.items`);
+      return;
+    }
+    if (typeof obj.kind !== 'string' || !obj.metadata || typeof obj.metadata.name !== 'string') {
+      throw new DumpError(`${where} has no kind or metadata.name; is this a dump made by the dump command?`);
+    }
+    out.push(obj);
+  };
+  visit(json, 'dump');
+  return out;
+}
+
+/** The time an event last happened, whichever client recorded it. */
+export function eventTime(e: KubeEvent): string {
+  return e.lastTimestamp ?? e.series?.lastObservedTime ?? e.eventTime ?? e.firstTimestamp ?? e.metadata.creationTimestamp ?? '';
+}
+
+/** The namespace most pods of a dump are in (ties: alphabetical), or undefined for a dump without pods. */
+export function dominantNamespace(items: readonly KubeObject[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const o of items) {
+    if (o.kind === 'Pod' && o.metadata.namespace) counts.set(o.metadata.namespace, (counts.get(o.metadata.namespace) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}
+
+/** Namespaces of a dump's namespaced objects, sorted; for "no objects in namespace X" messages. */
+export function namespacesOf(items: readonly KubeObject[]): string[] {
+  return [...new Set(items.map((o) => o.metadata.namespace).filter((n): n is string => !!n))].sort();
+}
+
+/** The objects of one namespace (plus cluster-scoped ones), indexed for the detectors. */
+export class DumpIndex {
+  private readonly byKind = new Map<string, KubeObject[]>();
+  private readonly events = new Map<string, KubeEvent[]>();
+
+  constructor(items: readonly KubeObject[], public readonly namespace: string) {
+    for (const o of items) {
+      const inScope = CLUSTER_SCOPED.has(o.kind) || CROSS_NAMESPACE.has(o.kind) || o.metadata.namespace === namespace;
+      if (!inScope) continue;
+      if (o.kind === 'Event') {
+        const e = o as KubeEvent;
+        const key = `${e.involvedObject?.kind}/${e.involvedObject?.name}`;
+        this.events.set(key, [...(this.events.get(key) ?? []), e]);
+        continue;
+      }
+      this.byKind.set(o.kind, [...(this.byKind.get(o.kind) ?? []), o]);
+    }
+    for (const list of this.byKind.values()) list.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+    for (const list of this.events.values()) list.sort((a, b) => eventTime(a).localeCompare(eventTime(b)) || a.metadata.name.localeCompare(b.metadata.name));
+  }
+
+  /** Objects of one kind, sorted by name. */
+  all(kind: string): readonly KubeObject[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** One object by kind and name. */
+  get(kind: string, name: string): KubeObject | undefined {
+    return this.all(kind).find((o) => o.metadata.name === name);
+  }
+
+  /** Events about one object, oldest first. */
+  eventsFor(kind: string, name: string): readonly KubeEvent[] {
+    return this.events.get(`${kind}/${name}`) ?? [];
+  }
+
+  /** The newest event about an object with one of the reasons, if any. */
+  latestEvent(kind: string, name: string, reasons: readonly string[]): KubeEvent | undefined {
+    return [...this.eventsFor(kind, name)].reverse().find((e) => reasons.includes(e.reason ?? ''));
+  }
+
+  /** Pods that are not being deleted, sorted by name. */
+  pods(): readonly KubeObject[] {
+    return this.all('Pod').filter((p) => !p.metadata.deletionTimestamp);
+  }
+
+  /** Pods carrying every given label. */
+  podsWithLabels(labels: Readonly<Record<string, string>>): KubeObject[] {
+    return this.pods().filter((p) => Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v));
+  }
+
+  /** The controller (ownerReference with `controller: true`) of an object, looked up in the dump. */
+  controllerOf(obj: KubeObject): KubeObject | undefined {
+    const ref = obj.metadata.ownerReferences?.find((r) => r.controller) ?? obj.metadata.ownerReferences?.[0];
+    return ref ? this.get(ref.kind, ref.name) : undefined;
+  }
+
+  /** The top-level workload of a pod: its Deployment (through the ReplicaSet), StatefulSet or Job. */
+  workloadOf(pod: KubeObject): KubeObject | undefined {
+    const owner = this.controllerOf(pod);
+    if (owner?.kind === 'ReplicaSet') return this.controllerOf(owner) ?? owner;
+    return owner;
+  }
+
+  /** Name of the Job that owns a pod, if any (read from the reference, so it works when the Job is gone). */
+  jobNameOf(pod: KubeObject): string | undefined {
+    return pod.metadata.ownerReferences?.find((r) => r.kind === 'Job')?.name;
+  }
+
+  /** Ready and not-ready endpoint addresses of a Service; undefined when the dump has no Endpoints object for it. */
+  endpointsOf(service: string): { ready: number; notReady: number } | undefined {
+    const ep = this.get('Endpoints', service);
+    if (!ep) return undefined;
+    const subsets: any[] = ep.subsets ?? [];
+    return {
+      ready: subsets.reduce((n, s) => n + (s.addresses?.length ?? 0), 0),
+      notReady: subsets.reduce((n, s) => n + (s.notReadyAddresses?.length ?? 0), 0),
+    };
+  }
+
+  /** Key names of a Secret (the dump keeps names only), or undefined when the Secret does not exist. */
+  secretKeys(name: string): string[] | undefined {
+    const secret = this.get('Secret', name);
+    return secret ? Object.keys({ ...(secret.data ?? {}), ...(secret.stringData ?? {}) }).sort() : undefined;
+  }
+
+  /** Key names of a ConfigMap, or undefined when it does not exist. */
+  configMapKeys(name: string): string[] | undefined {
+    const cm = this.get('ConfigMap', name);
+    return cm ? Object.keys({ ...(cm.data ?? {}), ...(cm.binaryData ?? {}) }).sort() : undefined;
+  }
+
+  /** The newest ReplicaSet a Deployment owns (highest `deployment.kubernetes.io/revision`). */
+  newestReplicaSetOf(deployment: KubeObject): KubeObject | undefined {
+    const owned = this.all('ReplicaSet').filter((rs) => rs.metadata.ownerReferences?.some((r) => r.kind === 'Deployment' && r.name === deployment.metadata.name));
+    const revision = (rs: KubeObject) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
+    return owned.sort((a, b) => revision(b) - revision(a) || a.metadata.name.localeCompare(b.metadata.name))[0];
+  }
+}

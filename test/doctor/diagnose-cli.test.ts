@@ -1,0 +1,182 @@
+/**
+ * `cdk8s-kasm diagnose` end to end: the real entry point in a child process, reading dump files, stdin, or a
+ * "cluster" served by a stub kubectl on PATH that records how it was called.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { redactSecret } from '../../lib/cli/kubectl-dump';
+
+const ROOT = path.join(__dirname, '..', '..');
+const MAIN = path.join(ROOT, 'lib', 'cli', 'main.ts');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'diagnose');
+const SECRET_VALUE = 'pa55-w0rd-that-must-never-print';
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): Run {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    cwd: ROOT, encoding: 'utf8', input: opts.input, env: { ...process.env, ...opts.env },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const fixture = (name: string) => path.join(FIXTURES, name, 'dump.json');
+
+jest.setTimeout(60000);
+
+describe('diagnose --from', () => {
+  test('a stuck dump: exit 1 and a JSON report naming the root cause', () => {
+    const r = cli(['diagnose', '--from', fixture('storageclass-missing'), '--json']);
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ schemaVersion: 1, namespace: 'kasm', kasmVersion: '1.18.1', status: 'stuck' });
+    expect(report.rootCauses[0]).toMatchObject({ id: 'storageclass-missing:local-path', severity: 'stuck' });
+    expect(Object.keys(report.rootCauses[0])).toEqual(['id', 'severity', 'summary', 'chain', 'affectedPods', 'confirm', 'fix', 'evidence']);
+  });
+
+  test('a healthy dump: exit 0 and one line of text', () => {
+    const r = cli(['diagnose', '--from', fixture('healthy')]);
+    expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 0, stdout: 'Kasm 1.18.1 in namespace kasm: healthy, 9 pods Ready or Completed, 2 Jobs complete\n' });
+  });
+
+  test('text output: header, chain, confirm and fix, then the dump command', () => {
+    const r = cli(['diagnose', '--from', fixture('api-image-pull')]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^Kasm 1\.18\.1 in namespace kasm: STUCK, 1 root cause, 6 pods not Ready, 3 healthy\n\n\[1\] stuck: the image of container kasm-api/);
+    expect(r.stdout).toContain('\n    -> registry answer: docker.io/kasmweb/api:1.81.1: not found\n');
+    expect(r.stdout).toContain('\n    confirm: kubectl -n kasm describe pod kasm-api-6fdbb5d6cf-xwjtl\n');
+    expect(r.stdout).toContain('<(kubectl get secrets -n "$ns" -o json) > dump.json\n');
+  });
+
+  test('--from - reads the dump from standard input', () => {
+    const r = cli(['diagnose', '--from', '-', '--json'], { input: fs.readFileSync(fixture('api-image-pull'), 'utf8') });
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).rootCauses[0].id).toBe('image-not-found:kasmweb/api:1.81.1');
+  });
+});
+
+describe('help and usage errors', () => {
+  test('--help of the binary and of diagnose', () => {
+    const top = cli(['--help']);
+    expect(top.status).toBe(0);
+    expect(top.stdout).toMatch(/^Usage: cdk8s-kasm <command> \[flags\]\n[\s\S]*\n {2}diagnose {2}find why Kasm pods are not Ready/);
+    const sub = cli(['diagnose', '--help']);
+    expect(sub.status).toBe(0);
+    expect(sub.stdout).toContain('Usage: cdk8s-kasm diagnose [-n NAMESPACE] [--context CTX] [--from DUMP.json] [--json]');
+    expect(sub.stdout).toContain('--print-dump-command');
+  });
+
+  test.each([
+    [['diagnose', '--frm', 'x.json'], 'unknown flag \'--frm\'; cdk8s-kasm diagnose accepts -n/--namespace, --context, --from, --json, --print-dump-command, -h/--help'],
+    [['diagnose', '-n', 'Kasm_Prod'], 'flag -n/--namespace: \'Kasm_Prod\' is not a namespace name'],
+    [['diagnose', '--from'], 'flag --from needs a value (DUMP.json)'],
+    [['diagnose', '--json=yes'], 'flag --json takes no value, got \'yes\''],
+    [['diagnose', 'kasm'], 'unexpected argument \'kasm\''],
+    [['diagnose', '--from', 'missing.json'], 'flag --from: cannot read \'missing.json\' (ENOENT)'],
+    [['diagnose', '--from', 'a.json', '--context', 'lab'], 'flag --context \'lab\' reads a live cluster and cannot be combined with --from \'a.json\''],
+    [['synth'], 'unknown command \'synth\'; commands: diagnose, plan'],
+  ])('%j exits 2: %s', (args, message) => {
+    const r = cli(args);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`cdk8s-kasm: ${message}`);
+    expect(r.stderr).toMatch(/Run 'cdk8s-kasm( diagnose)? --help' for usage\.\n$/);
+  });
+
+  test('a dump of another namespace exits 2 and names the namespaces it holds', () => {
+    const r = cli(['diagnose', '--from', fixture('healthy'), '-n', 'kasm-prod']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('the dump holds no objects of namespace \'kasm-prod\'; namespaces in it: kasm');
+  });
+
+  test('--print-dump-command prints the README pipeline for the namespace and context', () => {
+    const r = cli(['diagnose', '--print-dump-command', '-n', 'kasm-prod', '--context', 'lab']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('ns=kasm-prod');
+    expect(r.stdout).toContain('<(kubectl --context lab get storageclasses,nodes,persistentvolumes -o json)');
+  });
+});
+
+describe('live mode through kubectl', () => {
+  let dir: string;
+  const env = () => ({ PATH: `${dir}${path.delimiter}${process.env.PATH}`, STUB_DIR: dir, STUB_LOG: path.join(dir, 'calls.log') });
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kasm-kubectl-stub-'));
+    const items: any[] = JSON.parse(fs.readFileSync(fixture('storageclass-missing'), 'utf8')).items;
+    const clusterKinds = ['StorageClass', 'Node', 'PersistentVolume'];
+    const list = (objs: any[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: objs });
+    // Secrets as the API server returns them: base64 values, and client-side apply's annotation repeating them.
+    const secrets = items.filter((o) => o.kind === 'Secret').map((s) => ({
+      ...s,
+      data: Object.fromEntries(Object.keys(s.data).map((k) => [k, Buffer.from(SECRET_VALUE).toString('base64')])),
+      metadata: { ...s.metadata, annotations: { ...s.metadata.annotations, 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({ stringData: { key: SECRET_VALUE } }) } },
+    }));
+    fs.writeFileSync(path.join(dir, 'namespaced.json'), list(items.filter((o) => o.kind !== 'Secret' && !clusterKinds.includes(o.kind))));
+    fs.writeFileSync(path.join(dir, 'cluster.json'), list(items.filter((o) => clusterKinds.includes(o.kind))));
+    fs.writeFileSync(path.join(dir, 'secrets.json'), list(secrets));
+    fs.writeFileSync(path.join(dir, 'kubectl'), [
+      '#!/bin/sh',
+      'printf \'%s\\n\' "$*" >> "$STUB_LOG"',
+      'if [ -n "$STUB_FAIL" ]; then echo "error: You must be logged in to the server (Unauthorized)" >&2; exit 1; fi',
+      'case "$*" in',
+      '  *"get pods,pvc,"*) cat "$STUB_DIR/namespaced.json" ;;',
+      '  *"get storageclasses,nodes,persistentvolumes "*) cat "$STUB_DIR/cluster.json" ;;',
+      '  *"get secrets "*) cat "$STUB_DIR/secrets.json" ;;',
+      '  *) echo "error: the server doesn\'t have a resource type \\"$2\\"" >&2; exit 1 ;;',
+      'esac',
+      '',
+    ].join('\n'), { mode: 0o755 });
+  });
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  beforeEach(() => fs.rmSync(path.join(dir, 'calls.log'), { force: true }));
+
+  test('reads the namespace with --context and -n passed through, and diagnoses it', () => {
+    const r = cli(['diagnose', '-n', 'kasm', '--context', 'lab', '--json'], { env: env() });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).rootCauses.map((c: any) => c.id)).toEqual(['storageclass-missing:local-path']);
+    const calls = fs.readFileSync(path.join(dir, 'calls.log'), 'utf8').trim().split('\n').sort();
+    expect(calls).toEqual([
+      '--context lab get clusters.postgresql.cnpg.io -n kasm -o json',
+      '--context lab get helmchartconfigs.helm.cattle.io -n kube-system -o json',
+      '--context lab get pods,pvc,jobs,events,services,endpoints,replicasets,deployments,statefulsets,configmaps,networkpolicies,serviceaccounts -n kasm -o json',
+      '--context lab get secrets -n kasm -o json',
+      '--context lab get storageclasses,nodes,persistentvolumes -o json',
+    ]);
+  });
+
+  test('Secret values never reach the output, in JSON or text', () => {
+    const encoded = Buffer.from(SECRET_VALUE).toString('base64');
+    for (const args of [['diagnose', '--json'], ['diagnose']]) {
+      const r = cli(args, { env: env() });
+      expect(r.status).toBe(1);
+      expect(r.stdout).not.toContain(SECRET_VALUE);
+      expect(r.stdout).not.toContain(encoded);
+    }
+    const calls = fs.readFileSync(path.join(dir, 'calls.log'), 'utf8');
+    expect(calls).toContain('get secrets -n kasm -o json');
+    expect(calls).not.toContain('--context');
+  });
+
+  test('kubectl failing exits 2 with kubectl\'s own message', () => {
+    const r = cli(['diagnose', '--context', 'lab'], { env: { ...env(), STUB_FAIL: '1' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('failed: error: You must be logged in to the server (Unauthorized)');
+  });
+
+  test('redactSecret keeps names, type and key names only', () => {
+    expect(redactSecret({
+      apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
+      metadata: { name: 's', namespace: 'kasm', managedFields: [{ manager: 'x' }], annotations: { a: 'b', 'kubectl.kubernetes.io/last-applied-configuration': SECRET_VALUE } },
+      data: { k: 'dmFsdWU=' }, stringData: { t: SECRET_VALUE },
+    })).toEqual({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: 's', namespace: 'kasm', annotations: { a: 'b' } }, data: { k: '', t: '' } });
+  });
+});
