@@ -82,5 +82,9 @@ describe('the packed package', () => {
     expect(bin.status).toBe(0);
     expect(bin.stdout).toContain('K3s nodes         3');
     expect(spawnSync(path.join(consumer, 'node_modules', '.bin', 'cdk8s-kasm'), ['--help'], { encoding: 'utf8' }).stdout).toContain('Commands:');
+    // `npx cdk8s-kasm diagnose --help`, as a user runs it from the installed package.
+    const npx = spawnSync(NPM === 'npm' ? 'npx' : 'npx.cmd', ['--no-install', 'cdk8s-kasm', 'diagnose', '--help'], { cwd: consumer, encoding: 'utf8', env });
+    expect(npx.status).toBe(0);
+    expect(npx.stdout).toMatch(/diagnose/);
   }, 240_000);
 });
