@@ -53,8 +53,8 @@ export function traefikTimeoutFinding(ctx: DiagnosisContext, fetched: boolean): 
   const configs = ctx.dump.all('HelmChartConfig');
   if (configs.length === 0 && !fetched) return undefined;
   const traefik = configs.find((c) => (c.metadata.namespace ?? 'kube-system') === 'kube-system' && TRAEFIK_CHARTS.includes(c.metadata.name));
-  const fix = 'apply the HelmChartConfig the KasmIngress writes (configureTraefikTimeouts, on by default): '
-    + 'kubectl apply -f dist/<variant>/HelmChartConfig.traefik.yaml; k3s restarts Traefik with the new values';
+  const fix = 'apply the HelmChartConfig the TraefikTimeouts construct writes (configureTraefikTimeouts, on by default): '
+    + 'kubectl apply -f dist/<variant>/app/HelmChartConfig.traefik.yaml (rke2-traefik on RKE2); the helm-controller restarts Traefik with the new values';
   const base = { severity: 'degraded' as const, fix, id: 'traefik-timeouts' };
   if (!traefik) {
     return explain(['no HelmChartConfig kube-system/traefik (or rke2-traefik) raises Traefik\'s entrypoint timeouts'], {
