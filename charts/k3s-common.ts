@@ -7,6 +7,7 @@ import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import { ClusterProfile } from '../lib/cluster/profile';
 import { SizePreset } from '../lib/contract/types';
 import { KasmVersion } from '../lib/contract/version';
+import { rememberWhileUnchanged } from '../lib/core/validation-memo';
 import { KasmControlPlane } from '../lib/control-plane/control-plane';
 import { assertBoolean, assertPlainObject, assertSize } from '../lib/core/validation';
 import { assertNodePools } from '../lib/planner/node-pools';
@@ -157,13 +158,13 @@ export function composeK3s(chart: Chart, props: KasmK3sProps, defaults: K3sVaria
   assertBoolean(defaults.owner, 'checkCapacity', props.checkCapacity);
   if (props.checkCapacity ?? true) {
     chart.node.addValidation({
-      validate: () => {
+      validate: () => rememberWhileUnchanged(chart, chart, () => {
         const manifests = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
         const pods = podsAtMaximum(manifests);
         const result = fitPods(pods, nodes, k3sSystemReservation(database.storageClassName === 'longhorn'));
         return result.fits ? [] : [`[capacity] ${defaults.owner} does not fit its nodes (${nodes.map((n) => `${n.count} × ${n.cpu} CPU / ${n.memory}`).join(' + ')}) `
           + `with every component at its maximum replicas. Add nodes (nodes prop), lower replicas or the HPA maximum, or a smaller preset.\n${formatFit(result, pods)}`];
-      },
+      }),
     });
   }
   return { namespace, database, controlPlane, ingress, security, traefikTimeouts };

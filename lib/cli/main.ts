@@ -2,17 +2,19 @@
 /**
  * The `cdk8s-kasm` command: dispatches to a subcommand from a table.
  *
- * One entry point for every operator task (`diagnose`, `plan`; `synth` is meant to join the table), so
+ * One entry point for every operator task (`diagnose`, `plan`, `synth`), so
  * users learn one binary and one `--help`.
  */
 import { CliIo, Command, EXIT, UsageError } from './command';
 import { diagnoseCommand } from './diagnose-command';
 import { planCommand } from './plan';
+import { synthCommand } from './synth';
 import { KubectlError } from './kubectl-dump';
 import { DumpError } from '../doctor/diagnose';
+import { KasmConfigError } from '../core/validation';
 
 /** Every subcommand, in help order. */
-export const COMMANDS: readonly Command[] = [diagnoseCommand, planCommand];
+export const COMMANDS: readonly Command[] = [diagnoseCommand, planCommand, synthCommand];
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -49,6 +51,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const help = err.command ? `'${err.command.startsWith('cdk8s-kasm') ? err.command : `cdk8s-kasm ${err.command}`} --help'` : '\'cdk8s-kasm --help\'';
       io.stderr(`cdk8s-kasm: ${err.message}\nRun ${help} for usage.\n`);
       return EXIT.USAGE;
+    }
+    if (err instanceof KasmConfigError || (err instanceof Error && err.message.startsWith('Validation failed'))) {
+      io.stderr(`cdk8s-kasm: ${err.message}\n`);
+      return EXIT.FOUND;
     }
     if (err instanceof KubectlError || err instanceof DumpError) {
       io.stderr(`cdk8s-kasm: ${err.message}\n`);

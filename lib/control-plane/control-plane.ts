@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ClusterProfile } from '../cluster/profile';
@@ -18,6 +18,7 @@ import { KasmDatabase } from '../database/kasm-database';
 import { attachDoctor } from '../doctor/app-doctor';
 import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 import { checkControlPlane } from '../doctor/edges';
+import { rememberWhileUnchanged } from '../core/validation-memo';
 import { NetworkPeer } from '../security/network-peer';
 import { assertSecrets, IKasmSecrets, KasmSecrets } from '../security/secrets';
 import { ComponentWorkload } from './component';
@@ -199,7 +200,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       this.addComponent(owner, component, props.components?.[component], { dnsResolver, sessionTimeoutSeconds });
     }
     this.addDbInitJob();
-    this.node.addValidation({ validate: () => checkControlPlane(this) });
+    this.node.addValidation({ validate: () => rememberWhileUnchanged(this, Chart.of(this), () => checkControlPlane(this)) });
     this.declareSecrets();
     attachDoctor(this);
   }

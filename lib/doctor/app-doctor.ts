@@ -14,6 +14,7 @@ import { ConnectionEnd, DoctorDeclarations } from './declarations';
 import { Endpoint, NetworkPolicyModel } from './network-policy-model';
 import { checkRestricted, podSpecsOf } from './pod-security';
 import { keyOf, providedBy, referencesOf } from './references';
+import { rememberWhileUnchanged } from '../core/validation-memo';
 
 /** One problem the doctor found. */
 export interface DoctorFinding {
@@ -66,17 +67,19 @@ function networkPolicyFindings(objects: SynthesizedObject[], declarations: Docto
   if (connections.length === 0) return [];
   const manifests = objects.map((o) => o.manifest);
   const model = new NetworkPolicyModel(manifests);
-  const pods = model.podEndpoints();
+  const podsByNamespace = new Map<string, Endpoint[]>();
+  for (const p of model.podEndpoints()) podsByNamespace.set(p.namespace, [...(podsByNamespace.get(p.namespace) ?? []), p]);
+  const namespaces = new Set(objects.filter((o) => o.manifest.kind === 'Namespace').map((o) => o.manifest.metadata?.name));
   const findings: DoctorFinding[] = [];
   const resolve = (end: ConnectionEnd): Endpoint | string => {
     if (end.kind === 'address') return end.endpoint;
     if (end.kind === 'missing') return end.reason;
-    const found = pods.find((p) => p.namespace === end.namespace && Object.entries(end.selector).every(([k, v]) => p.labels[k] === v));
+    const found = (podsByNamespace.get(end.namespace) ?? []).find((p) => p.kind === 'pod' && Object.entries(end.selector).every(([k, v]) => p.labels[k] === v));
     if (found) return found;
     const runtime = declarations.runtimePods.find((p) => p.namespace === end.namespace && Object.entries(end.selector).every(([k, v]) => p.labels[k] === v));
     if (runtime) return { kind: 'pod', namespace: runtime.namespace, labels: { ...runtime.labels }, name: runtime.name };
     // A peer outside the app (the ingress controller, CoreDNS): a pod with exactly the selected labels.
-    if (!objects.some((o) => o.manifest.kind === 'Namespace' && o.manifest.metadata?.name === end.namespace)) {
+    if (!namespaces.has(end.namespace)) {
       return { kind: 'pod', namespace: end.namespace, labels: { ...end.selector }, name: end.name };
     }
     return `no pod template in namespace '${end.namespace}' carries the labels ${JSON.stringify(end.selector)} of ${end.name}`;
@@ -174,20 +177,32 @@ export function formatFindings(findings: readonly DoctorFinding[]): string[] {
   return findings.map((f) => `[doctor:${f.rule}] ${f.problem} (at ${f.path}). Fix: ${f.fix}`);
 }
 
-const ATTACHED = new WeakSet<Chart>();
+const ATTACHED = new WeakSet<IConstruct>();
+/** The findings of the validation pass under way, per app: set by the app root's validation, read by its charts'. */
+const PASS_FINDINGS = new WeakMap<IConstruct, DoctorFinding[]>();
 
 /**
  * Run the doctor when the chart of `scope` is synthesized (once per chart, however many constructs ask). Each chart
  * reports the findings about its own objects, so an app of several charts reports each problem once.
+ *
+ * The app is evaluated once per validation pass: the app's root validates first (cdk8s validates in pre-order) and
+ * leaves the findings for its charts, so an app of n control planes does not walk the whole tree n times a pass.
  */
 export function attachDoctor(scope: IConstruct): void {
+  const root = scope.node.root;
+  const evaluateApp = () => rememberWhileUnchanged(root, root, () => runDoctor(root));
+  if (!ATTACHED.has(root)) {
+    ATTACHED.add(root);
+    root.node.addValidation({ validate: () => { PASS_FINDINGS.set(root, evaluateApp()); return []; } });
+  }
   const chart = Chart.of(scope);
   if (ATTACHED.has(chart)) return;
   ATTACHED.add(chart);
   chart.node.addValidation({
     validate: () => {
       const prefix = chart.node.path;
-      return formatFindings(runDoctor(chart).filter((f) => f.path === prefix || f.path.startsWith(`${prefix}/`)));
+      const findings = PASS_FINDINGS.get(root) ?? evaluateApp();
+      return formatFindings(findings.filter((f) => f.path === prefix || f.path.startsWith(`${prefix}/`)));
     },
   });
 }

@@ -193,6 +193,8 @@ interface SideResult {
  */
 export class NetworkPolicyModel {
   private readonly policies: Policy[];
+  /** The policies of each namespace: a policy only ever selects pods of its own namespace. */
+  private readonly policiesByNamespace = new Map<string, Policy[]>();
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
   private readonly manifests: any[];
 
@@ -209,6 +211,11 @@ export class NetworkPolicyModel {
     this.policies = this.manifests
       .filter((m) => m.kind === 'NetworkPolicy' && m.apiVersion === 'networking.k8s.io/v1')
       .map(parsePolicy);
+    for (const p of this.policies) {
+      const inNamespace = this.policiesByNamespace.get(p.namespace) ?? [];
+      inNamespace.push(p);
+      this.policiesByNamespace.set(p.namespace, inNamespace);
+    }
   }
 
   /**
@@ -267,8 +274,7 @@ export class NetworkPolicyModel {
   }
 
   private isolating(pod: PodEndpoint, direction: Direction): Policy[] {
-    return this.policies.filter((p) => p.namespace === pod.namespace
-      && (direction === 'ingress' ? p.ingressIsolating : p.egressIsolating)
+    return (this.policiesByNamespace.get(pod.namespace) ?? []).filter((p) => (direction === 'ingress' ? p.ingressIsolating : p.egressIsolating)
       && matchesSelector(p.podSelector, pod.labels));
   }
 

@@ -80,7 +80,7 @@ describe('help and usage errors', () => {
     [['diagnose', 'kasm'], 'unexpected argument \'kasm\''],
     [['diagnose', '--from', 'missing.json'], 'flag --from: cannot read \'missing.json\' (ENOENT)'],
     [['diagnose', '--from', 'a.json', '--context', 'lab'], 'flag --context \'lab\' reads a live cluster and cannot be combined with --from \'a.json\''],
-    [['synth'], 'unknown command \'synth\'; commands: diagnose, plan'],
+    [['deploy'], 'unknown command \'deploy\'; commands: diagnose, plan, synth'],
   ])('%j exits 2: %s', (args, message) => {
     const r = cli(args);
     expect(r.status).toBe(2);

@@ -1,0 +1,70 @@
+'use strict';
+/**
+ * `npm run bench`: synth speed as a user sees it, as ratios to a floor measured in the same run on the same machine
+ * (so a slow or busy machine does not change the verdict). Medians over RUNS runs each.
+ *
+ * - floor: `node -e "require('cdk8s-plus-27')"`, the cost of loading the libraries at all;
+ * - all three variants through the compiled CLI (`cdk8s-kasm synth --variant all`), against the floor;
+ * - the cost of each additional control plane (1, 10 and 100 control planes in separate namespaces, one app);
+ * - peak memory (max RSS) of the all-variants run.
+ * Targets (issue "Ship it"): all variants ≤ 2.0 × floor, ≤ 15 ms per extra control plane, ≤ 200 MiB peak.
+ */
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..');
+const RUNS = Number(process.env.BENCH_RUNS || 7);
+const BUILD = path.join(ROOT, 'build');
+
+function run(args) {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+  return { ms, stdout: r.stdout, stderr: r.stderr };
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const measure = (args) => median(Array.from({ length: RUNS }, () => run(args).ms));
+
+if (!fs.existsSync(path.join(BUILD, 'lib', 'cli', 'main.js'))) {
+  process.stdout.write('building (npm run build) ...\n');
+  const b = spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (b.status !== 0) process.exit(1);
+}
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kasm-bench-'));
+try {
+  const floor = measure(['-e', "require('cdk8s-plus-27')"]);
+  const cli = path.join(BUILD, 'lib', 'cli', 'main.js');
+  const all = measure([cli, 'synth', '--variant', 'all', '--out', out]);
+  const peak = Number(run(['-e', `
+    process.argv = [process.argv[0], ${JSON.stringify(cli)}, 'synth', '--variant', 'all', '--out', ${JSON.stringify(out)}];
+    require(${JSON.stringify(cli)});
+    process.on('exit', () => process.stderr.write('maxrss=' + process.resourceUsage().maxRSS));
+  `]).stderr.match(/maxrss=(\d+)/)[1]) / 1024;
+  const planes = (n) => measure(['-e', `
+    const { App } = require('cdk8s');
+    const { K3sDev } = require(${JSON.stringify(path.join(BUILD, 'charts'))});
+    const app = new App({ outdir: ${JSON.stringify(out)} + '/planes' });
+    for (let i = 0; i < ${n}; i++) new K3sDev(app, 'p' + i, { namespace: 'kasm-' + i, configureTraefikTimeouts: i === 0, checkCapacity: false });
+    app.synthYaml();
+  `]);
+  const one = planes(1);
+  const ten = planes(10);
+  const hundred = planes(100);
+  const perPlane = (hundred - one) / 99;
+  const rows = [
+    ['floor: require(\'cdk8s-plus-27\')', `${floor.toFixed(0)} ms`, '1.00', ''],
+    ['all three variants (compiled CLI)', `${all.toFixed(0)} ms`, (all / floor).toFixed(2), '<= 2.00'],
+    ['1 control plane', `${one.toFixed(0)} ms`, (one / floor).toFixed(2), ''],
+    ['10 control planes', `${ten.toFixed(0)} ms`, (ten / floor).toFixed(2), ''],
+    ['100 control planes', `${hundred.toFixed(0)} ms`, (hundred / floor).toFixed(2), ''],
+    ['each additional control plane', `${perPlane.toFixed(1)} ms`, '', '<= 15 ms'],
+    ['peak memory (all variants)', `${peak.toFixed(0)} MiB`, '', '<= 200 MiB'],
+  ];
+  process.stdout.write(`medians of ${RUNS} runs, node ${process.version}, ${os.cpus().length} cores\n`);
+  for (const [what, value, ratio, target] of rows) process.stdout.write(`${what.padEnd(36)} ${value.padStart(10)}  ${ratio.padStart(5)}  ${target}\n`);
+} finally {
+  fs.rmSync(out, { recursive: true, force: true });
+}

@@ -1,0 +1,47 @@
+/** The bin's `synth` command, run as a user runs it: the same bytes as the committed dist/. */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const MAIN = path.join(ROOT, 'lib', 'cli', 'main.ts');
+const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8', cwd: ROOT });
+
+function filesUnder(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p); else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('cdk8s-kasm synth', () => {
+  test('--variant k3s-dev writes the committed dist/k3s-dev byte for byte, and only that variant', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kasm-synth-'));
+    const r = run('synth', '--variant', 'k3s-dev', '--out', out);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/synthesized .*k3s-dev/);
+    expect(fs.existsSync(path.join(out, 'k3s-prod'))).toBe(false);
+    expect(filesUnder(path.join(out, 'k3s-dev'))).toEqual(filesUnder(path.join(ROOT, 'dist', 'k3s-dev')));
+  });
+
+  test.each([
+    [['synth'], /--variant is required: k3s-dev, k3s-prod, rke2-cnpg or all/],
+    [['synth', '--variant', 'k3s-test'], /--variant 'k3s-test' is not a variant; accepted: k3s-dev, k3s-prod, rke2-cnpg, all/],
+    [['synth', '--variant'], /flag --variant needs a value/],
+  ])('%j is a usage error (exit 2) naming the flag and what is accepted', (args, message) => {
+    const r = run(...args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  test('--help', () => {
+    expect(run('synth', '--help').stdout).toMatch(/^Usage: cdk8s-kasm synth --variant NAME/);
+  });
+});
