@@ -7,6 +7,7 @@ import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import { ClusterProfile } from '../lib/cluster/profile';
 import { SizePreset } from '../lib/contract/types';
 import { KasmVersion } from '../lib/contract/version';
+import { KasmUpgradeBackupOptions } from '../lib/control-plane/upgrade';
 import { rememberWhileUnchanged } from '../lib/core/validation-memo';
 import { KasmControlPlane } from '../lib/control-plane/control-plane';
 import { assertBoolean, assertPlainObject, assertSize } from '../lib/core/validation';
@@ -26,6 +27,13 @@ import { CredentialSource, TlsSource } from '../lib/security/sources';
 export interface KasmK3sProps {
   /** Kasm release. @default KasmVersion.V1_18_1 */
   readonly version?: KasmVersion;
+  /**
+   * The release the running deployment has, when `version` upgrades it (README: Upgrades). Remove it after the upgrade.
+   * @default - no upgrade
+   */
+  readonly upgradeFrom?: KasmVersion;
+  /** Where the pre-upgrade dump is kept. @default - 20 GiB on the cluster's default StorageClass */
+  readonly upgradeBackup?: KasmUpgradeBackupOptions;
   /** Namespace of the control plane. @default 'kasm' */
   readonly namespace?: string;
   /** Instance name; prefixes Secret and ConfigMap names. @default 'kasm' */
@@ -129,6 +137,8 @@ export function composeK3s(chart: Chart, props: KasmK3sProps, defaults: K3sVaria
     imageRegistry: props.imageRegistry,
     imagePullSecrets: props.imagePullSecrets,
     sessionTimeout: props.sessionTimeout,
+    upgradeFrom: props.upgradeFrom,
+    upgradeBackup: props.upgradeBackup,
   });
   const ingress = new KasmIngress(chart, 'Ingress', {
     controlPlane,

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ClusterProfile } from '../lib/cluster/profile';
 import { SizePreset } from '../lib/contract/types';
 import { KasmVersion } from '../lib/contract/version';
+import { KasmUpgradeBackupOptions } from '../lib/control-plane/upgrade';
 import { KasmControlPlane } from '../lib/control-plane/control-plane';
 import { assertPlainObject, fail } from '../lib/core/validation';
 import { CnpgBackupOptions } from '../lib/database/cnpg-backup';
@@ -24,6 +25,13 @@ export interface Rke2CnpgProps {
   readonly alternativeHostnames?: readonly string[];
   /** Kasm release. @default KasmVersion.V1_18_1 */
   readonly version?: KasmVersion;
+  /**
+   * The release the running deployment has, when `version` upgrades it (README: Upgrades). Remove it after the upgrade.
+   * @default - no upgrade
+   */
+  readonly upgradeFrom?: KasmVersion;
+  /** Where the pre-upgrade dump is kept. @default - 20 GiB on the cluster's default StorageClass */
+  readonly upgradeBackup?: KasmUpgradeBackupOptions;
   /** Namespace of the control plane. @default 'kasm' */
   readonly namespace?: string;
   /** Namespace of the CloudNativePG Cluster. @default 'database' */
@@ -103,6 +111,8 @@ export class Rke2Cnpg extends Chart {
       size: props.size ?? SizePreset.MEDIUM,
       cluster,
       sessionTimeout: props.sessionTimeout,
+      upgradeFrom: props.upgradeFrom,
+      upgradeBackup: props.upgradeBackup,
     });
     this.ingress = new KasmIngressRoute(this, 'Ingress', {
       controlPlane: this.controlPlane,

@@ -20,6 +20,7 @@ export type { ClusterProfileProps, ClusterProfileOverrides } from './cluster/pro
 export { KasmControlPlane, ImagePullPolicy } from './control-plane/control-plane';
 export type { KasmControlPlaneProps, KasmComponentOptions } from './control-plane/control-plane';
 export type { IKasmControlPlane, ResolvedEdge } from './control-plane/interface';
+export type { KasmUpgradeBackupOptions } from './control-plane/upgrade';
 export type { ResourceOverrides } from './core/resources';
 
 // Database

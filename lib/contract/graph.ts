@@ -9,6 +9,17 @@ import { ComponentId, DependencyEdge, ExternalPeer, ReadinessCheck } from './typ
 /** Parameters of the edges every release has. */
 export interface CommonEdgeOptions {
   readonly share: boolean;
+  /**
+   * Whether guac and the RDP gateways call the api through the proxy's HTTP port (1.19: `API_HOSTNAME` is the
+   * proxy) instead of the api Service directly (1.16, 1.18).
+   * @default false
+   */
+  readonly gatewaysCallApiThroughProxy?: boolean;
+  /**
+   * What api and manager wait for on the database: the seed (1.16, 1.18) or the seed and the schema at alembic head (1.19).
+   * @default ReadinessCheck.DATABASE_SEEDED
+   */
+  readonly databaseReady?: ReadinessCheck;
 }
 
 /**
@@ -18,16 +29,18 @@ export interface CommonEdgeOptions {
 export function commonEdges(opts: CommonEdgeOptions): DependencyEdge[] {
   const edges: DependencyEdge[] = [
     { from: ComponentId.DB_INIT, to: ComponentId.DB, port: PORTS.postgres, purpose: 'seeds the schema', waitFor: ReadinessCheck.POSTGRES_ACCEPTING },
-    { from: ComponentId.API, to: ComponentId.DB, port: PORTS.postgres, purpose: 'reads and writes Kasm state', waitFor: ReadinessCheck.DATABASE_SEEDED },
+    { from: ComponentId.API, to: ComponentId.DB, port: PORTS.postgres, purpose: 'reads and writes Kasm state', waitFor: opts.databaseReady ?? ReadinessCheck.DATABASE_SEEDED },
     // Only where backups are configured (KasmDatabase backup): pg_dump and pg_restore.
     { from: ComponentId.DB_BACKUP, to: ComponentId.DB, port: PORTS.postgres, purpose: 'dumps and restores the database' },
-    { from: ComponentId.MANAGER, to: ComponentId.DB, port: PORTS.postgres, purpose: 'reads and writes zone state' },
+    // Only while upgrading between releases: the dump taken before anything changes.
+    { from: ComponentId.DB_UPGRADE, to: ComponentId.DB, port: PORTS.postgres, purpose: 'dumps the database before an upgrade', waitFor: ReadinessCheck.POSTGRES_ACCEPTING },
+    { from: ComponentId.MANAGER, to: ComponentId.DB, port: PORTS.postgres, purpose: 'reads and writes zone state', ...(opts.databaseReady ? { waitFor: opts.databaseReady } : {}) },
     { from: ComponentId.MANAGER, to: ComponentId.API, port: PORTS.api, purpose: 'registers with the api', waitFor: ReadinessCheck.HTTP_HEALTHY },
     // [inference] The 1.19 chart admits api -> manager:8181; the older charts have no policies to tell.
     { from: ComponentId.API, to: ComponentId.MANAGER, port: PORTS.manager, purpose: 'forwards manager calls' },
-    { from: ComponentId.GUAC, to: ComponentId.API, port: PORTS.api, purpose: 'registers with the service token', waitFor: ReadinessCheck.HTTP_HEALTHY },
-    { from: ComponentId.RDP_GATEWAY, to: ComponentId.API, port: PORTS.api, purpose: 'registers with the service token', waitFor: ReadinessCheck.HTTP_HEALTHY },
-    { from: ComponentId.RDP_HTTPS_GATEWAY, to: ComponentId.API, port: PORTS.api, purpose: 'registers with the service token', waitFor: ReadinessCheck.HTTP_HEALTHY },
+    ...[ComponentId.GUAC, ComponentId.RDP_GATEWAY, ComponentId.RDP_HTTPS_GATEWAY].map((from): DependencyEdge => (opts.gatewaysCallApiThroughProxy
+      ? { from, to: ComponentId.PROXY, port: PORTS.proxyHttp, purpose: 'registers with the api through the proxy', waitFor: ReadinessCheck.HTTP_HEALTHY }
+      : { from, to: ComponentId.API, port: PORTS.api, purpose: 'registers with the service token', waitFor: ReadinessCheck.HTTP_HEALTHY })),
     { from: ComponentId.PROXY, to: ComponentId.API, port: PORTS.api, purpose: 'routes /api/', waitFor: ReadinessCheck.HTTP_HEALTHY },
     { from: ComponentId.PROXY, to: ComponentId.MANAGER, port: PORTS.manager, purpose: 'routes /manager_api/', waitFor: ReadinessCheck.HTTP_HEALTHY },
   ];
@@ -41,9 +54,11 @@ export function commonEdges(opts: CommonEdgeOptions): DependencyEdge[] {
     );
   }
   edges.push(
-    { from: ComponentId.PROXY, to: ComponentId.GUAC, port: PORTS.guac, purpose: 'routes /guac_connect/', waitFor: ReadinessCheck.HTTP_HEALTHY },
+    // Where the gateways reach the api through the proxy, the proxy must not wait for them: each would wait for the
+    // other (the 1.19 chart removed these waits in 1.1190.1 for that reason); readiness probes order traffic instead.
+    { from: ComponentId.PROXY, to: ComponentId.GUAC, port: PORTS.guac, purpose: 'routes /guac_connect/', ...(opts.gatewaysCallApiThroughProxy ? {} : { waitFor: ReadinessCheck.HTTP_HEALTHY }) },
     ...PORTS.guacd.map((port): DependencyEdge => ({ from: ComponentId.PROXY, to: ComponentId.GUAC, port, purpose: 'streams guacd sessions' })),
-    { from: ComponentId.PROXY, to: ComponentId.RDP_GATEWAY, port: PORTS.rdpGateway, purpose: 'routes /rdp-gateway/', waitFor: ReadinessCheck.HTTP_HEALTHY },
+    { from: ComponentId.PROXY, to: ComponentId.RDP_GATEWAY, port: PORTS.rdpGateway, purpose: 'routes /rdp-gateway/', ...(opts.gatewaysCallApiThroughProxy ? {} : { waitFor: ReadinessCheck.HTTP_HEALTHY }) },
     { from: ComponentId.PROXY, to: ComponentId.RDP_HTTPS_GATEWAY, port: PORTS.rdpHttpsGateway, purpose: 'routes RDP over HTTPS' },
     { from: ExternalPeer.INGRESS_CONTROLLER, to: ComponentId.PROXY, port: PORTS.proxyHttp, purpose: 'browser traffic from the ingress' },
     { from: ComponentId.PROXY, to: ExternalPeer.AGENTS, port: PORTS.agentHttps, purpose: 'streams desktop sessions from agents' },

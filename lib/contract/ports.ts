@@ -10,6 +10,8 @@ export const HEALTH_PATHS = {
   api: '/api/__healthcheck',
   component: '/__healthcheck',
   rdpHttpsGateway: '/rdp-https-gateway/__healthcheck',
+  /** 1.19: the api's liveness endpoint on its own port (it answers while a slow request blocks the main port). */
+  apiLiveness: '/livez',
 } as const;
 
 /** Well-known ports, unchanged from 1.16 to 1.18.1. */
@@ -17,6 +19,8 @@ export const PORTS = {
   proxyHttp: 8080,
   proxyHttps: 8443,
   api: 8080,
+  /** 1.19: the api's liveness port (`api-liveness-pt`). */
+  apiLiveness: 8081,
   manager: 8181,
   guac: 3000,
   guacd: [3001, 3002, 3003, 3004] as readonly number[],

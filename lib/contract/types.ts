@@ -21,6 +21,8 @@ export enum ComponentId {
   DB_INIT = 'dbInit',
   /** The database backup and restore Jobs (present when backups are configured). */
   DB_BACKUP = 'dbBackup',
+  /** The pre-upgrade dump Job (present while a deployment is upgraded between releases). */
+  DB_UPGRADE = 'dbUpgrade',
 }
 
 /** Peers outside the Kasm namespace that the dependency graph needs to name. */
@@ -129,6 +131,11 @@ export enum ReadinessCheck {
   REDIS_PONG = 'redisPong',
   /** A TCP connection opens within the attempt timeout (for components without an HTTP health path). */
   TCP_OPEN = 'tcpOpen',
+  /**
+   * DATABASE_SEEDED, then Kasm's own alembic reports the schema at `(head)`: the seed and every migration of this
+   * release are done (what the 1.19 chart's `db-is-ready` waits for before api and manager start).
+   */
+  DATABASE_MIGRATED = 'databaseMigrated',
 }
 
 /** One edge of the dependency graph: `from` opens connections to `to` on `port`. */
@@ -202,6 +209,14 @@ export enum DbInitMode {
   IMAGE_STARTUP_SCRIPT = 'imageStartupScript',
   /** Run a seed script of ours (mounted from a ConfigMap), as the 1.16 chart had to. */
   MOUNTED_SEED_SCRIPT = 'mountedSeedScript',
+}
+
+/** How a release moves an existing database onto its schema (the api image's migration). */
+export interface UpgradeContract {
+  /** Releases this one may be upgraded from directly; anything else needs an intermediate upgrade. */
+  readonly from: readonly string[];
+  /** The api image's command that migrates a database of an older release to this release's schema. */
+  readonly migrateCommand: readonly string[];
 }
 
 /** The database side of the contract. */
@@ -310,4 +325,10 @@ export interface KasmContract {
   readonly waitImages: Readonly<Partial<Record<ReadinessCheck, ImageRef>>>;
   /** Components that may be switched off, and what depends on them. */
   readonly optionalComponents: readonly ComponentId[];
+  /**
+   * How an existing deployment of an older release is upgraded to this one; `undefined` when this library offers
+   * no upgrade into this release.
+   * @default - no supported upgrade path
+   */
+  readonly upgrade?: UpgradeContract;
 }

@@ -1,6 +1,7 @@
 import { KasmContract } from './types';
 import { KASM_1_16_0 } from './releases/v1_16_0';
 import { KASM_1_18_1 } from './releases/v1_18_1';
+import { KASM_1_19_0 } from './releases/v1_19_0';
 import { KasmConfigError, show } from '../core/validation';
 
 /**
@@ -10,13 +11,15 @@ import { KasmConfigError, show } from '../core/validation';
  * construct code.
  */
 export class KasmVersion {
-  /** Kasm 1.18.1, the default. */
+  /** Kasm 1.19.0, the current GA release (PostgreSQL 16). */
+  public static readonly V1_19_0 = new KasmVersion(KASM_1_19_0);
+  /** Kasm 1.18.1, the default (PostgreSQL 14). */
   public static readonly V1_18_1 = new KasmVersion(KASM_1_18_1);
   /** Kasm 1.16.0, the last release with Kasm Share and Redis. */
   public static readonly V1_16_0 = new KasmVersion(KASM_1_16_0);
 
   /** Every supported release, newest first. */
-  public static readonly ALL: readonly KasmVersion[] = [KasmVersion.V1_18_1, KasmVersion.V1_16_0];
+  public static readonly ALL: readonly KasmVersion[] = [KasmVersion.V1_19_0, KasmVersion.V1_18_1, KasmVersion.V1_16_0];
 
   /**
    * Look a release up by its version string.

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ClusterProfile } from '../cluster/profile';
@@ -12,7 +12,7 @@ import { ResourceOverrides, resolveResources } from '../core/resources';
 import {
   assertDuration, assertInstanceName, assertInteger, assertKasmNamespace, assertOneOf, assertPlainObject, assertRegistry, assertWholeSeconds, assertZoneName, fail, KasmConfigError, show,
 } from '../core/validation';
-import { componentLabels, selectorLabels, SyncWave, waveAnnotation } from '../core/metadata';
+import { componentLabels, instanceLabels, selectorLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import { IKasmDatabase } from '../database/interface';
 import { KasmDatabase } from '../database/kasm-database';
 import { attachDoctor } from '../doctor/app-doctor';
@@ -27,6 +27,7 @@ import { DbInitJob } from './db-init';
 import { IKasmControlPlane, IScalableWorkload, ResolvedEdge } from './interface';
 import { renderProxyConfig } from './proxy-config';
 import { addProxyConfigMap, ProxyConfigMount } from './proxy-config-map';
+import { checkUpgrade, checkUpgradeBackup, KasmUpgradeBackupOptions, UpgradeJobs } from './upgrade';
 import { waitContainer, WaitTarget } from './wait';
 
 /** Per-component settings of the control plane: replicas, resources and the pod escape valves. */
@@ -88,6 +89,15 @@ export interface KasmControlPlaneProps {
   readonly cluster?: ClusterProfile;
   /** Idle timeout of desktop, Guacamole and RDP streams at the proxy. @default Duration.minutes(30) */
   readonly sessionTimeout?: Duration;
+  /**
+   * The release the running deployment has, when `version` moves it to a newer one. Says the upgrade out loud:
+   * a pre-upgrade dump, the new release's migration (restoring the dump into a new PostgreSQL major), then the new
+   * control plane; no db-init runs. Remove it once the upgrade is done.
+   * @default - no upgrade: a new install, or the same release as deployed
+   */
+  readonly upgradeFrom?: KasmVersion;
+  /** Where the pre-upgrade dump is kept. @default - 20 GiB on the cluster's default StorageClass */
+  readonly upgradeBackup?: KasmUpgradeBackupOptions;
 }
 
 /**
@@ -101,6 +111,8 @@ export interface KasmControlPlaneProps {
  */
 export class KasmControlPlane extends Construct implements IKasmControlPlane {
   public readonly version: KasmVersion;
+  /** The release this synth upgrades from, when it is an upgrade. */
+  public readonly upgradeFrom?: KasmVersion;
   public readonly namespace: string;
   public readonly name: string;
   public readonly size: SizePreset;
@@ -124,6 +136,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   public readonly imagePullSecrets: readonly string[];
   private readonly podDefaults: KasmPodOptions;
   private readonly dbInitOptions: KasmPodOptions;
+  private readonly upgradeBackup: { storage: Size; storageClassName?: string };
   private readonly pullPolicy: ImagePullPolicy;
   private readonly envContext: EnvContext;
 
@@ -194,6 +207,9 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
         [DerivedValue.ZONE_NAME]: this.zoneName,
       },
     };
+    this.upgradeFrom = checkUpgrade(owner, this.version, props.upgradeFrom);
+    this.upgradeBackup = checkUpgradeBackup(owner, props.upgradeBackup);
+    if (props.upgradeBackup !== undefined && !this.upgradeFrom) fail(owner, 'upgradeBackup', props.upgradeBackup, 'is set without upgradeFrom: it configures the pre-upgrade dump, which only an upgrade takes');
     this.edges = this.resolveEdges();
 
     for (const component of this.components) {
@@ -239,6 +255,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   public selectorOf(id: ComponentId): Record<string, string> {
     if (id === ComponentId.DB_INIT) return selectorLabels(this.name, `${this.name}-db-init`);
     if (id === ComponentId.DB_BACKUP) return { ...(this.database.backupPodSelector ?? {}) };
+    if (id === ComponentId.DB_UPGRADE) return selectorLabels(this.name, `${this.name}-pre-upgrade`);
     if (id === ComponentId.DB) return this.database.peer.end.kind === 'pods' ? { ...this.database.peer.end.selector } : {};
     return selectorLabels(this.name, this.contractOf(id).workloadName);
   }
@@ -307,6 +324,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     if (Object.values(ExternalPeer).includes(end as ExternalPeer)) return true;
     if (end === ComponentId.DB || end === ComponentId.DB_INIT) return true;
     if (end === ComponentId.DB_BACKUP) return this.database.backupPodSelector !== undefined;
+    if (end === ComponentId.DB_UPGRADE) return this.upgradeFrom !== undefined;
     return this.components.includes(end as ComponentId);
   }
 
@@ -395,6 +413,27 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
 
   private addDbInitJob(): void {
     const init = this.contract.dbInit;
+    if (this.upgradeFrom) {
+      // An upgrade never seeds: the migration takes db-init's place (and its labels, so its policy and waits).
+      new UpgradeJobs(this, 'Upgrade', {
+        from: this.upgradeFrom,
+        to: this.version,
+        instance: this.name,
+        namespace: this.namespace,
+        dbInit: init,
+        backupLabels: { ...instanceLabels(this.name, this.version.version), ...this.selectorOf(ComponentId.DB_UPGRADE), 'app.kubernetes.io/component': 'pre-upgrade' },
+        migrationLabels: { ...instanceLabels(this.name, this.version.version), ...this.selectorOf(ComponentId.DB_INIT), 'app.kubernetes.io/component': 'db-upgrade' },
+        backupWaits: this.waitContainers(ComponentId.DB_UPGRADE, init.runAsUser),
+        migrationWaits: this.waitContainers(ComponentId.DB_INIT, init.runAsUser),
+        envContext: this.envContext,
+        imagePullPolicy: this.pullPolicy,
+        imageRegistry: this.imageRegistry,
+        podOptions: this.dbInitOptions,
+        imagePullSecrets: this.imagePullSecrets,
+        ...this.upgradeBackup,
+      });
+      return;
+    }
     new DbInitJob(this, 'DbInit', {
       contract: init,
       instance: this.name,

@@ -5,7 +5,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { DerivedValue, ReadinessCheck, SecretKey } from '../contract/types';
 import { WAIT_RESOURCES } from '../contract/sizing';
-import { EnvContext, hardenedContainer, resourceRequirements } from '../core/pod';
+import { EnvContext, hardenedContainer, resourceRequirements, writableVolumeName } from '../core/pod';
 
 /** One dependency an init container waits for. */
 export interface WaitTarget {
@@ -23,6 +23,14 @@ export interface WaitTarget {
 export const WAIT_DEADLINE_SECONDS = 600;
 /** Seconds one attempt may take. */
 export const WAIT_ATTEMPT_TIMEOUT_SECONDS = 5;
+
+/**
+ * Kasm's alembic reports `(head)` for the database in the api's configuration (the api image's files, as the 1.19
+ * chart runs them; the ini is copied to /tmp, which is writable, and pointed at the migration scripts).
+ */
+export const ALEMBIC_AT_HEAD = '{ cp /src/api_server/data/migration/alembic.ini /tmp/alembic.ini'
+  + ' && sed -i "s|script_location = %(here)s/alembic|script_location = /src/api_server/data/migration/alembic|; s/# sourceless = false/sourceless = true/" /tmp/alembic.ini'
+  + ' && alembic -c /tmp/alembic.ini -x kasm_config=/opt/kasm/current/conf/app/api/api.app.config.yaml current 2>/dev/null | grep -q "(head)"; }';
 
 /** The shell test a wait loop repeats; it must exit non-zero on any failure. */
 export function waitProbeCommand(t: WaitTarget): string {
@@ -43,6 +51,9 @@ export function waitProbeCommand(t: WaitTarget): string {
       return `test "$(PGPASSWORD="$POSTGRES_PASSWORD" PGCONNECT_TIMEOUT=${timeout} PGSSLMODE=require psql --host=${t.host} --port=${t.port} `
         + '--username="$POSTGRES_USER" --dbname="$POSTGRES_DB" --no-psqlrc --tuples-only --no-align '
         + '--command="SELECT count(*) FROM zones")" -ge 1';
+    case ReadinessCheck.DATABASE_MIGRATED:
+      // The seed check, then Kasm's alembic at head (the 1.19 chart's `db-is-ready ready`, with our timeouts).
+      return `${waitProbeCommand({ ...t, check: ReadinessCheck.DATABASE_SEEDED })} && ${ALEMBIC_AT_HEAD}`;
     case ReadinessCheck.REDIS_PONG:
       return `timeout ${timeout} redis-cli -h ${t.host} -p ${t.port} --no-auth-warning -a "$REDIS_PASSWORD" ping | grep -q PONG`;
   }
@@ -70,6 +81,13 @@ export function waitScript(t: WaitTarget): string {
 /** Env a wait check needs (credentials for psql and redis-cli). */
 export function waitEnv(t: WaitTarget, ctx: EnvContext): k8s.EnvVar[] {
   switch (t.check) {
+    case ReadinessCheck.DATABASE_MIGRATED:
+      // alembic reads the database address from the api's configuration, which takes it from the env.
+      return [
+        { name: 'POSTGRES_HOST', value: ctx.derived[DerivedValue.DB_HOST] },
+        { name: 'POSTGRES_PORT', value: ctx.derived[DerivedValue.DB_PORT] },
+        ...waitEnv({ ...t, check: ReadinessCheck.DATABASE_SEEDED }, ctx),
+      ];
     case ReadinessCheck.DATABASE_SEEDED:
       return [
         { name: 'POSTGRES_USER', value: ctx.derived[DerivedValue.DB_USER] },
@@ -96,5 +114,7 @@ export function waitContainer(t: WaitTarget, image: string, uid: number, ctx: En
     // A crash's last log lines reach the pod status, where `kubectl describe` and `diagnose` show them.
     terminationMessagePolicy: 'FallbackToLogsOnError',
     securityContext: hardenedContainer(uid),
+    // The alembic check copies its ini to /tmp: the pod's own /tmp emptyDir (every pod that waits for it has one).
+    ...(t.check === ReadinessCheck.DATABASE_MIGRATED ? { volumeMounts: [{ name: writableVolumeName('/tmp'), mountPath: '/tmp' }] } : {}),
   };
 }

@@ -4,6 +4,9 @@ import { ApiObject, App, YamlOutputType } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { SYNC_WAVE_ANNOTATION, SyncWave } from '../core/metadata';
 import { ArgoCdApplications, FluxKustomizations, GitOpsSourceProps, GitOpsVariant, PHASES } from './gitops-manifests';
+import { PHASE_ANNOTATION } from '../control-plane/upgrade';
+import { KasmControlPlane } from '../control-plane/control-plane';
+import { KasmConfigError } from '../core/validation';
 
 /** One output folder: a name and the function that adds its chart(s) to an App. */
 export interface Variant {
@@ -26,22 +29,32 @@ export const KUSTOMIZATION_FILE = 'kustomization.yaml';
  * and file lists are sorted, so the same inputs give byte-identical folders on any machine.
  */
 export function synthVariants(variants: readonly Variant[], outdir: string, gitops: GitOpsSourceProps = {}): string[] {
+  const deployed = new Map(variants.map((v) => [v.name, deployedVersion(path.join(outdir, v.name))]));
+  // Build and check every variant before the output is touched: a refused synth leaves the committed folders as they were.
+  const apps = variants.map((variant) => {
+    const app = new App({ outdir: path.join(outdir, `.${variant.name}.staging`), yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: '.yaml' });
+    variant.build(app);
+    assertDistinctFiles(app, variant.name);
+    assertUpgradeSaid(app, variant.name, deployed.get(variant.name));
+    return app;
+  });
   fs.rmSync(outdir, { recursive: true, force: true });
   const written: string[] = [];
   const gitopsVariants: GitOpsVariant[] = [];
-  for (const variant of variants) {
+  for (const [i, variant] of variants.entries()) {
     const dir = path.join(outdir, variant.name);
     const staging = path.join(outdir, `.${variant.name}.staging`);
-    const app = new App({ outdir: staging, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: '.yaml' });
-    variant.build(app);
-    assertDistinctFiles(app, variant.name);
+    const app = apps[i];
     app.synth();
     const health: GitOpsVariant['databaseHealth'][number][] = [];
     let namespace = 'kasm';
-    for (const file of listYaml(staging)) {
-      const doc = yaml.load(fs.readFileSync(path.join(staging, file), 'utf8')) as any;
+    const docs = listYaml(staging).map((file) => ({ file, doc: yaml.load(fs.readFileSync(path.join(staging, file), 'utf8')) as any }));
+    // During an upgrade the namespace and its NetworkPolicies come first too: the pre-upgrade dump needs its flows.
+    const upgrading = docs.some(({ doc }) => doc?.metadata?.annotations?.[PHASE_ANNOTATION] === PHASES.upgrade);
+    for (const { file, doc } of docs) {
       const wave = Number(doc?.metadata?.annotations?.[SYNC_WAVE_ANNOTATION] ?? 0);
-      const phase = wave < SyncWave.DB_INIT ? PHASES.database : PHASES.app;
+      const phase = doc?.metadata?.annotations?.[PHASE_ANNOTATION] === PHASES.upgrade || (upgrading && wave <= SyncWave.NAMESPACE) ? PHASES.upgrade
+        : wave < SyncWave.DB_INIT ? PHASES.database : PHASES.app;
       fs.mkdirSync(path.join(dir, phase), { recursive: true });
       fs.renameSync(path.join(staging, file), path.join(dir, phase, file));
       if ((doc.kind === 'StatefulSet' && doc.apiVersion === 'apps/v1') || (doc.kind === 'Cluster' && String(doc.apiVersion).startsWith('postgresql.cnpg.io/'))) {
@@ -50,9 +63,11 @@ export function synthVariants(variants: readonly Variant[], outdir: string, gito
       if (doc.kind === 'Deployment') namespace = doc.metadata.namespace;
     }
     fs.rmSync(staging, { recursive: true, force: true });
-    for (const phase of Object.values(PHASES)) writeKustomization(path.join(dir, phase), listYaml(path.join(dir, phase)));
-    writeKustomization(dir, Object.values(PHASES));
-    gitopsVariants.push({ name: variant.name, namespace, databaseHealth: health });
+    // The upgrade phase exists only while an upgrade is under way (upgradeFrom set).
+    const phases = Object.values(PHASES).filter((p) => fs.existsSync(path.join(dir, p)));
+    for (const phase of phases) writeKustomization(path.join(dir, phase), listYaml(path.join(dir, phase)));
+    writeKustomization(dir, phases);
+    gitopsVariants.push({ name: variant.name, namespace, databaseHealth: health, upgrading: phases.includes(PHASES.upgrade) });
     written.push(dir);
   }
   for (const [tool, Manifests] of [['argocd', ArgoCdApplications], ['flux', FluxKustomizations]] as const) {
@@ -64,6 +79,32 @@ export function synthVariants(variants: readonly Variant[], outdir: string, gito
     written.push(toolDir);
   }
   return written;
+}
+
+/** The Kasm release a previous synth wrote into `dir` (the control plane's version label), if any. */
+function deployedVersion(dir: string): string | undefined {
+  if (!fs.existsSync(dir)) return undefined;
+  for (const file of listYaml(dir)) {
+    if (!path.basename(file).startsWith('Deployment.')) continue;
+    const doc = yaml.load(fs.readFileSync(path.join(dir, file), 'utf8')) as any;
+    const version = doc?.metadata?.labels?.['app.kubernetes.io/version'];
+    if (doc?.metadata?.labels?.['app.kubernetes.io/part-of'] === 'kasm' && typeof version === 'string') return version;
+  }
+  return undefined;
+}
+
+/**
+ * The committed output is the record of what is deployed: moving it to another release without saying `upgradeFrom`
+ * would let GitOps swap the database image under live data. Refuse, and say how.
+ */
+function assertUpgradeSaid(app: App, variant: string, deployed: string | undefined): void {
+  if (deployed === undefined) return;
+  for (const cp of app.node.findAll().filter((c): c is KasmControlPlane => c instanceof KasmControlPlane)) {
+    if (cp.version.version === deployed || cp.upgradeFrom?.version === deployed) continue;
+    throw new KasmConfigError(`${variant}: the output folder holds Kasm ${deployed} and this synth writes Kasm ${cp.version.version} without saying `
+      + `upgradeFrom. An upgrade must be explicit: set upgradeFrom: KasmVersion.V${deployed.replace(/\./g, '_')} (a pre-upgrade dump, then the `
+      + `migration, then the new control plane; README: Upgrades), or synthesize into an empty folder for a new install.`);
+  }
 }
 
 function writeKustomization(dir: string, resources: readonly string[]): void {

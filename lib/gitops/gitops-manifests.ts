@@ -31,10 +31,15 @@ export interface GitOpsVariant {
   readonly namespace: string;
   /** Objects Flux waits for before the application phase: kind, name, namespace, apiVersion. */
   readonly databaseHealth: readonly { readonly apiVersion: string; readonly kind: string; readonly name: string; readonly namespace: string }[];
+  /** Whether the variant has an upgrade phase (its dump must complete before the database changes). @default false */
+  readonly upgrading?: boolean;
 }
 
-/** The phase folders a variant's dist is split into; the database phase must be healthy before the application. */
-export const PHASES = { database: 'database', app: 'app' } as const;
+/**
+ * The phase folders a variant's dist is split into, in order: the pre-upgrade dump (only during an upgrade), the
+ * database, the application; each must be healthy before the next.
+ */
+export const PHASES = { upgrade: 'upgrade', database: 'database', app: 'app' } as const;
 
 interface ResolvedSource {
   readonly repoUrl: string;
@@ -100,9 +105,21 @@ export class FluxKustomizations extends Chart {
     };
     for (const v of variants) {
       const path = `./${src.basePath}/${v.name}`;
+      if (v.upgrading) {
+        // wait: true holds the database phase until the pre-upgrade dump Job has completed.
+        new Kustomization(this, `${v.name}-Upgrade`, {
+          metadata: { name: `kasm-${v.name}-${PHASES.upgrade}`, namespace: src.fluxNamespace },
+          spec: { ...common, path: `${path}/${PHASES.upgrade}` },
+        });
+      }
       new Kustomization(this, `${v.name}-Database`, {
         metadata: { name: `kasm-${v.name}-${PHASES.database}`, namespace: src.fluxNamespace },
-        spec: { ...common, path: `${path}/${PHASES.database}`, healthChecks: v.databaseHealth.map((h) => ({ ...h })) },
+        spec: {
+          ...common,
+          path: `${path}/${PHASES.database}`,
+          healthChecks: v.databaseHealth.map((h) => ({ ...h })),
+          ...(v.upgrading ? { dependsOn: [{ name: `kasm-${v.name}-${PHASES.upgrade}` }] } : {}),
+        },
       });
       new Kustomization(this, `${v.name}-App`, {
         metadata: { name: `kasm-${v.name}-${PHASES.app}`, namespace: src.fluxNamespace },

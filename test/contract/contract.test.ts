@@ -61,7 +61,8 @@ describe('contract consistency', () => {
 
       test('the api waits for a seeded database, the proxy for the api and the manager', () => {
         const waits = (from: ComponentId) => c.edges.filter((e) => e.from === from && e.waitFor).map((e) => `${e.to}:${e.waitFor}`);
-        expect(waits(ComponentId.API)).toEqual([`db:${ReadinessCheck.DATABASE_SEEDED}`]);
+        // 1.19 waits for the schema at alembic head too (the chart's db-is-ready `ready`).
+        expect(waits(ComponentId.API)).toEqual([`db:${c.database.postgresMajorVersion >= 16 ? ReadinessCheck.DATABASE_MIGRATED : ReadinessCheck.DATABASE_SEEDED}`]);
         expect(waits(ComponentId.PROXY).slice(0, 2)).toEqual([`api:${ReadinessCheck.HTTP_HEALTHY}`, `manager:${ReadinessCheck.HTTP_HEALTHY}`]);
         expect(waits(ComponentId.DB_INIT)).toEqual([`db:${ReadinessCheck.POSTGRES_ACCEPTING}`]);
       });

@@ -92,7 +92,7 @@ const SHARED_BUFFERS = 'is not accepted; pass whole mebibytes or gibibytes like 
 const ZONE = 'is not a zone name (1 to 63 letters, digits, spaces, \'_\', \'.\' or \'-\', starting with a letter or digit)';
 const IPV4 = 'is not an IPv4 address; pass the cluster DNS Service IP, e.g. \'10.43.0.10\'';
 const SIZES = 'is not one of \'dev\', \'small\', \'medium\', \'large\'';
-const VERSIONS = 'is not a supported Kasm version; accepted: \'1.18.1\', \'1.16.0\'';
+const VERSIONS = 'is not a supported Kasm version; accepted: \'1.19.0\', \'1.18.1\', \'1.16.0\'';
 
 const LONG_LABEL = 'a'.repeat(64);
 

@@ -4,7 +4,7 @@
  * template must pass the Pod Security "restricted" profile.
  */
 import { App, Testing } from 'cdk8s';
-import { K3sDev, VARIANTS } from '../../charts';
+import { K3sDev, K3sProd, Rke2Cnpg, VARIANTS } from '../../charts';
 import { ComponentId, ExternalPeer, KasmControlPlane, KasmSecurity, KasmVersion, Variant } from '../../lib';
 import { Endpoint, NetworkPolicyModel, PodEndpoint } from '../../lib/doctor/network-policy-model';
 import { checkRestricted, podSpecsOf } from '../../lib/doctor/pod-security';
@@ -36,9 +36,20 @@ const SERVER: Endpoint = { kind: 'external', ip: '172.20.3.4', name: 'an RDP/VNC
 const INTERNET: Endpoint = { kind: 'external', ip: '203.0.113.9', name: 'internet host' };
 const CLUSTER_IP: Endpoint = { kind: 'external', ip: '10.42.0.17', name: 'an address inside the pod CIDR' };
 
-/** The published variants, plus the K3s-dev shape on Kasm 1.16.0 (Share and Redis add edges of their own). */
+/** Each variant on Kasm 1.19.0 (the variant x release matrix; the published ones are 1.18.1), and during an upgrade. */
+export const RELEASE_MATRIX: Variant[] = [
+  { name: 'k3s-dev on Kasm 1.19.0', build: (app) => new K3sDev(app, 'k3s-dev-1-19', { version: KasmVersion.V1_19_0 }) },
+  // 1.19's medium preset requests 500m per api, manager and proxy pod: at the HPA maximum it needs 8-CPU nodes.
+  { name: 'k3s-prod on Kasm 1.19.0', build: (app) => new K3sProd(app, 'k3s-prod-1-19', { version: KasmVersion.V1_19_0, hostname: 'kasm.example.com', nodes: [{ count: 3, cpu: '8', memory: '16Gi' }] }) },
+  { name: 'rke2-cnpg on Kasm 1.19.0', build: (app) => new Rke2Cnpg(app, 'rke2-cnpg-1-19', { version: KasmVersion.V1_19_0, hostname: 'kasm.example.com' }) },
+  { name: 'k3s-dev upgrading 1.18.1 -> 1.19.0', build: (app) => new K3sDev(app, 'k3s-dev-upgrade', { version: KasmVersion.V1_19_0, upgradeFrom: KasmVersion.V1_18_1 }) },
+  { name: 'rke2-cnpg upgrading 1.18.1 -> 1.19.0', build: (app) => new Rke2Cnpg(app, 'rke2-cnpg-upgrade', { version: KasmVersion.V1_19_0, upgradeFrom: KasmVersion.V1_18_1, hostname: 'kasm.example.com' }) },
+];
+
+/** The published variants, the release matrix, and the K3s-dev shape on Kasm 1.16.0 (Share and Redis add edges of their own). */
 const CASES: Variant[] = [
   ...VARIANTS,
+  ...RELEASE_MATRIX,
   { name: 'k3s-dev on Kasm 1.16.0 with server ranges (test only)', build: (app) => new K3sDev(app, 'k3s-dev-1-16', { version: KasmVersion.V1_16_0, serverCidrs: ['172.20.0.0/16'] }) },
 ];
 

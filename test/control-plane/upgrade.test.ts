@@ -1,0 +1,197 @@
+/**
+ * Upgrades between releases: 1.18.1, then 1.19.0 with `upgradeFrom`. The order is dump, database, migration,
+ * control plane; nothing that holds data changes its name; no db-init runs; bad paths fail at synth; and the
+ * upgrade's shell programs run against stubs.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { Size, Testing } from 'cdk8s';
+import { K3sDev, Rke2Cnpg } from '../../charts';
+import { CnpgDatabase, KasmVersion, SYNC_WAVE_ANNOTATION, synthVariants } from '../../lib';
+import { backupScript, migrateScript } from '../../lib/control-plane/upgrade-scripts';
+import { Manifest } from '../support/manifests';
+import { StubSandbox } from '../support/stubs';
+
+const synth = (props: ConstructorParameters<typeof K3sDev>[2]): Manifest[] => Testing.synth(new K3sDev(Testing.app(), 'k3s-dev', props)) as Manifest[];
+const wave = (m: Manifest) => Number(m.metadata?.annotations?.[SYNC_WAVE_ANNOTATION] ?? 0);
+const named = (ms: Manifest[], kind: string, prefix: string) => ms.filter((m) => m.kind === kind && m.metadata.name.startsWith(prefix));
+
+describe('1.18.1, then 1.19.0 with upgradeFrom', () => {
+  const before = synth({ version: KasmVersion.V1_18_1 });
+  const after = synth({ version: KasmVersion.V1_19_0, upgradeFrom: KasmVersion.V1_18_1 });
+
+  test('order: pre-upgrade dump, then the database, then the migration, then the control plane', () => {
+    const [dump] = named(after, 'Job', 'kasm-pre-upgrade-1-18-1-to-1-19-0-');
+    const [migration] = named(after, 'Job', 'kasm-db-migrate-1-18-1-to-1-19-0-');
+    const [db] = named(after, 'StatefulSet', 'kasm-db');
+    const api = named(after, 'Deployment', 'kasm-api')[0];
+    expect([wave(dump), wave(db), wave(migration), wave(api)]).toEqual([-2, -1, 0, 1]);
+    expect(dump.metadata.annotations!['kasm.cdk8s.io/phase']).toBe('upgrade');
+    expect(JSON.stringify(migration.spec.template.spec.containers[0].command)).toContain('--upgrade-database');
+  });
+
+  test('no db-init runs during an upgrade: the migration takes its place and its labels', () => {
+    expect(named(after, 'Job', 'kasm-db-init')).toEqual([]);
+    expect(named(before, 'Job', 'kasm-db-init')).toHaveLength(1);
+    const [migration] = named(after, 'Job', 'kasm-db-migrate-');
+    expect(migration.spec.template.metadata.labels['app.kubernetes.io/name']).toBe('kasm-db-init');
+  });
+
+  test('no object that holds data changes its name; the dump volume is never pruned', () => {
+    const dataNames = (ms: Manifest[]) => ms
+      .filter((m) => ['StatefulSet', 'PersistentVolumeClaim'].includes(m.kind) || (m.kind === 'Service' && m.metadata.name === 'kasm-db'))
+      .filter((m) => m.metadata.name !== 'kasm-upgrade-backup')
+      .map((m) => `${m.kind}/${m.metadata.name}${m.kind === 'StatefulSet' ? ` ${m.spec.volumeClaimTemplates.map((t: any) => t.metadata.name)}` : ''}`)
+      .sort();
+    expect(dataNames(after)).toEqual(dataNames(before));
+    expect(dataNames(before)).toEqual(['Service/kasm-db', 'StatefulSet/kasm-db data']);
+    const [pvc] = named(after, 'PersistentVolumeClaim', 'kasm-upgrade-backup');
+    expect(pvc.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
+  });
+
+  test('PostgreSQL 14 -> 16 starts in a new data directory of the same volume, keeping the old one', () => {
+    const pgdata = (ms: Manifest[]) => named(ms, 'StatefulSet', 'kasm-db')[0].spec.template.spec.containers[0].env.find((e: any) => e.name === 'PGDATA').value;
+    expect([pgdata(before), pgdata(after)]).toEqual(['/var/lib/postgresql/data/pgdata', '/var/lib/postgresql/data/pg16']);
+  });
+
+  test('dist: the upgrade phase comes first, and Flux applies the database only after it', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kasm-upgrade-'));
+    synthVariants([{ name: 'k3s-dev', build: (app) => new K3sDev(app, 'k3s-dev', { version: KasmVersion.V1_19_0, upgradeFrom: KasmVersion.V1_18_1 }) }], out);
+    expect(yaml.load(fs.readFileSync(path.join(out, 'k3s-dev', 'kustomization.yaml'), 'utf8'))).toMatchObject({ resources: ['upgrade', 'database', 'app'] });
+    const upgradeFiles = fs.readdirSync(path.join(out, 'k3s-dev', 'upgrade'));
+    expect(upgradeFiles).toEqual(expect.arrayContaining(['Namespace.kasm.yaml', 'NetworkPolicy.kasm-db-ingress.yaml', 'PersistentVolumeClaim.kasm-upgrade-backup.yaml']));
+    const db = yaml.load(fs.readFileSync(path.join(out, 'gitops', 'flux', 'Kustomization.kasm-k3s-dev-database.yaml'), 'utf8')) as any;
+    expect(db.spec.dependsOn).toEqual([{ name: 'kasm-k3s-dev-upgrade' }]);
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  test('CloudNativePG: the Cluster moves to a PostgreSQL 16 image (its in-place major upgrade) after the dump', () => {
+    const ms = Testing.synth(new Rke2Cnpg(Testing.app(), 'rke2', { version: KasmVersion.V1_19_0, upgradeFrom: KasmVersion.V1_18_1, hostname: 'kasm.example.com' })) as Manifest[];
+    const cluster = ms.find((m) => m.kind === 'Cluster')!;
+    expect(cluster.spec.imageName).toMatch(/postgresql:16\./);
+    expect(wave(named(ms, 'Job', 'kasm-pre-upgrade-')[0])).toBeLessThan(wave(cluster));
+  });
+});
+
+describe('bad upgrades fail at synth, naming the prop and the way forward', () => {
+  test.each([
+    ['skipping a release', { version: KasmVersion.V1_19_0, upgradeFrom: KasmVersion.V1_16_0 }, /upgradeFrom: '1.16.0' cannot be upgraded to Kasm 1.19.0 directly; accepted: '1.18.1' \(upgrade 1.16.0 to 1.18.1 first, then to 1.19.0\)/],
+    ['a downgrade', { version: KasmVersion.V1_18_1, upgradeFrom: KasmVersion.V1_19_0 }, /upgradeFrom: '1.19.0' is newer than version 1.18.1: Kasm does not support downgrades/],
+    ['the same release', { version: KasmVersion.V1_19_0, upgradeFrom: KasmVersion.V1_19_0 }, /upgradeFrom: '1.19.0' is the version being deployed.*Remove upgradeFrom/],
+    ['a string from plain data', { version: KasmVersion.V1_19_0, upgradeFrom: '1.18.1' as any }, /upgradeFrom: '1.18.1' is not a KasmVersion; pass one of KasmVersion.V1_19_0/],
+    ['an upgrade into a release without an upgrade path', { version: KasmVersion.V1_18_1, upgradeFrom: KasmVersion.V1_16_0 }, /accepted: none \(this library offers no upgrade into 1.18.1\)/],
+    ['upgradeBackup without upgradeFrom', { upgradeBackup: { storage: Size.gibibytes(50) } }, /upgradeBackup: .* is set without upgradeFrom/],
+    ['a dump volume below 1Gi', { version: KasmVersion.V1_19_0, upgradeFrom: KasmVersion.V1_18_1, upgradeBackup: { storage: Size.mebibytes(100) } }, /upgradeBackup.storage: .* is below 1Gi/],
+  ])('%s', (_label, props, message) => {
+    expect(() => synth(props)).toThrow(message);
+  });
+
+  test('a PostgreSQL major that does not fit the release', () => {
+    expect(() => new CnpgDatabase(Testing.chart(), 'db', { version: KasmVersion.V1_19_0, postgresMajorVersion: 14 }))
+      .toThrow(/postgresMajorVersion: 14 is not the PostgreSQL major Kasm 1.19.0 supports; accepted: 16/);
+  });
+});
+
+describe('the upgrade programs, run with stub psql, pg_dump and pg_restore', () => {
+  const env = { POSTGRES_HOST: 'kasm-db', POSTGRES_PORT: '5432', POSTGRES_USER: 'kasmapp', POSTGRES_DB: 'kasm', POSTGRES_PASSWORD: 's3cret' };
+  const sandbox = () => {
+    const s = new StubSandbox();
+    const dir = path.join(s.dir, 'upgrade');
+    fs.mkdirSync(dir);
+    return { s, dir, run: (script: string) => s.run('bash', script, { ...env, KASM_UPGRADE_DIR: dir }) };
+  };
+
+  test('the dump: checks the old major and the settings table, writes the dump whole', () => {
+    const { s, dir, run } = sandbox();
+    try {
+      s.stub('psql', 'echo 14', 'echo 3');
+      s.stub('pg_dump', 'for a in "$@"; do case "$a" in --file=*) echo dump > "${a#--file=}";; esac; done');
+      const r = run(backupScript('1.18.1', 14));
+      expect(r.status).toBe(0);
+      expect(fs.readdirSync(dir)).toEqual(['kasm-1.18.1.dump']);
+      expect(s.calls('pg_dump')[0]).toContain('--format=custom');
+    } finally { s.cleanup(); }
+  });
+
+  test('the dump refuses a database of another major (the new, empty one) and keeps an earlier dump', () => {
+    const { s, dir, run } = sandbox();
+    try {
+      s.stub('psql', 'echo 16');
+      s.stub('pg_dump', 'exit 0');
+      const refused = run(backupScript('1.18.1', 14));
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain('runs PostgreSQL 16, not 14 as Kasm 1.18.1 does: refusing');
+      expect(s.calls('pg_dump')).toEqual([]);
+      fs.writeFileSync(path.join(dir, 'kasm-1.18.1.dump'), 'earlier');
+      const kept = run(backupScript('1.18.1', 14));
+      expect(kept.status).toBe(0);
+      expect(kept.stdout).toContain('keeping the pre-upgrade dump');
+      expect(fs.readFileSync(path.join(dir, 'kasm-1.18.1.dump'), 'utf8')).toBe('earlier');
+    } finally { s.cleanup(); }
+  });
+
+  const migrate = migrateScript('1.18.1', '1.19.0', 16, ['kasm-migrate', '--upgrade-database']);
+
+  test('the migration restores the dump into an empty PostgreSQL 16, then migrates', () => {
+    const { s, dir, run } = sandbox();
+    try {
+      fs.writeFileSync(path.join(dir, 'kasm-1.18.1.dump'), 'dump');
+      s.stub('psql', 'echo 16', 'exit 1');
+      s.stub('pg_restore', 'exit 0');
+      s.stub('kasm-migrate', 'echo migrated');
+      const r = run(migrate);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('restoring the pre-upgrade dump');
+      expect(s.calls('pg_restore')[0]).toMatch(/--no-owner --exit-on-error .*kasm-1\.18\.1\.dump/);
+      expect(s.calls('kasm-migrate')).toEqual(['kasm-migrate --upgrade-database']);
+    } finally { s.cleanup(); }
+  });
+
+  test('the migration migrates a database that holds data in place, without restoring', () => {
+    const { s, run } = sandbox();
+    try {
+      s.stub('psql', 'echo 16', 'echo 3');
+      s.stub('pg_restore', 'exit 0');
+      s.stub('kasm-migrate', 'exit 0');
+      expect(run(migrate).status).toBe(0);
+      expect(s.calls('pg_restore')).toEqual([]);
+    } finally { s.cleanup(); }
+  });
+
+  test('the migration stops on an empty database without a dump, and on the wrong major', () => {
+    const { s, run } = sandbox();
+    try {
+      s.stub('psql', 'echo 16', 'exit 1');
+      s.stub('kasm-migrate', 'exit 0');
+      const r = run(migrate);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('the database is empty and there is no pre-upgrade dump');
+      expect(s.calls('kasm-migrate')).toEqual([]);
+    } finally { s.cleanup(); }
+    const w = sandbox();
+    try {
+      w.s.stub('psql', 'echo 14');
+      const r = w.run(migrate);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('the database runs PostgreSQL 14; Kasm 1.19.0 needs 16');
+    } finally { w.s.cleanup(); }
+  });
+});
+
+describe('the committed output is the record of what is deployed', () => {
+  test('moving a synthesized folder to another release without upgradeFrom is refused; with it, and after it, it is not', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kasm-record-'));
+    const variant = (props: ConstructorParameters<typeof K3sDev>[2]) => [{ name: 'k3s-dev', build: (app: any) => new K3sDev(app, 'k3s-dev', props) }];
+    synthVariants(variant({ version: KasmVersion.V1_18_1 }), out);
+    expect(() => synthVariants(variant({ version: KasmVersion.V1_19_0 }), out))
+      .toThrow(/k3s-dev: the output folder holds Kasm 1.18.1 and this synth writes Kasm 1.19.0 without saying upgradeFrom.*set upgradeFrom: KasmVersion.V1_18_1/);
+    expect(fs.existsSync(path.join(out, 'k3s-dev'))).toBe(true);
+    synthVariants(variant({ version: KasmVersion.V1_19_0, upgradeFrom: KasmVersion.V1_18_1 }), out);
+    // The upgrade is done: upgradeFrom goes, the folder stays on 1.19.0.
+    synthVariants(variant({ version: KasmVersion.V1_19_0 }), out);
+    expect(fs.existsSync(path.join(out, 'k3s-dev', 'upgrade'))).toBe(false);
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+});
