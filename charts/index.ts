@@ -1,3 +1,9 @@
+/**
+ * The variants, composed from the constructs of `cdk8s-kasm` only: K3sDev, K3sProd and Rke2Cnpg, and the list this
+ * repository synthesizes into `dist/`.
+ *
+ * @module cdk8s-kasm/charts
+ */
 import { Variant } from '../lib/gitops/dist-writer';
 import { K3sDev } from './k3s-dev';
 import { K3sProd } from './k3s-prod';

@@ -1,5 +1,9 @@
-// The public surface: constructs, their props, enums, interfaces and factories. Internals (validation helpers,
-// renderers, pod building blocks) are deliberately not exported; import paths under lib/ are not an API.
+/**
+ * The public surface: constructs, their props, enums, interfaces and factories. Internals (validation helpers,
+ * renderers, pod building blocks) are deliberately not exported; import paths under lib/ are not an API.
+ *
+ * @module cdk8s-kasm
+ */
 
 // Releases as data
 export { KasmVersion } from './contract/version';
@@ -9,7 +13,7 @@ export {
 export type {
   KasmContract, ComponentContract, DependencyEdge, DatabaseContract, DbInitContract, ProxyContract, ImageRef, PortContract,
   EnvContract, EnvSource, HealthCheck, ResourceContract, SizingContract, WritablePathContract, TlsMountContract,
-  ProxyRoute, ProxyUpstream,
+  ProxyRoute, ProxyUpstream, UpgradeContract,
 } from './contract/types';
 
 // The cluster
@@ -19,14 +23,15 @@ export type { ClusterProfileProps, ClusterProfileOverrides } from './cluster/pro
 // Control plane
 export { KasmControlPlane, ImagePullPolicy } from './control-plane/control-plane';
 export type { KasmControlPlaneProps, KasmComponentOptions } from './control-plane/control-plane';
-export type { IKasmControlPlane, ResolvedEdge } from './control-plane/interface';
+export type { IKasmControlPlane, IScalableWorkload, ResolvedEdge, WorkloadScaling } from './control-plane/interface';
+export type { KasmPodOptions } from './core/pod-options';
 export type { KasmUpgradeBackupOptions } from './control-plane/upgrade';
 export type { ResourceOverrides } from './core/resources';
 
 // Database
 export { KasmDatabase } from './database/kasm-database';
 export type { KasmDatabaseProps } from './database/kasm-database';
-export type { KasmDatabaseBackupOptions } from './database/backup';
+export type { DatabaseBackup, KasmDatabaseBackupOptions } from './database/backup';
 export type { KasmDatabaseEndpointProps } from './database/endpoint-database';
 export type { IKasmDatabase, PasswordMirror } from './database/interface';
 export { CnpgDatabase, CNPG_IMAGES, CNPG_OPERATOR } from './database/cnpg-database';
@@ -48,6 +53,9 @@ export type { IKasmFrontDoor } from './ingress/interface';
 export { KasmScaling } from './scaling/kasm-scaling';
 export type { KasmScalingProps, KasmScalingOptions, ComponentAutoscaling, ComponentScalingPlan } from './scaling/kasm-scaling';
 
+// Capacity: the nodes a variant declares (the synth-time fit check packs its pods onto them)
+export type { NodePool } from './planner/fit';
+
 // Security
 export { KasmSecurity } from './security/kasm-security';
 export type { KasmSecurityProps } from './security/kasm-security';
@@ -67,15 +75,22 @@ export type { EgressRule } from './security/egress';
 
 // Analysis that ships: the synth-time doctor and the offline models it (and diagnose) use
 export { NetworkPolicyModel } from './doctor/network-policy-model';
-export type { Endpoint, PodEndpoint, ExternalEndpoint, Verdict } from './doctor/network-policy-model';
+export type {
+  Endpoint, PodEndpoint, ExternalEndpoint, Verdict, NamedPort, Protocol, Direction, ExtraNamespace,
+} from './doctor/network-policy-model';
 export { checkRestricted } from './doctor/pod-security';
 export { validateManifests, KUBERNETES_SCHEMA_VERSIONS } from './doctor/schema-validator';
+export type { ValidateOptions } from './doctor/schema-validator';
 export { KasmAlerts } from './doctor/alerts';
 export type { KasmAlertsProps } from './doctor/alerts';
 export { diagnose, renderText, renderJson, dumpCommand } from './doctor/diagnose';
+export type {
+  DiagnosisReport, DiagnosisStatus, DiagnoseOptions, RootCause, AffectedPod, Severity, RenderTextOptions,
+} from './doctor/diagnose';
 
 // Configuration errors and output
 export { KasmConfigError } from './core/validation';
 export { SyncWave, SYNC_WAVE_ANNOTATION } from './core/metadata';
 export { synthVariants, KUSTOMIZATION_FILE } from './gitops/dist-writer';
 export type { Variant } from './gitops/dist-writer';
+export type { GitOpsSourceProps } from './gitops/gitops-manifests';

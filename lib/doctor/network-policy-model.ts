@@ -178,7 +178,7 @@ interface Policy {
   egress: Rule[];
 }
 
-type Direction = 'ingress' | 'egress';
+export type Direction = 'ingress' | 'egress';
 
 interface SideResult {
   ok: boolean;
