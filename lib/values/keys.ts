@@ -106,7 +106,7 @@ export const VALUES: ObjectSpec = obj({
     nodeSelector: f(labels, { doc: 'Labels of the nodes the instances run on.', default: { 'workload-type': 'database' }, variants: RKE2 }),
   }), { doc: 'Kasm\'s PostgreSQL.' }),
   backup: f(obj({
-    enabled: f({ kind: 'boolean' }, { doc: 'Nightly pg_dump CronJob with retention and a restore CronJob; the keys below apply when true.', defaults: { 'k3s-dev': false, 'k3s-prod': true }, variants: K3S }),
+    enabled: f({ kind: 'boolean' }, { doc: 'Nightly pg_dump CronJob with retention and a restore CronJob (true when backup is given without it); the keys below apply when true.', default: false, variants: ['k3s-dev'] }),
     schedule: f(cron, { doc: 'When to back up, in cron syntax (the cluster\'s time zone, usually UTC).', default: '0 2 * * *' }),
     retention: f({ kind: 'integer', min: 1, max: 1000 }, { doc: 'How many backups to keep.', default: 7 }),
     storage: f(obj({

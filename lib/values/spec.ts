@@ -176,7 +176,7 @@ export function validateValue(spec: ValueSpec, variant: ValuesVariant, value: un
       }
       for (const key of here) {
         if (spec.fields[key].required?.includes(variant) && value[key] === undefined) {
-          errors.push(`${owner} ${path ? `${path}.${key}` : key}: undefined is required in ${variant}; accepted: ${acceptedText(spec.fields[key])}`);
+          errors.push(`${owner} ${path ? `${path}.${key}` : key}: (not given) is required in ${variant}; accepted: ${acceptedText(spec.fields[key])}`);
         }
       }
       if (errors.length === 0 && spec.check) errors.push(...checked(() => spec.check!(owner, path, value)));
