@@ -94,7 +94,6 @@ function k3sProps(variant: ValuesVariant, v: Values) {
   return {
     ...shared(variant, v),
     name: v.name,
-    zoneName: v.zoneName,
     imageRegistry: v.images?.registry,
     imagePullSecrets: v.images?.pullSecrets,
     storageClassName: v.database?.storage?.className,
@@ -179,7 +178,7 @@ const PROP_PATHS: readonly (readonly [owner: RegExp, prop: string, key: string])
   [/^ArgoCdApplications$|^FluxKustomizations$/, '', 'gitops'],
   [/^KasmVersion$/, 'version', 'version'],
   [/./, 'nodes', 'nodes'],
-  ...['namespace', 'name', 'hostname', 'alternativeHostnames', 'zoneName', 'sessionTimeout', 'size', 'alerts', 'checkCapacity']
+  ...['namespace', 'name', 'hostname', 'alternativeHostnames', 'sessionTimeout', 'size', 'alerts', 'checkCapacity']
     .map((p) => [/./, p, p] as const),
 ];
 

@@ -9,7 +9,7 @@ import { ComponentId, ScalingMode, SecretKey, SizePreset } from '../contract/typ
 import { KasmVersion } from '../contract/version';
 import {
   assertCidr, assertCpu, assertCron, assertDnsLabel, assertDnsSubdomain, assertHostname, assertInstanceName, assertIpv4,
-  assertKasmNamespace, assertLabels, assertMemory, assertRegistry, assertZoneName, fail, MAX_INSTANCE_NAME_LENGTH,
+  assertKasmNamespace, assertLabels, assertMemory, assertRegistry, fail, MAX_INSTANCE_NAME_LENGTH,
 } from '../core/validation';
 import { CnpgBackupMethod } from '../database/cnpg-backup';
 import { EgressProtocol } from '../security/egress';
@@ -82,7 +82,6 @@ export const VALUES: ObjectSpec = obj({
   hostname: f(hostname, { doc: 'Host name users browse to.', defaults: { 'k3s-dev': 'kasm.local', 'k3s-prod': 'kasm.example.com', 'rke2-cnpg': 'kasm.example.com' }, required: PROD }),
   alternativeHostnames: f(list(hostname), { doc: 'More host names for the same deployment.', default: [] }),
   size: f(enumOf(Object.values(SizePreset)), { doc: 'Resource preset: replicas, requests and limits of every component.', defaults: { 'k3s-dev': SizePreset.DEV, 'k3s-prod': SizePreset.MEDIUM, 'rke2-cnpg': SizePreset.MEDIUM } }),
-  zoneName: f({ kind: 'string', accepted: 'a zone name (letters, digits, spaces, \'_\', \'.\', \'-\')', pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}$', check: assertZoneName }, { doc: 'Kasm zone name.', default: 'default', variants: K3S }),
   sessionTimeout: f(duration, { doc: 'Idle timeout of desktop streams, at the proxy and at Traefik.', default: '30m' }),
   configureTraefikTimeouts: f({ kind: 'boolean' }, { doc: 'Write the HelmChartConfig that raises the packaged Traefik\'s timeouts (once per cluster).', default: true }),
   images: f(obj({
