@@ -39,7 +39,8 @@ export function valuesJsonSchemaText(): string {
 export function parseValues(text: string, file: string, variant: ValuesVariant): Values {
   let data: unknown;
   try {
-    data = yaml.load(text, { filename: file });
+    // A file of comments only (every key left at its default) is an empty mapping, not an empty-document error.
+    data = text.split('\n').every((l) => /^\s*(#.*)?$/.test(l)) ? {} : yaml.load(text, { filename: file });
   } catch (err) {
     if (err instanceof yaml.YAMLException) {
       const mark = (err as any).mark;
