@@ -40,6 +40,7 @@ function readValuesFile(file: string): string {
   }
 }
 
+/** The `synth` entry of the command table: published variants as committed, or one with a values file applied. */
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'write a variant\'s manifests (and its GitOps manifests) to a folder, optionally with a values file',
