@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Copies the non-TypeScript files the compiled library reads at run time into build/ (`npm run build`): the secret
- * generator script the Job runs, and the schema data the validator loads. Dependency-free, so it runs anywhere
+ * generator script the Job runs, the schema data the validator loads, and the values files' JSON Schema. Dependency-free, so it runs anywhere
  * `npm pack` does.
  */
 const fs = require('fs');
@@ -11,6 +11,7 @@ const root = path.resolve(__dirname, '..');
 const assets = [
   ['lib/security/generator/secret-generator.js', 'build/lib/security/generator/secret-generator.js'],
   ['lib/security/generator/secret-generator.d.ts', 'build/lib/security/generator/secret-generator.d.ts'],
+  ['lib/values/values.schema.json', 'build/lib/values/values.schema.json'],
 ];
 for (const file of fs.readdirSync(path.join(root, 'lib/doctor/schemas')).filter((f) => f.endsWith('.json')).sort()) {
   assets.push([`lib/doctor/schemas/${file}`, `build/lib/doctor/schemas/${file}`]);

@@ -1,27 +1,49 @@
-/** `cdk8s-kasm synth --variant NAME --out DIR`: write a published variant (or all) as a user's CI would. */
+/**
+ * `cdk8s-kasm synth --variant NAME --out DIR`: write a published variant (or all) as a user's CI would; with
+ * `--values FILE`, the variant with a team's YAML values applied; `--print-defaults` prints the reference of keys.
+ */
+import * as fs from 'fs';
 import * as path from 'path';
 import { VARIANTS } from '../../charts';
 import { synthVariants } from '../gitops/dist-writer';
+import { ValuesVariant, VALUES_VARIANTS } from '../values/spec';
+import { defaultValuesFile, parseValues } from '../values/values-file';
 import { FlagSpec, flagHelp, parseFlags } from './args';
 import { Command, EXIT, UsageError } from './command';
+import { gitopsFromValues, variantFromValues } from './values-variant';
 
 const FLAGS: FlagSpec[] = [
   { name: 'variant', value: 'NAME', help: `one of ${VARIANTS.map((v) => v.name).join(', ')}, or 'all'` },
   { name: 'out', value: 'DIR', help: 'output folder, emptied first (default: dist)' },
+  { name: 'values', value: 'FILE', help: 'a YAML values file to apply to the variant (one variant, not all)' },
+  { name: 'print-defaults', help: 'print the variant\'s values file of defaults, every key with its doc, and exit' },
   { name: 'help', short: 'h', help: 'show this help' },
 ];
 
-const HELP = `Usage: cdk8s-kasm synth --variant NAME [--out DIR]
+const HELP = `Usage: cdk8s-kasm synth --variant NAME [--values FILE] [--out DIR]
+       cdk8s-kasm synth --variant NAME --print-defaults
 
-Synthesizes a published variant (its defaults, as committed under dist/) into DIR/<variant>/, with the GitOps
-manifests under DIR/gitops/.
+Synthesizes a published variant into DIR/<variant>/, with the GitOps manifests under DIR/gitops/. Without --values
+it writes the variant's defaults, as committed under dist/; with --values the keys of FILE replace them (the GitOps
+manifests take gitops.repoUrl, gitops.revision and gitops.path). --print-defaults is the reference of keys.
 
 ${flagHelp(FLAGS)}
 `;
 
+function readValuesFile(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code ?? String(err)})`;
+    throw new UsageError(`--values '${file}' ${why}; write one with 'cdk8s-kasm synth --variant NAME --print-defaults > values.yaml'`, 'synth');
+  }
+}
+
+/** The `synth` entry of the command table: published variants as committed, or one with a values file applied. */
 export const synthCommand: Command = {
   name: 'synth',
-  summary: 'write a variant\'s manifests (and its GitOps manifests) to a folder',
+  summary: 'write a variant\'s manifests (and its GitOps manifests) to a folder, optionally with a values file',
   help: HELP,
   run: async (argv, io) => {
     const flags = parseFlags('synth', argv, FLAGS);
@@ -30,8 +52,23 @@ export const synthCommand: Command = {
     if (typeof name !== 'string') throw new UsageError(`--variant is required: ${VARIANTS.map((v) => v.name).join(', ')} or all`, 'synth');
     const chosen = name === 'all' ? VARIANTS : VARIANTS.filter((v) => v.name === name);
     if (chosen.length === 0) throw new UsageError(`--variant '${name}' is not a variant; accepted: ${VARIANTS.map((v) => v.name).join(', ')}, all`, 'synth');
+    const single = name === 'all' ? undefined : (VALUES_VARIANTS as readonly string[]).includes(name) ? name as ValuesVariant : undefined;
+    if (flags['print-defaults']) {
+      if (flags.values !== undefined || flags.out !== undefined) throw new UsageError('--print-defaults writes to stdout and takes only --variant', 'synth');
+      if (!single) throw new UsageError(`--print-defaults needs one variant: ${VALUES_VARIANTS.join(', ')}`, 'synth');
+      io.stdout(defaultValuesFile(single));
+      return EXIT.OK;
+    }
     const out = path.resolve(typeof flags.out === 'string' ? flags.out : 'dist');
-    for (const dir of synthVariants(chosen, out)) io.stdout(`synthesized ${path.relative(process.cwd(), dir) || dir}\n`);
+    let written: string[];
+    if (typeof flags.values === 'string') {
+      if (!single) throw new UsageError(`--values applies to one variant: ${VALUES_VARIANTS.join(', ')}, not '${name}'`, 'synth');
+      const values = parseValues(readValuesFile(flags.values), flags.values, single);
+      written = synthVariants([variantFromValues(single, values, flags.values)], out, gitopsFromValues(values));
+    } else {
+      written = synthVariants(chosen, out);
+    }
+    for (const dir of written) io.stdout(`synthesized ${path.relative(process.cwd(), dir) || dir}\n`);
     return EXIT.OK;
   },
 };

@@ -1,0 +1,197 @@
+/**
+ * The keys of a values file, their docs and each variant's defaults: the one source of truth for
+ * `values.schema.json`, `cdk8s-kasm synth --values` and `--print-defaults`. Keys mirror the charts' props (a key
+ * exists only in the variants whose chart has the prop); accepted values come from the contract and the library's
+ * enums, so a new Kasm release or preset flows through.
+ */
+import { ClusterProfile } from '../cluster/profile';
+import { ComponentId, ScalingMode, SecretKey, SizePreset } from '../contract/types';
+import { KasmVersion } from '../contract/version';
+import {
+  assertCidr, assertCpu, assertCron, assertDnsLabel, assertDnsSubdomain, assertHostname, assertInstanceName, assertIpv4,
+  assertKasmNamespace, assertLabels, assertMemory, assertRegistry, fail, MAX_INSTANCE_NAME_LENGTH,
+} from '../core/validation';
+import { CnpgBackupMethod } from '../database/cnpg-backup';
+import { EgressProtocol } from '../security/egress';
+import { CertManagerIssuerKind, CredentialSourceKind, ExternalSecretStoreKind, SealedSecretScope, TlsSourceKind } from '../security/sources';
+import { Field, ObjectSpec, ValueSpec, ValuesVariant } from './spec';
+
+const K3S: readonly ValuesVariant[] = ['k3s-dev', 'k3s-prod'];
+const PROD: readonly ValuesVariant[] = ['k3s-prod', 'rke2-cnpg'];
+const RKE2: readonly ValuesVariant[] = ['rke2-cnpg'];
+
+const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const dnsLabel: ValueSpec = { kind: 'string', accepted: 'a Kubernetes name (lowercase letters, digits and \'-\', at most 63 characters)', pattern: `^${LABEL}$`, maxLength: 63, check: assertDnsLabel };
+const namespace: ValueSpec = { ...dnsLabel, accepted: 'a namespace name that is not one of the cluster\'s own, e.g. \'kasm\'', check: assertKasmNamespace };
+const subdomain: ValueSpec = { kind: 'string', accepted: 'a Kubernetes name (lowercase letters, digits, \'-\' and \'.\')', pattern: `^${LABEL}(\\.${LABEL})*$`, maxLength: 253, check: assertDnsSubdomain };
+const hostname: ValueSpec = { kind: 'string', accepted: 'a host name such as \'kasm.example.com\'', pattern: `^${LABEL}(\\.${LABEL})*$`, maxLength: 253, check: assertHostname };
+const cidr: ValueSpec = { kind: 'string', accepted: 'an IPv4 CIDR such as \'192.168.10.0/24\'', pattern: '^\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}$', check: assertCidr };
+const text: ValueSpec = { kind: 'string', accepted: 'a sentence of 1 to 200 characters', pattern: '^[\\s\\S]{1,200}$' };
+const cpu: ValueSpec = { kind: 'string', accepted: 'a CPU quantity such as \'4\' or \'3500m\'', pattern: '^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)m?$', check: assertCpu };
+const memory: ValueSpec = { kind: 'string', accepted: 'a memory quantity such as \'8Gi\'', pattern: '^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$', check: assertMemory };
+/** Sizes: whole mebi-, gibi- or tebibytes (cdk8s's Size). */
+export const SIZE_PATTERN = '^[1-9][0-9]{0,6}(Mi|Gi|Ti)$';
+const size: ValueSpec = { kind: 'string', accepted: 'a size in whole Mi, Gi or Ti, e.g. \'10Gi\'', pattern: SIZE_PATTERN };
+/** Durations: a whole number of seconds, minutes, hours or days (cdk8s's Duration). */
+export const DURATION_PATTERN = '^[1-9][0-9]{0,6}(s|m|h|d)$';
+const duration: ValueSpec = { kind: 'string', accepted: 'a duration in whole s, m, h or d, e.g. \'30m\'', pattern: DURATION_PATTERN };
+const cron: ValueSpec = { kind: 'string', accepted: 'five cron fields, e.g. \'0 2 * * *\', or a macro such as \'@daily\'', check: assertCron };
+const labels: ValueSpec = {
+  kind: 'map', accepted: 'a mapping of label keys to label values, e.g. { workload-type: database }',
+  values: { kind: 'string', accepted: 'a label value (at most 63 letters, digits, \'-\', \'_\' or \'.\')', pattern: '^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$' },
+  keyPattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$',
+  check: assertLabels,
+};
+const enumOf = (values: readonly string[]): ValueSpec => ({ kind: 'string', accepted: '', enum: values });
+const list = (items: ValueSpec, minItems?: number): ValueSpec => ({ kind: 'list', items, ...(minItems ? { minItems } : {}) });
+const obj = (fields: Record<string, Field>, check?: ObjectSpec['check']): ObjectSpec => ({ kind: 'object', fields, ...(check ? { check } : {}) });
+const f = (spec: ValueSpec, meta: Omit<Field, keyof ValueSpec | 'kind'> & { doc: string }): Field => ({ ...spec, ...meta } as Field);
+
+/** Components in any release's contract; `scaling.components` takes the horizontal ones. */
+const contractComponents = (mode?: ScalingMode): string[] => Object.values(ComponentId).filter((id) => KasmVersion.ALL.some((v) => {
+  const c = v.contract.components[id];
+  return c !== undefined && (mode === undefined || c.scaling === mode);
+}));
+
+const autoscaling = obj({
+  minReplicas: f({ kind: 'integer', min: 1, max: 100 }, { doc: 'Fewest pods.', defaultDoc: 'the size preset\'s replicas' }),
+  maxReplicas: f({ kind: 'integer', min: 1, max: 300 }, { doc: 'Most pods.', defaultDoc: 'three times minReplicas' }),
+  cpuUtilization: f({ kind: 'integer', min: 1, max: 100 }, { doc: 'Average CPU utilization the HPA aims for, in percent of requests.', default: 70 }),
+  memoryUtilization: f({ kind: 'integer', min: 1, max: 100 }, { doc: 'Average memory utilization the HPA aims for, in percent of requests.', default: 80 }),
+});
+
+/** One of a set of alternatives, each a key of its own: say which is chosen by `source`, give only its options. */
+function sourceCheck(options: Readonly<Record<string, readonly string[]>>) {
+  return (owner: string, path: string, value: Record<string, unknown>) => {
+    const source = value.source as string;
+    for (const [key, required] of Object.entries(options)) {
+      const at = path ? `${path}.${key}` : key;
+      if (value[key] !== undefined && source !== key) fail(owner, at, value[key], `is set but ${path}.source is ${JSON.stringify(source ?? 'generated')}; set source: ${key} or remove it`);
+      if (source === key && value[key] === undefined) fail(owner, at, undefined, `is required when ${path}.source is ${key}; pass ${required.join(', ')}`);
+      const given = (value[key] ?? {}) as Record<string, unknown>;
+      if (source === key) for (const r of required) if (given[r] === undefined) fail(owner, `${at}.${r}`, undefined, `is required when ${path}.source is ${key}`);
+    }
+  };
+}
+
+/** Every key of a values file; `validateValue(VALUES, variant, ...)` checks one, `toJsonSchema` describes it. */
+export const VALUES: ObjectSpec = obj({
+  version: f(enumOf(KasmVersion.ALL.map((v) => v.version)), { doc: 'Kasm release (its runtime contract).', default: KasmVersion.V1_18_1.version }),
+  namespace: f(namespace, { doc: 'Namespace of the control plane.', default: 'kasm' }),
+  name: f({ ...dnsLabel, maxLength: MAX_INSTANCE_NAME_LENGTH, check: assertInstanceName }, { doc: 'Instance name; prefixes Secret and ConfigMap names.', default: 'kasm', variants: K3S }),
+  hostname: f(hostname, { doc: 'Host name users browse to.', defaults: { 'k3s-dev': 'kasm.local', 'k3s-prod': 'kasm.example.com', 'rke2-cnpg': 'kasm.example.com' }, required: PROD }),
+  alternativeHostnames: f(list(hostname), { doc: 'More host names for the same deployment.', default: [] }),
+  size: f(enumOf(Object.values(SizePreset)), { doc: 'Resource preset: replicas, requests and limits of every component.', defaults: { 'k3s-dev': SizePreset.DEV, 'k3s-prod': SizePreset.MEDIUM, 'rke2-cnpg': SizePreset.MEDIUM } }),
+  sessionTimeout: f(duration, { doc: 'Idle timeout of desktop streams, at the proxy and at Traefik.', default: '30m' }),
+  configureTraefikTimeouts: f({ kind: 'boolean' }, { doc: 'Write the HelmChartConfig that raises the packaged Traefik\'s timeouts (once per cluster).', default: true }),
+  images: f(obj({
+    registry: f({ kind: 'string', accepted: 'a registry host with optional port and path, e.g. \'registry.example.com:5000/kasm\'', pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*$', check: assertRegistry }, { doc: 'Registry mirror for air-gapped clusters.', defaultDoc: 'Docker Hub' }),
+    pullSecrets: f(list(dnsLabel), { doc: 'Secrets for pulling from that mirror, on every pod.', default: [] }),
+  }), { doc: 'Where images come from.', variants: K3S }),
+  cluster: f(obj({
+    dnsServiceIp: f({ kind: 'string', accepted: 'an IPv4 address such as \'10.43.0.10\'', pattern: '^\\d{1,3}(\\.\\d{1,3}){3}$', check: assertIpv4 }, { doc: 'IP of the cluster DNS Service (nginx resolves agents through it).', default: ClusterProfile.k3s().dnsServiceIp }),
+    clusterCidrs: f(list(cidr, 1), { doc: 'Pod and Service CIDRs; cut out of agent, server and egress ranges.', default: [...ClusterProfile.k3s().clusterCidrs] }),
+    defaultStorageClass: f(subdomain, { doc: 'StorageClass of volumes no other key names.', defaults: { 'k3s-dev': ClusterProfile.k3s().defaultStorageClass, 'k3s-prod': 'longhorn', 'rke2-cnpg': ClusterProfile.rke2().defaultStorageClass } }),
+    clusterDomain: f(subdomain, { doc: 'Cluster DNS domain.', default: ClusterProfile.k3s().clusterDomain }),
+  }), { doc: 'The cluster (K3s for k3s-*, RKE2 for rke2-cnpg) where it differs from the distribution\'s defaults.' }),
+  database: f(obj({
+    storage: f(obj({
+      size: f(size, { doc: 'Size of the database volume (of each instance on CloudNativePG).', defaults: { 'k3s-dev': '10Gi', 'k3s-prod': '50Gi', 'rke2-cnpg': '50Gi' } }),
+      className: f(subdomain, { doc: 'StorageClass of the database volume.', defaultDoc: 'cluster.defaultStorageClass', variants: K3S }),
+    }), { doc: 'The database volume.' }),
+    namespace: f(namespace, { doc: 'Namespace of the CloudNativePG Cluster.', default: 'database', variants: RKE2 }),
+    clusterName: f({ ...dnsLabel, maxLength: 40 }, { doc: 'Name of the CloudNativePG Cluster (Services <name>-rw, <name>-ro).', default: 'kasm-db', variants: RKE2 }),
+    instances: f({ kind: 'integer', min: 1, max: 9 }, { doc: 'PostgreSQL instances (an odd count).', default: 3, variants: RKE2 }),
+    nodeSelector: f(labels, { doc: 'Labels of the nodes the instances run on.', default: { 'workload-type': 'database' }, variants: RKE2 }),
+  }), { doc: 'Kasm\'s PostgreSQL.' }),
+  backup: f(obj({
+    enabled: f({ kind: 'boolean' }, { doc: 'Nightly pg_dump CronJob with retention and a restore CronJob (true when backup is given without it); the keys below apply when true.', default: false, variants: ['k3s-dev'] }),
+    schedule: f(cron, { doc: 'When to back up, in cron syntax (the cluster\'s time zone, usually UTC).', default: '0 2 * * *' }),
+    retention: f({ kind: 'integer', min: 1, max: 1000 }, { doc: 'How many backups to keep.', default: 7 }),
+    storage: f(obj({
+      size: f(size, { doc: 'Size of the backup volume.', default: '20Gi' }),
+      className: f(subdomain, { doc: 'StorageClass of the backup volume.', defaultDoc: 'the database volume\'s' }),
+    }), { doc: 'The volume the dumps are written to.', variants: K3S }),
+    method: f(enumOf(Object.values(CnpgBackupMethod)), { doc: 'volumeSnapshot (CSI snapshots) or plugin (Barman Cloud to an ObjectStore).', default: CnpgBackupMethod.VOLUME_SNAPSHOT, variants: RKE2 }),
+    objectStoreName: f(subdomain, { doc: 'The Barman Cloud ObjectStore (method plugin only).', defaultDoc: 'none; required for method plugin', variants: RKE2 }),
+  }), { doc: 'Database backups.' }),
+  ingress: f(obj({
+    issuerName: f(subdomain, { doc: 'cert-manager issuer of the public host names\' certificate.', defaults: { 'k3s-prod': 'letsencrypt-prod', 'rke2-cnpg': 'vault-issuer' } }),
+    issuerKind: f(enumOf(Object.values(CertManagerIssuerKind)), { doc: 'Kind of that issuer.', default: CertManagerIssuerKind.CLUSTER_ISSUER }),
+    backend: f(obj({
+      caSecretName: f(subdomain, { doc: 'Secret with ca.crt that Traefik verifies the proxy\'s certificate against.', defaultDoc: 'the internal CA\'s Secret' }),
+      skipVerifyReason: f(text, { doc: 'Do not verify the proxy\'s certificate, and say why (visible in review).', defaultDoc: 'verify' }),
+    }, (owner, path, v) => { if (v.caSecretName !== undefined && v.skipVerifyReason !== undefined) fail(owner, `${path}.skipVerifyReason`, v.skipVerifyReason, `is set together with ${path}.caSecretName; choose one`); }),
+    { doc: 'How Traefik checks the proxy\'s certificate.', variants: RKE2 }),
+  }), { doc: 'The public certificate (cert-manager) and the front door.', variants: PROD }),
+  secrets: f(obj({
+    credentials: f(obj({
+      source: f(enumOf(Object.values(CredentialSourceKind)), { doc: 'Who fills the credentials Secret: generated in the cluster, existing, externalSecrets or sealedSecrets.', default: CredentialSourceKind.GENERATED }),
+      externalSecrets: f(obj({
+        storeName: f(subdomain, { doc: 'Name of the SecretStore or ClusterSecretStore.', defaultDoc: 'none; required' }),
+        storeKind: f(enumOf(Object.values(ExternalSecretStoreKind)), { doc: 'Kind of the store.', default: ExternalSecretStoreKind.SECRET_STORE }),
+        remoteKey: f({ kind: 'string', accepted: 'the remote secret\'s key, 1 to 253 characters', pattern: '^\\S{1,253}$' }, { doc: 'Key of the remote secret that holds every credential.', defaultDoc: 'none; required' }),
+        remoteProperties: f({ kind: 'map', accepted: `a mapping from ${Object.values(SecretKey).join(', ')} to property names`, keys: Object.values(SecretKey), values: { kind: 'string', accepted: 'a property name', pattern: '^\\S{1,253}$' } }, { doc: 'Property of the remote secret per key.', defaultDoc: 'the key itself, e.g. db-password' }),
+        refreshInterval: f(duration, { doc: 'How often External Secrets re-reads the store.', default: '1h' }),
+      }), { doc: 'Options of source externalSecrets.', commented: true }),
+      sealedSecrets: f(obj({
+        encryptedData: f({ kind: 'map', accepted: `a mapping from ${Object.values(SecretKey).join(', ')} to kubeseal ciphertext`, keys: Object.values(SecretKey), values: { kind: 'string', accepted: 'kubeseal ciphertext', pattern: '^\\S+$' } }, { doc: 'kubeseal ciphertext per key; every key the release needs.', defaultDoc: 'none; required' }),
+        scope: f(enumOf(Object.values(SealedSecretScope)), { doc: 'The scope the data was sealed with (kubeseal --scope).', default: SealedSecretScope.STRICT }),
+      }), { doc: 'Options of source sealedSecrets.', commented: true }),
+    }, sourceCheck({ externalSecrets: ['storeName', 'remoteKey'], sealedSecrets: ['encryptedData'] })), { doc: 'The credentials Secret (passwords and tokens).' }),
+    tls: f(obj({
+      source: f(enumOf(Object.values(TlsSourceKind)), { doc: 'Who makes the internal certificates: generated in the cluster, existing, or certManager.', default: TlsSourceKind.GENERATED }),
+      certManager: f(obj({
+        issuerName: f(subdomain, { doc: 'Name of the Issuer or ClusterIssuer (a private CA: internal names).', defaultDoc: 'none; required' }),
+        issuerKind: f(enumOf(Object.values(CertManagerIssuerKind)), { doc: 'Kind of that issuer.', default: CertManagerIssuerKind.ISSUER }),
+        duration: f(duration, { doc: 'Certificate lifetime.', default: '90d' }),
+        renewBefore: f(duration, { doc: 'Renew this long before expiry.', default: '30d' }),
+      }), { doc: 'Options of source certManager.', commented: true }),
+    }, sourceCheck({ certManager: ['issuerName'] })), { doc: 'The internal TLS certificates.' }),
+  }), { doc: 'Where credentials and certificates come from; nothing secret is written.', variants: K3S }),
+  network: f(obj({
+    agentCidrs: f(list(cidr), { doc: 'Address ranges of the Kasm agents (the cluster\'s CIDRs are cut out).', default: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] }),
+    serverCidrs: f(list(cidr), { doc: 'Address ranges of the RDP/VNC/SSH servers users connect to.', default: [] }),
+    egress: f(list(obj({
+      from: f(list(enumOf(contractComponents()), 1), { doc: 'Components that open the connections.' }),
+      to: f(obj({
+        cidrs: f(list(cidr, 1), { doc: 'Address ranges outside the cluster.' }),
+        except: f(list(cidr), { doc: 'Ranges cut out of cidrs.', default: [] }),
+        namespace: f(dnsLabel, { doc: 'Namespace of pods inside the cluster (with podLabels).' }),
+        podLabels: f(labels, { doc: 'Labels of those pods.' }),
+      }, (owner, path, v) => {
+        const pods = v.namespace !== undefined || v.podLabels !== undefined;
+        if (v.cidrs !== undefined && pods) fail(owner, path, v, 'names both cidrs and pods; give either cidrs (and except) or namespace and podLabels');
+        if (v.cidrs === undefined && !(v.namespace !== undefined && v.podLabels !== undefined)) fail(owner, path, v, 'is not accepted; give cidrs, or namespace and podLabels');
+        if (v.except !== undefined && v.cidrs === undefined) fail(owner, `${path}.except`, v.except, 'is set without cidrs');
+      }), { doc: 'Where they go.' }),
+      ports: f(list({ kind: 'integer', min: 1, max: 65535 }, 1), { doc: 'Destination ports.' }),
+      protocol: f(enumOf(Object.values(EgressProtocol)), { doc: 'L4 protocol.', default: EgressProtocol.TCP }),
+      purpose: f(text, { doc: 'Why the traffic is needed (shown in the policy\'s annotation).' }),
+    }, (owner, path, v) => { for (const k of ['from', 'to', 'ports']) if (v[k] === undefined) fail(owner, `${path}.${k}`, undefined, 'is required in an egress rule'); })),
+    { doc: 'Outbound traffic beyond the dependency graph (identity providers, SMTP, registries).', default: [] }),
+  }), { doc: 'NetworkPolicy openings beyond the dependency graph.' }),
+  nodes: f(list(obj({
+    count: f({ kind: 'integer', min: 1, max: 1000 }, { doc: 'How many nodes.' }),
+    cpu: f(cpu, { doc: 'CPU of each node.' }),
+    memory: f(memory, { doc: 'Memory of each node.' }),
+  }, (owner, path, v) => { for (const k of ['count', 'cpu', 'memory']) if (v[k] === undefined) fail(owner, `${path}.${k}`, undefined, 'is required in a node pool'); }), 1),
+  { doc: 'Node pools; synth fails when the pods at maximum replicas do not fit.', defaults: { 'k3s-dev': [{ count: 1, cpu: '2', memory: '4Gi' }], 'k3s-prod': [{ count: 3, cpu: '4', memory: '8Gi' }] }, variants: K3S }),
+  checkCapacity: f({ kind: 'boolean' }, { doc: 'Run the capacity check at synth.', default: true, variants: K3S }),
+  alerts: f({ kind: 'boolean' }, { doc: 'A PrometheusRule alerting on the stuck states diagnose explains.', defaults: { 'k3s-dev': false, 'k3s-prod': true, 'rke2-cnpg': true } }),
+  scaling: f(obj({
+    autoscaling: f({ kind: 'boolean' }, { doc: 'An HPA for each horizontal component.', default: true }),
+    podDisruptionBudgets: f({ kind: 'boolean' }, { doc: 'A PodDisruptionBudget for every component with more than one pod.', default: true }),
+    spreadAcrossNodes: f({ kind: 'boolean' }, { doc: 'Spread pods over nodes and zones.', default: true }),
+    requiredAntiAffinity: f({ kind: 'boolean' }, { doc: 'Never put two pods of a component on one node.', default: false }),
+    components: f(obj(Object.fromEntries(contractComponents(ScalingMode.HORIZONTAL).map((id) => [id, f(autoscaling, { doc: `Autoscaling of ${id}.` })]))),
+      { doc: 'HPA bounds and targets per horizontal component (needs autoscaling: true).', commented: true }),
+  }), { doc: 'HPAs, PodDisruptionBudgets and spread.', variants: PROD }),
+  gitops: f(obj({
+    repoUrl: f({ kind: 'string', accepted: 'a Git URL: https://..., ssh://... or git@host:path', pattern: '^(https://|ssh://|git@)\\S+$' }, { doc: 'Git URL Argo CD and Flux clone.', default: 'https://github.com/cdk8s-kasm/cdk8s-kasm.git' }),
+    revision: f({ kind: 'string', accepted: 'a branch, tag or commit', pattern: '^[\\w./-]+$' }, { doc: 'Branch, tag or commit.', default: 'main' }),
+    path: f({ kind: 'string', accepted: 'a relative folder without \'..\', e.g. \'deploy/kasm\'', pattern: '^(?!.*(^|/)\\.\\.(/|$))[\\w.-]+(/[\\w.-]+)*$' }, { doc: 'Folder of the synthesized variants in that repository (what --out is there).', default: 'dist' }),
+    argoNamespace: f(dnsLabel, { doc: 'Namespace of the Argo CD Application.', default: 'argocd' }),
+    fluxNamespace: f(dnsLabel, { doc: 'Namespace of the Flux objects.', default: 'flux-system' }),
+  }), { doc: 'Where Argo CD and Flux find the output (<out>/gitops/).' }),
+});

@@ -1,0 +1,190 @@
+/**
+ * The little language the values file is described in: one tree of keys that yields both the JSON Schema
+ * (`values.schema.json`, for editors and other tools) and the checks `cdk8s-kasm synth --values` runs, so the two
+ * cannot drift apart. The checks reuse the library's own assert helpers, so a values error reads like a prop error
+ * with the key path in place of the prop.
+ */
+import { KasmConfigError, show } from '../core/validation';
+
+/** The published variants a values file configures (a test keeps this equal to the charts' VARIANTS). */
+export const VALUES_VARIANTS = ['k3s-dev', 'k3s-prod', 'rke2-cnpg'] as const;
+
+/** One of {@link VALUES_VARIANTS}. */
+export type ValuesVariant = typeof VALUES_VARIANTS[number];
+
+/** A semantic check: throws a KasmConfigError (through the validation helpers) as `<owner> <prop>: <value> <problem>`. */
+export type Check = (owner: string, prop: string, value: any) => void;
+
+/** What documents a key: its doc line, the variants it applies to, its default and how it is printed. */
+export interface KeyMeta {
+  /** One line: what the key does (printed above it by `--print-defaults`, the schema's description). */
+  readonly doc: string;
+  /** Variants whose chart has the prop. @default - every variant */
+  readonly variants?: readonly ValuesVariant[];
+  /** Default value in every variant. @default - none (the key is optional and has a derived default) */
+  readonly default?: unknown;
+  /** Per-variant defaults, over `default`. @default - `default` in every variant */
+  readonly defaults?: Readonly<Partial<Record<ValuesVariant, unknown>>>;
+  /** How the default is derived when it is not a value, e.g. 'the cluster's defaultStorageClass'. @default - none */
+  readonly defaultDoc?: string;
+  /** Variants where the key must be given. @default [] */
+  readonly required?: readonly ValuesVariant[];
+  /** Print the key commented out, as an example, even when it has a default. @default false */
+  readonly commented?: boolean;
+}
+
+/** The shape of one value. */
+export type ValueSpec =
+  | { readonly kind: 'string'; readonly accepted: string; readonly pattern?: string; readonly enum?: readonly string[]; readonly maxLength?: number; readonly check?: Check }
+  | { readonly kind: 'integer'; readonly min: number; readonly max: number }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'list'; readonly items: ValueSpec; readonly minItems?: number }
+  | { readonly kind: 'map'; readonly accepted: string; readonly keys?: readonly string[]; readonly keyPattern?: string; readonly values: ValueSpec; readonly check?: Check }
+  | ObjectSpec;
+
+/** A group of named keys; unknown keys are errors. */
+export interface ObjectSpec {
+  readonly kind: 'object';
+  readonly fields: Readonly<Record<string, Field>>;
+  /** Cross-key checks after the fields passed. */
+  readonly check?: (owner: string, path: string, value: Record<string, unknown>) => void;
+}
+
+/** A key of an object: its value's shape and its documentation. */
+export type Field = ValueSpec & KeyMeta;
+
+/** The default of a key in a variant, `undefined` when it has none. */
+export function defaultOf(field: KeyMeta, variant: ValuesVariant): unknown {
+  return field.defaults && variant in field.defaults ? field.defaults[variant] : field.default;
+}
+
+/** Whether the key exists in the variant's values. */
+export function appliesTo(field: KeyMeta, variant: ValuesVariant): boolean {
+  return field.variants === undefined || field.variants.includes(variant);
+}
+
+/** What a value of this shape may be, for messages. */
+export function acceptedText(spec: ValueSpec): string {
+  switch (spec.kind) {
+    case 'string': return spec.enum ? `one of ${spec.enum.map(show).join(', ')}` : spec.accepted;
+    case 'integer': return `a whole number from ${spec.min} to ${spec.max}`;
+    case 'boolean': return 'true or false';
+    case 'list': return `a list${spec.minItems ? ` of at least ${spec.minItems}` : ''}, each ${acceptedText(spec.items)}`;
+    case 'map': return spec.accepted;
+    case 'object': return `a mapping with keys ${Object.keys(spec.fields).join(', ')}`;
+  }
+}
+
+/** The JSON Schema (draft-07) of a shape as `variant` sees it. */
+export function toJsonSchema(spec: ValueSpec, variant: ValuesVariant): Record<string, unknown> {
+  switch (spec.kind) {
+    case 'string': return {
+      type: 'string',
+      ...(spec.enum ? { enum: [...spec.enum] } : {}),
+      ...(spec.pattern ? { pattern: spec.pattern } : {}),
+      ...(spec.maxLength ? { maxLength: spec.maxLength } : {}),
+    };
+    case 'integer': return { type: 'integer', minimum: spec.min, maximum: spec.max };
+    case 'boolean': return { type: 'boolean' };
+    case 'list': return { type: 'array', ...(spec.minItems ? { minItems: spec.minItems } : {}), items: toJsonSchema(spec.items, variant) };
+    case 'map': return {
+      type: 'object',
+      ...(spec.keys ? { propertyNames: { enum: [...spec.keys] } } : spec.keyPattern ? { propertyNames: { pattern: spec.keyPattern } } : {}),
+      additionalProperties: toJsonSchema(spec.values, variant),
+    };
+    case 'object': {
+      const properties: Record<string, unknown> = {};
+      const required: string[] = [];
+      for (const [key, field] of Object.entries(spec.fields)) {
+        if (!appliesTo(field, variant)) continue;
+        const dflt = defaultOf(field, variant);
+        properties[key] = {
+          description: field.defaultDoc ? `${field.doc} Default: ${field.defaultDoc}.` : field.doc,
+          ...toJsonSchema(field, variant),
+          ...(dflt !== undefined ? { default: dflt } : {}),
+        };
+        if (field.required?.includes(variant)) required.push(key);
+      }
+      return { type: 'object', additionalProperties: false, properties, ...(required.length ? { required } : {}) };
+    }
+  }
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Every problem of `value` against `spec` as `variant` sees it, as messages `<file>: <key path>: <value> <problem>`
+ * (all at once, in document order).
+ */
+export function validateValue(spec: ValueSpec, variant: ValuesVariant, value: unknown, file: string, path = ''): string[] {
+  const owner = `${file}:`;
+  const at = path || '(top level)';
+  const problem = (v: unknown, text: string) => `${owner} ${at}: ${show(v)} ${text}`;
+  const checked = (check: () => void): string[] => {
+    try { check(); return []; } catch (err) {
+      if (err instanceof KasmConfigError) return [err.message];
+      throw err;
+    }
+  };
+  switch (spec.kind) {
+    case 'string':
+      if (typeof value !== 'string') return [problem(value, `is not a string; accepted: ${acceptedText(spec)}`)];
+      if (spec.enum && !spec.enum.includes(value)) return [problem(value, `is not one of ${spec.enum.map(show).join(', ')}`)];
+      if (spec.check) {
+        const errors = checked(() => spec.check!(owner, at, value));
+        if (errors.length > 0) return errors;
+      }
+      if ((spec.pattern && !new RegExp(spec.pattern).test(value)) || (spec.maxLength && value.length > spec.maxLength)) {
+        return [problem(value, `is not accepted; accepted: ${spec.accepted}`)];
+      }
+      return [];
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) {
+        return [problem(value, `is not accepted; pass a whole number from ${spec.min} to ${spec.max}`)];
+      }
+      return [];
+    case 'boolean':
+      return typeof value === 'boolean' ? [] : [problem(value, 'is not accepted; pass true or false')];
+    case 'list':
+      if (!Array.isArray(value)) return [problem(value, `is not a list; accepted: ${acceptedText(spec)}`)];
+      if (spec.minItems && value.length < spec.minItems) return [problem(value, `is too short; accepted: ${acceptedText(spec)}`)];
+      return value.flatMap((item, i) => validateValue(spec.items, variant, item, file, `${path}[${i}]`));
+    case 'map': {
+      if (!isPlainObject(value)) return [problem(value, `is not a mapping; accepted: ${spec.accepted}`)];
+      const errors: string[] = [];
+      for (const [key, item] of Object.entries(value)) {
+        const bad = (spec.keys && !spec.keys.includes(key)) || (spec.keyPattern && !new RegExp(spec.keyPattern).test(key));
+        if (bad) errors.push(`${owner} ${path}.${key}: ${show(item)} is not accepted: ${show(key)} is not a key here; accepted: ${spec.accepted}`);
+        else errors.push(...validateValue(spec.values, variant, item, file, `${path}.${key}`));
+      }
+      if (errors.length === 0 && spec.check) errors.push(...checked(() => spec.check!(owner, at, value)));
+      return errors;
+    }
+    case 'object': {
+      if (!isPlainObject(value)) return [problem(value, `is not a mapping; accepted: ${acceptedText(objectFor(spec, variant))}`)];
+      const errors: string[] = [];
+      const here = Object.entries(spec.fields).filter(([, f]) => appliesTo(f, variant)).map(([k]) => k);
+      for (const [key, item] of Object.entries(value)) {
+        const keyPath = path ? `${path}.${key}` : key;
+        const field = spec.fields[key];
+        if (!field || !appliesTo(field, variant)) {
+          const why = field ? `applies to ${field.variants!.join(', ')} only, not ${variant}` : `${show(key)} is not a key here`;
+          errors.push(`${owner} ${keyPath}: ${show(item)} is not accepted: ${why}; accepted keys: ${here.join(', ')}`);
+          continue;
+        }
+        errors.push(...validateValue(field, variant, item, file, keyPath));
+      }
+      for (const key of here) {
+        if (spec.fields[key].required?.includes(variant) && value[key] === undefined) {
+          errors.push(`${owner} ${path ? `${path}.${key}` : key}: (not given) is required in ${variant}; accepted: ${acceptedText(spec.fields[key])}`);
+        }
+      }
+      if (errors.length === 0 && spec.check) errors.push(...checked(() => spec.check!(owner, path, value)));
+      return errors;
+    }
+  }
+}
+
+function objectFor(spec: ObjectSpec, variant: ValuesVariant): ObjectSpec {
+  return { kind: 'object', fields: Object.fromEntries(Object.entries(spec.fields).filter(([, f]) => appliesTo(f, variant))) };
+}
