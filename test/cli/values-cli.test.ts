@@ -8,23 +8,13 @@ import * as yaml from 'js-yaml';
 import { VARIANTS } from '../../charts';
 import { VALUES_VARIANTS } from '../../lib/values/spec';
 import { valuesJsonSchemaText } from '../../lib/values/values-file';
+import { filesUnder } from '../support/files';
 
 const ROOT = path.join(__dirname, '..', '..');
 const MAIN = path.join(ROOT, 'lib', 'cli', 'main.ts');
 const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8', cwd: ROOT });
 const SCHEMA_FILE = path.join(ROOT, 'lib', 'values', 'values.schema.json');
 
-function filesUnder(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p); else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 let work: string;
 beforeAll(() => { work = fs.mkdtempSync(path.join(os.tmpdir(), 'kasm-values-cli-')); });
