@@ -10,7 +10,7 @@ import { ValuesVariant, VALUES_VARIANTS } from '../values/spec';
 import { defaultValuesFile, parseValues } from '../values/values-file';
 import { FlagSpec, flagHelp, parseFlags } from './args';
 import { Command, EXIT, UsageError } from './command';
-import { gitopsFromValues, variantFromValues } from './values-variant';
+import { gitopsFromValues, variantFromValues } from '../values/variant';
 
 const FLAGS: FlagSpec[] = [
   { name: 'variant', value: 'NAME', help: `one of ${VARIANTS.map((v) => v.name).join(', ')}, or 'all'` },

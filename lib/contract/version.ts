@@ -47,6 +47,16 @@ export class KasmVersion {
     return this.version.replace(/\./g, '-');
   }
 
+  /** Negative when this release is older than `other`, positive when newer, 0 for the same release. */
+  public compareTo(other: KasmVersion): number {
+    const a = this.version.split('.').map(Number);
+    const b = other.version.split('.').map(Number);
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
+    }
+    return 0;
+  }
+
   public toString(): string {
     return this.version;
   }

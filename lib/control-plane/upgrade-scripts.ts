@@ -10,6 +10,17 @@ export const UPGRADE_DIR = '/upgrade';
 const PG = 'PGPASSWORD="$POSTGRES_PASSWORD" PGSSLMODE=require PGCONNECT_TIMEOUT=5';
 const PSQL = `${PG} psql --host="$POSTGRES_HOST" --port="$POSTGRES_PORT" --username="$POSTGRES_USER" --dbname="$POSTGRES_DB" --no-psqlrc --tuples-only --no-align`;
 
+/** Stop with `refusal` (after "the database runs PostgreSQL $major") unless the server's major is `major`. */
+function requireMajor(major: number, refusal: string): string[] {
+  return [
+    `major=$(${PSQL} --command="SELECT current_setting('server_version_num')::int / 10000")`,
+    `if [ "$major" != "${major}" ]; then`,
+    `  echo "the database runs PostgreSQL $major${refusal}" >&2`,
+    '  exit 1',
+    'fi',
+  ];
+}
+
 /** The dump file an upgrade from `from` writes and reads. */
 export function dumpFile(from: string): string {
   // The folder can be moved through the env (the tests do); the default is the volume's mount.
@@ -27,11 +38,7 @@ export function backupScript(from: string, fromMajor: number): string {
     'set -eu',
     `file=${file}`,
     'if [ -s "$file" ]; then echo "keeping the pre-upgrade dump $file from an earlier run"; exit 0; fi',
-    `major=$(${PSQL} --command="SELECT current_setting('server_version_num')::int / 10000")`,
-    `if [ "$major" != "${fromMajor}" ]; then`,
-    `  echo "the database runs PostgreSQL $major, not ${fromMajor} as Kasm ${from} does: refusing to take the pre-upgrade dump from it" >&2`,
-    '  exit 1',
-    'fi',
+    ...requireMajor(fromMajor, `, not ${fromMajor} as Kasm ${from} does: refusing to take the pre-upgrade dump from it`),
     `if ! ${PSQL} --command="SELECT count(*) FROM settings" >/dev/null; then`,
     `  echo "the database has no Kasm settings table: there is no Kasm ${from} database to upgrade" >&2`,
     '  exit 1',
@@ -51,11 +58,7 @@ export function migrateScript(from: string, to: string, toMajor: number, migrate
   const file = dumpFile(from);
   return [
     'set -eu',
-    `major=$(${PSQL} --command="SELECT current_setting('server_version_num')::int / 10000")`,
-    `if [ "$major" != "${toMajor}" ]; then`,
-    `  echo "the database runs PostgreSQL $major; Kasm ${to} needs ${toMajor}: upgrade the database server first" >&2`,
-    '  exit 1',
-    'fi',
+    ...requireMajor(toMajor, `; Kasm ${to} needs ${toMajor}: upgrade the database server first`),
     `if ${PSQL} --command="SELECT count(*) FROM settings" >/dev/null 2>&1; then`,
     `  echo "the database holds Kasm data: migrating it from ${from} to ${to} in place"`,
     `elif [ -s ${file} ]; then`,

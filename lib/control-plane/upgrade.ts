@@ -15,7 +15,8 @@ import { DB_INIT_RESOURCES } from '../contract/sizing';
 import { digest, SyncWave, waveAnnotation } from '../core/metadata';
 import { EnvContext, envVars, hardenedContainer, hardenedPod, imageName, resourceRequirements, writableVolumes } from '../core/pod';
 import { KasmPodOptions, schedulingFields } from '../core/pod-options';
-import { assertDnsSubdomain, assertPlainObject, assertSize, fail, show } from '../core/validation';
+import { volumeQuantity } from '../core/resources';
+import { assertDnsSubdomain, assertPlainObject, assertVolumeSize, fail, show } from '../core/validation';
 import { backupScript, migrateScript, UPGRADE_DIR } from './upgrade-scripts';
 
 /** The annotation that puts an object into a phase folder of its own (`dist/<variant>/upgrade/`), applied first. */
@@ -68,14 +69,13 @@ export class UpgradeJobs extends Construct {
     const neverPrune = { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
     const upgradePhase = { ...waveAnnotation(SyncWave.SECRETS), [PHASE_ANNOTATION]: 'upgrade' };
     this.volumeClaimName = `${props.instance}-upgrade-backup`;
-    const storageMi = props.storage.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
     new k8s.KubePersistentVolumeClaim(this, 'Volume', {
       // The dump outlives the upgrade and the app: it is the way back. Argo CD and Flux never delete it.
       metadata: { name: this.volumeClaimName, namespace: props.namespace, labels: { ...props.backupLabels }, annotations: { ...upgradePhase, ...neverPrune } },
       spec: {
         accessModes: ['ReadWriteOnce'],
         ...(props.storageClassName ? { storageClassName: props.storageClassName } : {}),
-        resources: { requests: { storage: k8s.Quantity.fromString(storageMi % 1024 === 0 ? `${storageMi / 1024}Gi` : `${Math.ceil(storageMi)}Mi`) } },
+        resources: { requests: { storage: k8s.Quantity.fromString(volumeQuantity(props.storage.toMebibytes({ rounding: SizeRoundingBehavior.NONE }))) } },
       },
     });
     const options = props.podOptions ?? {};
@@ -130,11 +130,10 @@ export function checkUpgrade(owner: string, to: KasmVersion, from: unknown): Kas
   if (!(from instanceof KasmVersion)) {
     fail(owner, 'upgradeFrom', from, `is not a KasmVersion; pass one of ${KasmVersion.ALL.map((v) => `KasmVersion.V${v.version.replace(/\./g, '_')}`).join(', ')}`);
   }
-  const order = (v: KasmVersion) => KasmVersion.ALL.length - KasmVersion.ALL.indexOf(v);
   if (from === to) {
     fail(owner, 'upgradeFrom', from.version, `is the version being deployed: an upgrade moves to a newer release. Remove upgradeFrom once the upgrade to ${to.version} is done`);
   }
-  if (order(from) > order(to)) {
+  if (from.compareTo(to) > 0) {
     fail(owner, 'upgradeFrom', from.version, `is newer than version ${to.version}: Kasm does not support downgrades (its migrations only go forward); `
       + `restore the pre-upgrade dump into a ${from.version} deployment instead (README: Upgrades)`);
   }
@@ -150,8 +149,7 @@ export function checkUpgrade(owner: string, to: KasmVersion, from: unknown): Kas
 export function checkUpgradeBackup(owner: string, options: KasmUpgradeBackupOptions | undefined): { storage: Size; storageClassName?: string } {
   assertPlainObject(owner, 'upgradeBackup', options);
   const storage = options?.storage ?? Size.gibibytes(20);
-  assertSize(owner, 'upgradeBackup.storage', storage);
-  if (!(storage.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) >= 1024)) fail(owner, 'upgradeBackup.storage', storage, 'is below 1Gi; the dump of a Kasm database needs room, pass e.g. Size.gibibytes(20)');
+  assertVolumeSize(owner, 'upgradeBackup.storage', storage, 'Size.gibibytes(20)', ': a Kasm database dump needs room');
   if (options?.storageClassName !== undefined) assertDnsSubdomain(owner, 'upgradeBackup.storageClassName', options.storageClassName);
   return { storage, ...(options?.storageClassName !== undefined ? { storageClassName: options.storageClassName } : {}) };
 }

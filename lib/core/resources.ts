@@ -38,3 +38,8 @@ export function resolveResources(owner: string, prop: string, preset: ResourceCo
   assertRequestWithinLimit(owner, `${prop}.memoryRequest/memoryLimit`, merged.memoryRequest, merged.memoryLimit);
   return merged;
 }
+
+/** A volume's size as a Kubernetes quantity: whole gibibytes where it divides, else mebibytes rounded up. */
+export function volumeQuantity(mebibytes: number): string {
+  return mebibytes % 1024 === 0 ? `${mebibytes / 1024}Gi` : `${Math.ceil(mebibytes)}Mi`;
+}

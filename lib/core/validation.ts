@@ -4,6 +4,7 @@
  * A bad prop must stop synth with a message that names the construct, the prop, the value received and what is
  * accepted, instead of producing a manifest the API server (or worse, Kasm at runtime) rejects later.
  */
+import { Size, SizeRoundingBehavior } from 'cdk8s';
 
 /** An error in user-supplied configuration; `main.ts` prints its message without a stack trace. */
 export class KasmConfigError extends Error {
@@ -237,6 +238,17 @@ export function assertDuration(owner: string, prop: string, value: unknown): voi
 export function assertSize(owner: string, prop: string, value: unknown): void {
   const ok = value !== null && typeof value === 'object' && typeof (value as { toMebibytes?: unknown }).toMebibytes === 'function';
   if (!ok) fail(owner, prop, value, 'is not a Size; use Size.gibibytes(10) (in a values file: a string like \'10Gi\')');
+}
+
+/**
+ * A cdk8s Size for a volume: at least 1Gi (smaller volumes cannot hold what Kasm writes). Returns it in mebibytes.
+ * `why` completes "is below 1Gi" for the volume at hand, `example` is the Size to suggest.
+ */
+export function assertVolumeSize(owner: string, prop: string, value: unknown, example: string, why = ''): number {
+  assertSize(owner, prop, value);
+  const mi = (value as Size).toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!(mi >= 1024)) fail(owner, prop, `${mi}Mi`, `is below 1Gi${why}; pass e.g. ${example}`);
+  return mi;
 }
 
 /** A list of strings, each checked by `each` (plain-data callers may pass one string where a list goes). */

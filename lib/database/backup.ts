@@ -4,7 +4,7 @@
  * Both are restricted like every pod, and their database edge is in the dependency graph (ComponentId.DB_BACKUP),
  * so the NetworkPolicies admit exactly them and the doctor checks it.
  */
-import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ComponentId, EnvContract } from '../contract/types';
@@ -12,7 +12,8 @@ import { componentLabels, digest, SyncWave, waveAnnotation } from '../core/metad
 import {
   EnvContext, envVars, hardenedContainer, hardenedPod, imageName, resourceRequirements, writableVolumes,
 } from '../core/pod';
-import { assertCron, assertDnsSubdomain, assertInteger, assertPlainObject, assertSize, fail } from '../core/validation';
+import { volumeQuantity } from '../core/resources';
+import { assertCron, assertDnsSubdomain, assertInteger, assertPlainObject, assertVolumeSize } from '../core/validation';
 import { BACKUP_DIR, BACKUP_SCRIPT, RESTORE_SCRIPT } from './backup-scripts';
 import type { KasmDatabase } from './kasm-database';
 
@@ -48,9 +49,7 @@ export class DatabaseBackup extends Construct {
     this.retention = options.retention ?? 7;
     assertInteger(owner, 'backup.retention', this.retention, 1, 1000);
     const storage = options.storage ?? Size.gibibytes(20);
-    assertSize(owner, 'backup.storage', storage);
-    const storageMi = storage.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
-    if (!(storageMi >= 1024)) fail(owner, 'backup.storage', `${storageMi}Mi`, 'is below 1Gi; pass e.g. Size.gibibytes(20)');
+    const storageMi = assertVolumeSize(owner, 'backup.storage', storage, 'Size.gibibytes(20)');
     const storageClassName = options.storageClassName ?? db.storageClassName;
     assertDnsSubdomain(owner, 'backup.storageClassName', storageClassName);
 
@@ -67,7 +66,7 @@ export class DatabaseBackup extends Construct {
       spec: {
         accessModes: ['ReadWriteOnce'],
         storageClassName,
-        resources: { requests: { storage: k8s.Quantity.fromString(storageMi % 1024 === 0 ? `${storageMi / 1024}Gi` : `${Math.ceil(storageMi)}Mi`) } },
+        resources: { requests: { storage: k8s.Quantity.fromString(volumeQuantity(storageMi)) } },
       },
     });
     const scripts = { 'backup.sh': BACKUP_SCRIPT, 'restore.sh': RESTORE_SCRIPT };

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ApiObject, Chart, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DatabaseBackup, KasmDatabaseBackupOptions } from './backup';
@@ -16,10 +16,10 @@ import {
 import {
   envVars, hardenedContainer, hardenedPod, imageName, probes, resourceRequirements, writableVolumes,
 } from '../core/pod';
-import { ResourceOverrides, resolveResources } from '../core/resources';
+import { ResourceOverrides, resolveResources, volumeQuantity } from '../core/resources';
 import { assertSecrets, IKasmSecrets, KasmSecrets } from '../security/secrets';
 import {
-  assertDnsSubdomain, assertInstanceName, assertInteger, assertKasmNamespace, assertOneOf, assertRegistry, assertSize, fail, quantityValue, show,
+  assertDnsSubdomain, assertInstanceName, assertInteger, assertKasmNamespace, assertOneOf, assertRegistry, assertVolumeSize, fail, quantityValue, show,
 } from '../core/validation';
 import { KasmVersion } from '../contract/version';
 
@@ -109,7 +109,6 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
     this.cluster = props.cluster ?? ClusterProfile.k3s();
     if (!(this.cluster instanceof ClusterProfile)) fail(owner, 'cluster', this.cluster, 'is not a ClusterProfile; use ClusterProfile.k3s(), ClusterProfile.rke2() or ClusterProfile.custom({...})');
     this.storageClassName = props.storageClassName ?? this.cluster.defaultStorageClass;
-    if (props.storage !== undefined) assertSize(owner, 'storage', props.storage);
     this.storage = props.storage ?? Size.gibibytes(10);
     const size = props.size ?? SizePreset.SMALL;
     const maxConnections = props.maxConnections ?? 100;
@@ -122,9 +121,7 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
     if (typeof sharedBuffers !== 'string' || !/^[1-9][0-9]*(Mi|Gi)$/.test(sharedBuffers)) {
       fail(owner, 'sharedBuffers', sharedBuffers, 'is not accepted; pass whole mebibytes or gibibytes like \'128Mi\' or \'1Gi\'');
     }
-    const storageMi = this.storage.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
-    if (!(storageMi >= 1024)) fail(owner, 'storage', `${storageMi}Mi`, 'is below 1Gi, too small for Kasm\'s database; pass e.g. Size.gibibytes(10)');
-    const storageQuantity = storageMi % 1024 === 0 ? `${storageMi / 1024}Gi` : `${Math.ceil(storageMi)}Mi`;
+    const storageQuantity = volumeQuantity(assertVolumeSize(owner, 'storage', this.storage, 'Size.gibibytes(10)', ', too small for Kasm\'s database'));
     if (props.imageRegistry !== undefined) assertRegistry(owner, 'imageRegistry', props.imageRegistry);
     assertImagePullSecrets(owner, 'imagePullSecrets', props.imagePullSecrets);
     const podOptions = props.pod ?? {};

@@ -2,7 +2,7 @@
 import Ajv from 'ajv';
 import * as yaml from 'js-yaml';
 import { Testing } from 'cdk8s';
-import { variantFromValues } from '../../lib/cli/values-variant';
+import { variantFromValues } from '../../lib/values/variant';
 import { show } from '../../lib/core/validation';
 import { VALUES } from '../../lib/values/keys';
 import { ValueSpec, ValuesVariant, VALUES_VARIANTS } from '../../lib/values/spec';

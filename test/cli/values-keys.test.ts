@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { gitopsFromValues, variantFromValues } from '../../lib/cli/values-variant';
+import { gitopsFromValues, variantFromValues } from '../../lib/values/variant';
 import { synthVariants } from '../../lib/gitops/dist-writer';
 import { VALUES } from '../../lib/values/keys';
 import { ValueSpec, ValuesVariant, VALUES_VARIANTS } from '../../lib/values/spec';

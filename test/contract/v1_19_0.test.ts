@@ -78,3 +78,10 @@ describe('Kasm 1.19.0 contract', () => {
     })).toEqual(['750m/512Mi', '1500m/2048Mi', '4000m/8192Mi']);
   });
 });
+
+test('releases order by their numbers (KasmVersion.ALL is newest first)', () => {
+  expect(KasmVersion.V1_19_0.compareTo(KasmVersion.V1_18_1)).toBeGreaterThan(0);
+  expect(KasmVersion.V1_16_0.compareTo(KasmVersion.V1_18_1)).toBeLessThan(0);
+  expect(KasmVersion.V1_18_1.compareTo(KasmVersion.V1_18_1)).toBe(0);
+  expect([...KasmVersion.ALL].sort((a, b) => b.compareTo(a))).toEqual(KasmVersion.ALL);
+});

@@ -14,9 +14,9 @@ import { Variant } from '../gitops/dist-writer';
 import { EgressRule } from '../security/egress';
 import { NetworkPeer } from '../security/network-peer';
 import { CredentialSource, TlsSource } from '../security/sources';
-import { VALUES } from '../values/keys';
-import { defaultOf, ValuesVariant } from '../values/spec';
-import { Values } from '../values/values-file';
+import { VALUES } from './keys';
+import { defaultOf, ValuesVariant } from './spec';
+import { Values } from './values-file';
 
 const UNITS = { Mi: Size.mebibytes, Gi: Size.gibibytes, Ti: Size.tebibytes } as const;
 const size = (v?: string): Size | undefined => (v === undefined ? undefined : UNITS[v.slice(-2) as keyof typeof UNITS](Number(v.slice(0, -2))));
