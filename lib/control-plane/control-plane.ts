@@ -3,14 +3,14 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ClusterProfile } from '../cluster/profile';
 import {
-  ComponentContract, ComponentId, DerivedValue, ExternalPeer, KasmContract, ScalingMode, SizePreset, TlsRole,
+  ComponentContract, ComponentId, DerivedValue, ExternalPeer, KasmContract, SizePreset, TlsRole,
 } from '../contract/types';
 import { KasmVersion } from '../contract/version';
 import { EnvContext, imageName } from '../core/pod';
 import { assertImagePullSecrets, assertPodOptions, KasmPodOptions, mergePodOptions } from '../core/pod-options';
-import { ResourceOverrides, resolveResources } from '../core/resources';
+import { resolveResources } from '../core/resources';
 import {
-  assertDuration, assertInstanceName, assertInteger, assertKasmNamespace, assertOneOf, assertPlainObject, assertRegistry, assertWholeSeconds, assertZoneName, fail, KasmConfigError, show,
+  assertDuration, assertInstanceName, assertKasmNamespace, assertOneOf, assertPlainObject, assertRegistry, assertWholeSeconds, assertZoneName, fail, KasmConfigError, show,
 } from '../core/validation';
 import { componentLabels, instanceLabels, selectorLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import { IKasmDatabase } from '../database/interface';
@@ -23,82 +23,17 @@ import { NetworkPeer } from '../security/network-peer';
 import { assertSecrets, IKasmSecrets, KasmSecrets } from '../security/secrets';
 import { ComponentWorkload } from './component';
 import { databaseHostFor } from './database-alias';
-import { DbInitJob } from './db-init';
+import { DatabaseJobContext, DbInitJob } from './db-init';
 import { IKasmControlPlane, IScalableWorkload, ResolvedEdge } from './interface';
 import { renderProxyConfig } from './proxy-config';
 import { addProxyConfigMap, ProxyConfigMount } from './proxy-config-map';
-import { checkUpgrade, checkUpgradeBackup, KasmUpgradeBackupOptions, UpgradeJobs } from './upgrade';
+import { enabledComponents } from './enabled-components';
+import { ImagePullPolicy, KasmComponentOptions, KasmControlPlaneProps } from './props';
+import { checkUpgrade, checkUpgradeBackup, UpgradeJobs } from './upgrade';
 import { waitContainer, WaitTarget } from './wait';
 
-/** Per-component settings of the control plane: replicas, resources and the pod escape valves. */
-export interface KasmComponentOptions extends KasmPodOptions {
-  /** Pods of this component. @default - the size preset's replica count */
-  readonly replicas?: number;
-  /** Requests and limits that replace parts of the size preset. @default - the size preset's figures */
-  readonly resources?: ResourceOverrides;
-}
-
-/** How Kubernetes pulls the images. */
-export enum ImagePullPolicy {
-  IF_NOT_PRESENT = 'IfNotPresent',
-  ALWAYS = 'Always',
-  NEVER = 'Never',
-}
-
-/** Props for {@link KasmControlPlane}. */
-export interface KasmControlPlaneProps {
-  /** The database the control plane connects to; its version and namespace become the defaults here. */
-  readonly database: IKasmDatabase;
-  /** Kasm release whose contract decides every image, name, port and env var. @default - the database's version */
-  readonly version?: KasmVersion;
-  /** Namespace of every object. @default - the database's namespace */
-  readonly namespace?: string;
-  /** Instance name; prefixes ConfigMaps, Jobs and default Secret names, and labels every object. @default - the KasmDatabase's name, else 'kasm' */
-  readonly name?: string;
-  /** Where credentials and certificates come from. @default - the KasmDatabase's secrets, else KasmSecrets.fromExisting({ name }) */
-  readonly secrets?: IKasmSecrets;
-  /** Replica and resource preset. @default SizePreset.SMALL */
-  readonly size?: SizePreset;
-  /** Per-component replicas and resources, keyed by component ('api', 'proxy', ...). @default - the preset for every component */
-  readonly components?: { readonly [K in ComponentId]?: KasmComponentOptions };
-  /** Deploy the Guacamole connection proxy (RDP/VNC/SSH to servers). @default true */
-  readonly enableGuac?: boolean;
-  /** Deploy the native RDP gateway. @default true */
-  readonly enableRdpGateway?: boolean;
-  /** Deploy the RDP-over-HTTPS gateway. @default true */
-  readonly enableRdpHttpsGateway?: boolean;
-  /** Deploy Kasm Share and its Redis (1.16.0 only). @default - true where the release ships it */
-  readonly enableShare?: boolean;
-  /**
-   * Kasm zone these components serve. Only 'default' is accepted until zones are wired end to end: the seeded zone
-   * and the Service names Kasm derives (`kasm-proxy-default`, `kasm-manager-default`) are those of 'default'.
-   * @default 'default'
-   */
-  readonly zoneName?: string;
-  /** Registry mirror prefix for air-gapped clusters, e.g. 'registry.example.com'. @default - Docker Hub */
-  readonly imageRegistry?: string;
-  /** Pull policy of every container. @default ImagePullPolicy.IF_NOT_PRESENT */
-  readonly imagePullPolicy?: ImagePullPolicy;
-  /** Secrets for pulling from a private registry mirror, on every pod. @default [] */
-  readonly imagePullSecrets?: readonly string[];
-  /** Pod settings every component gets (scheduling, annotations, env); `components.<id>` adds to or overrides them. @default {} */
-  readonly podDefaults?: KasmPodOptions;
-  /** Pod settings of the db-init Job (e.g. `writableRootFilesystem` if the seed writes an unlisted path). @default - podDefaults */
-  readonly dbInit?: KasmPodOptions;
-  /** The cluster: its DNS address becomes nginx's resolver for agent host names. @default - the KasmDatabase's profile, else ClusterProfile.k3s() */
-  readonly cluster?: ClusterProfile;
-  /** Idle timeout of desktop, Guacamole and RDP streams at the proxy. @default Duration.minutes(30) */
-  readonly sessionTimeout?: Duration;
-  /**
-   * The release the running deployment has, when `version` moves it to a newer one. Says the upgrade out loud:
-   * a pre-upgrade dump, the new release's migration (restoring the dump into a new PostgreSQL major), then the new
-   * control plane; no db-init runs. Remove it once the upgrade is done.
-   * @default - no upgrade: a new install, or the same release as deployed
-   */
-  readonly upgradeFrom?: KasmVersion;
-  /** Where the pre-upgrade dump is kept. @default - 20 GiB on the cluster's default StorageClass */
-  readonly upgradeBackup?: KasmUpgradeBackupOptions;
-}
+export { ImagePullPolicy } from './props';
+export type { KasmComponentOptions, KasmControlPlaneProps } from './props';
 
 /**
  * Every Kasm control-plane component of the chosen release, wired to a database: Deployments, Services,
@@ -195,7 +130,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     this.databaseHost = databaseHostFor(this, props.database, { namespace: this.namespace, instance: this.name, version: this.version, cluster: this.cluster });
     if (props.secrets !== undefined) assertSecrets(owner, 'secrets', props.secrets);
     this.secrets = props.secrets ?? (ownDatabase && ownDatabase.name === this.name ? ownDatabase.secrets : KasmSecrets.fromExisting({ name: this.name }));
-    this.components = this.enabledComponents(owner, props);
+    this.components = enabledComponents(owner, this.version, props);
     this.envContext = {
       credentialsSecretName: this.secrets.credentialsSecretName,
       dbPasswordSecret: props.database.passwordSecret,
@@ -285,39 +220,6 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     const c = this.contract.components[id];
     if (!c) throw new KasmConfigError(`Kasm ${this.version.version} has no component ${show(id)}`);
     return c;
-  }
-
-  private enabledComponents(owner: string, props: KasmControlPlaneProps): ComponentId[] {
-    const available = Object.keys(this.contract.components).filter((c) => c !== ComponentId.DB) as ComponentId[];
-    const hasShare = available.includes(ComponentId.SHARE);
-    if (props.enableShare === true && !hasShare) {
-      fail(owner, 'enableShare', true, `is not possible: Kasm ${this.version.version} does not ship Kasm Share (1.16.0 does)`);
-    }
-    const off = new Set<ComponentId>();
-    if (props.enableGuac === false) off.add(ComponentId.GUAC);
-    if (props.enableRdpGateway === false) off.add(ComponentId.RDP_GATEWAY);
-    if (props.enableRdpHttpsGateway === false) off.add(ComponentId.RDP_HTTPS_GATEWAY);
-    if (props.enableShare === false) {
-      off.add(ComponentId.SHARE);
-      // Redis exists only for Share; the 1.16 chart could leave the proxy waiting for a Share without Redis.
-      off.add(ComponentId.REDIS);
-    }
-    for (const [key, opts] of Object.entries(props.components ?? {})) {
-      const id = key as ComponentId;
-      if (!available.includes(id)) {
-        fail(owner, `components.${key}`, key, `is not a control-plane component of Kasm ${this.version.version}; accepted: `
-          + `${available.map(show).join(', ')} (the database is sized on KasmDatabase)`);
-      }
-      if (off.has(id)) fail(owner, `components.${key}`, key, 'is configured but the component is disabled');
-      assertPodOptions(owner, `components.${key}`, opts, this.contractOf(id).env.map((e) => e.name));
-      if (opts?.replicas !== undefined) {
-        assertInteger(owner, `components.${key}.replicas`, opts.replicas, 1, 100);
-        if (this.contractOf(id).scaling === ScalingMode.FIXED && opts.replicas !== 1) {
-          fail(owner, `components.${key}.replicas`, opts.replicas, 'is not accepted: this component keeps state in memory and runs as exactly 1 replica');
-        }
-      }
-    }
-    return available.filter((c) => !off.has(c));
   }
 
   private isDeployed(end: ComponentId | ExternalPeer): boolean {
@@ -413,39 +315,33 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
 
   private addDbInitJob(): void {
     const init = this.contract.dbInit;
-    if (this.upgradeFrom) {
-      // An upgrade never seeds: the migration takes db-init's place (and its labels, so its policy and waits).
-      new UpgradeJobs(this, 'Upgrade', {
-        from: this.upgradeFrom,
-        to: this.version,
-        instance: this.name,
-        namespace: this.namespace,
-        dbInit: init,
-        backupLabels: { ...instanceLabels(this.name, this.version.version), ...this.selectorOf(ComponentId.DB_UPGRADE), 'app.kubernetes.io/component': 'pre-upgrade' },
-        migrationLabels: { ...instanceLabels(this.name, this.version.version), ...this.selectorOf(ComponentId.DB_INIT), 'app.kubernetes.io/component': 'db-upgrade' },
-        backupWaits: this.waitContainers(ComponentId.DB_UPGRADE, init.runAsUser),
-        migrationWaits: this.waitContainers(ComponentId.DB_INIT, init.runAsUser),
-        envContext: this.envContext,
-        imagePullPolicy: this.pullPolicy,
-        imageRegistry: this.imageRegistry,
-        podOptions: this.dbInitOptions,
-        imagePullSecrets: this.imagePullSecrets,
-        ...this.upgradeBackup,
-      });
-      return;
-    }
-    new DbInitJob(this, 'DbInit', {
+    const context: DatabaseJobContext = {
       contract: init,
       instance: this.name,
-      version: this.version.version,
-      versionSlug: this.version.slug,
       namespace: this.namespace,
       imageRegistry: this.imageRegistry,
       imagePullPolicy: this.pullPolicy,
       envContext: this.envContext,
-      initContainers: this.waitContainers(ComponentId.DB_INIT, init.runAsUser),
       podOptions: this.dbInitOptions,
       imagePullSecrets: this.imagePullSecrets,
+    };
+    if (!this.upgradeFrom) {
+      new DbInitJob(this, 'DbInit', {
+        ...context, version: this.version.version, versionSlug: this.version.slug, initContainers: this.waitContainers(ComponentId.DB_INIT, init.runAsUser),
+      });
+      return;
+    }
+    // An upgrade never seeds: the migration takes db-init's place (and its labels, so its policy and waits).
+    const labelsOf = (id: ComponentId, component: string) => ({ ...instanceLabels(this.name, this.version.version), ...this.selectorOf(id), 'app.kubernetes.io/component': component });
+    new UpgradeJobs(this, 'Upgrade', {
+      ...context,
+      ...this.upgradeBackup,
+      from: this.upgradeFrom,
+      to: this.version,
+      backupLabels: labelsOf(ComponentId.DB_UPGRADE, 'pre-upgrade'),
+      migrationLabels: labelsOf(ComponentId.DB_INIT, 'db-upgrade'),
+      backupWaits: this.waitContainers(ComponentId.DB_UPGRADE, init.runAsUser),
+      migrationWaits: this.waitContainers(ComponentId.DB_INIT, init.runAsUser),
     });
   }
 

@@ -9,14 +9,12 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DbInitContract } from '../contract/types';
 import { KasmVersion } from '../contract/version';
-import { DB_INIT_RESOURCES } from '../contract/sizing';
-import { digest, SyncWave, waveAnnotation } from '../core/metadata';
-import { EnvContext, envVars, hardenedContainer, hardenedPod, imageName, resourceRequirements, writableVolumes } from '../core/pod';
-import { KasmPodOptions, schedulingFields } from '../core/pod-options';
+import { SyncWave, waveAnnotation } from '../core/metadata';
+import { envVars } from '../core/pod';
 import { volumeQuantity } from '../core/resources';
 import { assertDnsSubdomain, assertPlainObject, assertVolumeSize, fail, show } from '../core/validation';
+import { addDatabaseJob, DatabaseJobContext } from './db-init';
 import { backupScript, migrateScript, UPGRADE_DIR } from './upgrade-scripts';
 
 /** The annotation that puts an object into a phase folder of its own (`dist/<variant>/upgrade/`), applied first. */
@@ -31,32 +29,21 @@ export interface KasmUpgradeBackupOptions {
 }
 
 /** Props of {@link UpgradeJobs}. */
-export interface UpgradeJobsProps {
+export interface UpgradeJobsProps extends DatabaseJobContext {
   readonly from: KasmVersion;
   readonly to: KasmVersion;
-  readonly instance: string;
-  readonly namespace: string;
-  readonly dbInit: DbInitContract;
-  /** Labels of the backup pod (the DB_UPGRADE end of the graph). */
+  /** Labels of the dump's pod (the DB_UPGRADE end of the graph). */
   readonly backupLabels: Readonly<Record<string, string>>;
-  /** Labels of the migration pod (the db-init end of the graph: it takes db-init's place). */
+  /** Labels of the migration's pod (the db-init end of the graph: it takes db-init's place). */
   readonly migrationLabels: Readonly<Record<string, string>>;
   readonly backupWaits: k8s.Container[];
   readonly migrationWaits: k8s.Container[];
-  readonly envContext: EnvContext;
-  readonly imagePullPolicy: string;
-  /** Registry mirror prefix. @default - Docker Hub */
-  readonly imageRegistry?: string;
-  /** Escape valves of the db-init pod, which apply to both Jobs. @default {} */
-  readonly podOptions?: KasmPodOptions;
-  /** Secrets for pulling from a private registry mirror. @default [] */
-  readonly imagePullSecrets?: readonly string[];
   readonly storage: Size;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
 }
 
-/** The dump volume, the backup Job and the migration Job of one upgrade. */
+/** The dump volume, the pre-upgrade dump Job and the migration Job of one upgrade. */
 export class UpgradeJobs extends Construct {
   public readonly backupJob: k8s.KubeJob;
   public readonly migrationJob: k8s.KubeJob;
@@ -64,7 +51,7 @@ export class UpgradeJobs extends Construct {
 
   constructor(scope: Construct, id: string, props: UpgradeJobsProps) {
     super(scope, id);
-    const { from, to, dbInit } = props;
+    const { from, to } = props;
     const slug = `${from.slug}-to-${to.slug}`;
     const neverPrune = { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
     const upgradePhase = { ...waveAnnotation(SyncWave.SECRETS), [PHASE_ANNOTATION]: 'upgrade' };
@@ -78,48 +65,34 @@ export class UpgradeJobs extends Construct {
         resources: { requests: { storage: k8s.Quantity.fromString(volumeQuantity(props.storage.toMebibytes({ rounding: SizeRoundingBehavior.NONE }))) } },
       },
     });
-    const options = props.podOptions ?? {};
-    const image = imageName(dbInit.image, props.imageRegistry);
-    const env = envVars(dbInit.env.filter((e) => e.name.startsWith('POSTGRES_')), props.envContext);
-    const job = (jobId: string, name: string, labels: Readonly<Record<string, string>>, annotations: Record<string, string>,
-      waits: k8s.Container[], script: string, readOnlyDump: boolean): k8s.KubeJob => {
-      const writable = writableVolumes(dbInit.writablePaths);
-      const sa = new k8s.KubeServiceAccount(this, `${jobId}ServiceAccount`, {
-        metadata: { name, namespace: props.namespace, labels: { ...labels }, annotations }, automountServiceAccountToken: false,
-      });
-      const podSpec: k8s.PodSpec = {
-        serviceAccountName: sa.name,
-        automountServiceAccountToken: false,
-        enableServiceLinks: false,
-        restartPolicy: 'Never',
-        securityContext: hardenedPod(dbInit.runAsUser),
-        ...schedulingFields(options, props.imagePullSecrets),
-        initContainers: waits,
-        containers: [{
-          name: jobId === 'Backup' ? 'pre-upgrade-dump' : 'migrate',
-          image,
-          imagePullPolicy: props.imagePullPolicy,
-          command: ['/bin/bash', '-c', script],
-          env,
-          resources: resourceRequirements(DB_INIT_RESOURCES),
-          terminationMessagePolicy: 'FallbackToLogsOnError',
-          securityContext: hardenedContainer(dbInit.runAsUser),
-          volumeMounts: [...writable.mounts, { name: 'upgrade', mountPath: UPGRADE_DIR, readOnly: readOnlyDump }],
-        }],
-        volumes: [...writable.volumes, { name: 'upgrade', persistentVolumeClaim: { claimName: this.volumeClaimName } }],
-      };
-      return new k8s.KubeJob(this, jobId, {
-        metadata: { name: `${name}-${digest(podSpec, 6)}`, namespace: props.namespace, labels: { ...labels }, annotations },
-        spec: { backoffLimit: 3, template: { metadata: { labels: { ...labels } }, spec: podSpec } },
-      });
-    };
-    this.backupJob = job('Backup', `${props.instance}-pre-upgrade-${slug}`, props.backupLabels, upgradePhase, props.backupWaits,
-      backupScript(from.version, from.contract.database.postgresMajorVersion), false);
-    this.migrationJob = job('Migration', `${props.instance}-db-migrate-${slug}`, props.migrationLabels, waveAnnotation(SyncWave.DB_INIT), props.migrationWaits,
-      migrateScript(from.version, to.version, to.contract.database.postgresMajorVersion, to.contract.upgrade!.migrateCommand), true);
+    const env = envVars(props.contract.env.filter((e) => e.name.startsWith('POSTGRES_')), props.envContext);
+    const volumes = [{ name: 'upgrade', persistentVolumeClaim: { claimName: this.volumeClaimName } }];
+    this.backupJob = addDatabaseJob(this, 'Backup', props, {
+      name: `${props.instance}-pre-upgrade-${slug}`,
+      labels: props.backupLabels,
+      annotations: upgradePhase,
+      initContainers: props.backupWaits,
+      containerName: 'pre-upgrade-dump',
+      script: backupScript(from.version, from.contract.database.postgresMajorVersion),
+      env,
+      volumes,
+      mounts: [{ name: 'upgrade', mountPath: UPGRADE_DIR }],
+      backoffLimit: 3,
+    });
+    this.migrationJob = addDatabaseJob(this, 'Migration', props, {
+      name: `${props.instance}-db-migrate-${slug}`,
+      labels: props.migrationLabels,
+      annotations: waveAnnotation(SyncWave.DB_INIT),
+      initContainers: props.migrationWaits,
+      containerName: 'migrate',
+      script: migrateScript(from.version, to.version, to.contract.database.postgresMajorVersion, to.contract.upgrade!.migrateCommand),
+      env,
+      volumes,
+      mounts: [{ name: 'upgrade', mountPath: UPGRADE_DIR, readOnly: true }],
+      backoffLimit: 3,
+    });
   }
 }
-
 
 /**
  * The release an upgrade starts from, checked: a supported release, older than `to`, from which `to` may be reached

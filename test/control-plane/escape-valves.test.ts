@@ -1,6 +1,6 @@
 /** Escape valves per component: scheduling, pull secrets, env, annotations, writable paths, a writable root. */
 import { Testing } from 'cdk8s';
-import { ComponentId, KasmControlPlane, KasmDatabase } from '../../lib';
+import { ComponentId, KasmControlPlane, KasmDatabase, KasmVersion } from '../../lib';
 import { runDoctor } from '../../lib/doctor/app-doctor';
 import { all, envOf, find, Manifest, podSpec, synth } from '../support/manifests';
 
@@ -87,4 +87,22 @@ describe('bad escape valves name the key path', () => {
   test.each(cases)('%s', (_name, extra, message) => {
     expect(() => build(extra)).toThrow(message);
   });
+});
+
+test('the db-init escape valves reach an upgrade\'s dump and migration Jobs too (they take db-init\'s place)', () => {
+  const chart = Testing.chart();
+  const database = new KasmDatabase(chart, 'db', { version: KasmVersion.V1_19_0 });
+  new KasmControlPlane(chart, 'cp', {
+    database,
+    upgradeFrom: KasmVersion.V1_18_1,
+    dbInit: { writableRootFilesystem: true, extraEnv: { PGCONNECT_TIMEOUT: '20' }, podAnnotations: { 'example.com/owner': 'platform' } },
+  });
+  const jobs = all(synth(chart), 'Job').filter((j) => /^kasm-(pre-upgrade|db-migrate)-/.test(j.metadata.name));
+  expect(jobs).toHaveLength(2);
+  for (const job of jobs) {
+    const c = podSpec(job).containers[0];
+    expect(c.securityContext.readOnlyRootFilesystem).toBe(false);
+    expect(c.env).toContainEqual({ name: 'PGCONNECT_TIMEOUT', value: '20' });
+    expect(job.spec.template.metadata.annotations).toEqual({ 'example.com/owner': 'platform' });
+  }
 });
