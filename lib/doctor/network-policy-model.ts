@@ -17,6 +17,12 @@
  */
 
 import { podSpecsOf } from './pod-security';
+import {
+  cidrHas, flatten, matchesSelector, parseIpv4, parsePolicy, Peer, Policy, PortSpec, Protocol, PROTOCOLS,
+} from './network-policy-parse';
+
+export { ipv4InCidr, matchesSelector, parseIpv4 } from './network-policy-parse';
+export type { LabelSelector, Protocol } from './network-policy-parse';
 
 /** A container port as declared in a pod spec; named ports in policies resolve against these. */
 export interface NamedPort {
@@ -24,9 +30,6 @@ export interface NamedPort {
   containerPort: number;
   protocol?: Protocol;
 }
-
-/** The L4 protocols NetworkPolicy can match. */
-export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
 /** A pod as NetworkPolicy sees it: a namespace, labels and (for named ports) its container ports. */
 export interface PodEndpoint {
@@ -49,12 +52,6 @@ export interface ExternalEndpoint {
 /** Either side of a connection. */
 export type Endpoint = PodEndpoint | ExternalEndpoint;
 
-/** A Kubernetes label selector (matchLabels AND matchExpressions). */
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
-
 /** A namespace the caller declares in addition to the manifests, e.g. kube-system with its labels. */
 export interface ExtraNamespace {
   name: string;
@@ -69,114 +66,6 @@ export interface Verdict {
 
 /** The label every namespace carries automatically since Kubernetes 1.22; namespaceSelectors commonly use it. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-
-const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
-const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
-
-/**
- * Whether `labels` satisfy `selector`, with Kubernetes semantics.
- *
- * Exported because tests also need selector matching for Services and PodDisruptionBudgets. An empty selector
- * (`{}`) matches everything; `NotIn` and `DoesNotExist` match when the key is absent.
- */
-export function matchesSelector(selector: LabelSelector, labels: Record<string, string>): boolean {
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[key] !== value) return false;
-  }
-  for (const expr of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, expr.key);
-    const values = expr.values ?? [];
-    switch (expr.operator) {
-      case 'In':
-        if (!has || !values.includes(labels[expr.key])) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(labels[expr.key])) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        throw new Error(`unknown label selector operator '${expr.operator}'`);
-    }
-  }
-  return true;
-}
-
-/** Parses a dotted-quad IPv4 address to an unsigned 32-bit number; throws on IPv6 or malformed input. */
-export function parseIpv4(ip: string): number {
-  if (ip.includes(':')) {
-    throw new Error(`IPv6 address '${ip}' is not supported by this NetworkPolicy model (IPv4 only)`);
-  }
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (!m) throw new Error(`'${ip}' is not a valid IPv4 address`);
-  const octets = m.slice(1).map(Number);
-  if (octets.some((o) => o > 255)) throw new Error(`'${ip}' is not a valid IPv4 address`);
-  return ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
-}
-
-interface Cidr {
-  text: string;
-  network: number;
-  prefix: number;
-}
-
-function parseCidr(cidr: string): Cidr {
-  const slash = cidr.indexOf('/');
-  if (slash < 0) throw new Error(`'${cidr}' is not a CIDR (missing '/prefix')`);
-  const addr = parseIpv4(cidr.slice(0, slash));
-  const prefixText = cidr.slice(slash + 1);
-  if (!/^\d{1,2}$/.test(prefixText) || Number(prefixText) > 32) {
-    throw new Error(`'${cidr}' has an invalid prefix length`);
-  }
-  const prefix = Number(prefixText);
-  return { text: cidr, network: (addr & maskOf(prefix)) >>> 0, prefix };
-}
-
-function maskOf(prefix: number): number {
-  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-}
-
-function cidrHas(cidr: Cidr, ip: number): boolean {
-  return ((ip & maskOf(cidr.prefix)) >>> 0) === cidr.network;
-}
-
-/** Whether an IPv4 address lies inside an IPv4 CIDR; exported so tests can reason about ipBlocks directly. */
-export function ipv4InCidr(ip: string, cidr: string): boolean {
-  return cidrHas(parseCidr(cidr), parseIpv4(ip));
-}
-
-interface Peer {
-  podSelector?: LabelSelector;
-  namespaceSelector?: LabelSelector;
-  ipBlock?: { cidr: Cidr; except: Cidr[] };
-}
-
-interface PortSpec {
-  protocol: Protocol;
-  port?: number | string;
-  endPort?: number;
-}
-
-interface Rule {
-  /** undefined = every peer (the field was missing or empty). */
-  peers?: Peer[];
-  /** undefined = every port (the field was missing or empty). */
-  ports?: PortSpec[];
-}
-
-interface Policy {
-  id: string;
-  namespace: string;
-  podSelector: LabelSelector;
-  ingressIsolating: boolean;
-  egressIsolating: boolean;
-  ingress: Rule[];
-  egress: Rule[];
-}
 
 export type Direction = 'ingress' | 'egress';
 
@@ -334,19 +223,6 @@ export class NetworkPolicyModel {
   }
 }
 
-function flatten(manifests: any[]): any[] {
-  const out: any[] = [];
-  for (const m of manifests) {
-    if (!m || typeof m !== 'object') continue;
-    if (typeof m.kind === 'string' && m.kind.endsWith('List') && Array.isArray(m.items)) {
-      out.push(...flatten(m.items));
-    } else {
-      out.push(m);
-    }
-  }
-  return out;
-}
-
 function describe(e: Endpoint): string {
   if (e.name) return e.name;
   if (e.kind === 'external') return `external ${e.ip}`;
@@ -386,92 +262,4 @@ function portMatches(spec: PortSpec, port: number, protocol: Protocol, destinati
   }
   const end = spec.endPort ?? spec.port;
   return port >= spec.port && port <= end;
-}
-
-function parsePolicy(m: any): Policy {
-  const namespace: string = m.metadata?.namespace ?? 'default';
-  const id = `${namespace}/${m.metadata?.name ?? '?'}`;
-  const fail = (msg: string): never => {
-    throw new Error(`NetworkPolicy ${id}: ${msg}`);
-  };
-  const spec = m.spec ?? {};
-  const ingressList: any[] = spec.ingress ?? [];
-  const egressList: any[] = spec.egress ?? [];
-  // API defaulting: an empty/missing policyTypes means Ingress, plus Egress when spec.egress has rules.
-  let types: string[] = spec.policyTypes ?? [];
-  if (types.length === 0) types = egressList.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
-  for (const t of types) if (t !== 'Ingress' && t !== 'Egress') fail(`unknown policyType '${t}'`);
-  const cidrAt = (text: unknown, where: string): Cidr => {
-    if (typeof text !== 'string') return fail(`${where}: must be a CIDR string`);
-    try {
-      return parseCidr(text);
-    } catch (err) {
-      return fail(`${where}: ${(err as Error).message}`);
-    }
-  };
-  const selector = (s: any, where: string): LabelSelector => {
-    const sel: LabelSelector = s ?? {};
-    for (const e of sel.matchExpressions ?? []) {
-      if (!SELECTOR_OPERATORS.includes(e.operator)) fail(`${where}: unknown operator '${e.operator}'`);
-      const n = e.values?.length ?? 0;
-      if ((e.operator === 'In' || e.operator === 'NotIn') && n === 0) fail(`${where}: ${e.operator} needs values`);
-      if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && n > 0) {
-        fail(`${where}: ${e.operator} must not have values`);
-      }
-    }
-    return sel;
-  };
-  const parseRule = (r: any, where: string, peerField: 'from' | 'to'): Rule => {
-    const rawPeers: any[] = r?.[peerField] ?? [];
-    const rawPorts: any[] = r?.ports ?? [];
-    const peers = rawPeers.map((p, i): Peer => {
-      const at = `${where}.${peerField}[${i}]`;
-      const hasSelector = p.podSelector != null || p.namespaceSelector != null;
-      if (p.ipBlock != null) {
-        if (hasSelector) fail(`${at}: ipBlock cannot be combined with podSelector/namespaceSelector`);
-        const cidr = cidrAt(p.ipBlock.cidr, `${at}.ipBlock.cidr`);
-        const except = ((p.ipBlock.except ?? []) as unknown[]).map((e, j) => {
-          const ex = cidrAt(e, `${at}.ipBlock.except[${j}]`);
-          if (ex.prefix <= cidr.prefix || !cidrHas(cidr, ex.network)) {
-            fail(`${at}.ipBlock.except[${j}]: '${ex.text}' must be a strict subset of cidr '${cidr.text}'`);
-          }
-          return ex;
-        });
-        return { ipBlock: { cidr, except } };
-      }
-      if (!hasSelector) fail(`${at}: must specify a peer (podSelector, namespaceSelector or ipBlock)`);
-      return {
-        podSelector: p.podSelector == null ? undefined : selector(p.podSelector, `${at}.podSelector`),
-        namespaceSelector: p.namespaceSelector == null
-          ? undefined : selector(p.namespaceSelector, `${at}.namespaceSelector`),
-      };
-    });
-    const ports = rawPorts.map((p, i): PortSpec => {
-      const at = `${where}.ports[${i}]`;
-      const protocol: Protocol = p.protocol ?? 'TCP';
-      if (!PROTOCOLS.includes(protocol)) fail(`${at}: unknown protocol '${p.protocol}'`);
-      const port = p.port;
-      if (port !== undefined && typeof port !== 'number' && typeof port !== 'string') fail(`${at}: invalid port`);
-      if (typeof port === 'number' && (!Number.isInteger(port) || port < 1 || port > 65535)) {
-        fail(`${at}: port ${port} out of range`);
-      }
-      if (p.endPort !== undefined) {
-        if (typeof port !== 'number') fail(`${at}: endPort requires a numeric port`);
-        if (typeof p.endPort !== 'number' || p.endPort < port || p.endPort > 65535) {
-          fail(`${at}: endPort ${p.endPort} must be between port ${port} and 65535`);
-        }
-      }
-      return { protocol, port, endPort: p.endPort };
-    });
-    return { peers: peers.length > 0 ? peers : undefined, ports: ports.length > 0 ? ports : undefined };
-  };
-  return {
-    id,
-    namespace,
-    podSelector: selector(spec.podSelector, 'spec.podSelector'),
-    ingressIsolating: types.includes('Ingress'),
-    egressIsolating: types.includes('Egress'),
-    ingress: ingressList.map((r, i) => parseRule(r, `ingress[${i}]`, 'from')),
-    egress: egressList.map((r, i) => parseRule(r, `egress[${i}]`, 'to')),
-  };
 }
