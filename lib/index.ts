@@ -8,12 +8,13 @@
 // Releases as data
 export { KasmVersion } from './contract/version';
 export {
-  ComponentId, ExternalPeer, SecretKey, TlsRole, SizePreset, ReadinessCheck, DbInitMode, DerivedValue, ScalingMode,
+  ComponentId, ExternalPeer, SecretKey, TlsRole, SizePreset, ReadinessCheck, DbInitMode, DerivedValue, ScalingMode, PodField,
+  WorkloadKind,
 } from './contract/types';
 export type {
   KasmContract, ComponentContract, DependencyEdge, DatabaseContract, DbInitContract, ProxyContract, ImageRef, PortContract,
   EnvContract, EnvSource, HealthCheck, ResourceContract, SizingContract, WritablePathContract, TlsMountContract,
-  ProxyRoute, ProxyUpstream, UpgradeContract,
+  ProxyRoute, ProxyUpstream, UpgradeContract, SidecarContract,
 } from './contract/types';
 
 // The cluster

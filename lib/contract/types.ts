@@ -23,6 +23,11 @@ export enum ComponentId {
   DB_BACKUP = 'dbBackup',
   /** The pre-upgrade dump Job (present while a deployment is upgraded between releases). */
   DB_UPGRADE = 'dbUpgrade',
+  /**
+   * Kasm's development line (chart 1.1200.0-develop): guac and both RDP gateways in one StatefulSet behind one nginx
+   * on 8443. No shipped release has it yet; a contract entry that lists it deploys it with no construct change.
+   */
+  CONNECTION_PROXY = 'connectionProxy',
 }
 
 /** Peers outside the Kasm namespace that the dependency graph needs to name. */
@@ -55,7 +60,21 @@ export type EnvSource =
   | { readonly kind: 'literal'; readonly value: string }
   | { readonly kind: 'secret'; readonly key: SecretKey }
   /** A value resolved at synth time from another part of the contract (e.g. the database Service name). */
-  | { readonly kind: 'derived'; readonly from: DerivedValue };
+  | { readonly kind: 'derived'; readonly from: DerivedValue }
+  /** A field of the pod itself (the Downward API), e.g. `metadata.name` for a StatefulSet pod's own host name. */
+  | { readonly kind: 'field'; readonly fieldPath: PodField }
+  /**
+   * Text with derived values filled in: `${clusterDomain}` and the other {@link DerivedValue} names in `${...}`; the
+   * `$(VAR)` references Kubernetes expands from earlier env vars stay as written (a per-pod address needs both).
+   */
+  | { readonly kind: 'template'; readonly template: string };
+
+/** Pod fields a contract may read through the Downward API. */
+export enum PodField {
+  POD_NAME = 'metadata.name',
+  POD_NAMESPACE = 'metadata.namespace',
+  POD_IP = 'status.podIP',
+}
 
 /** Values that depend on the deployment rather than on the release (kept symbolic in the contract). */
 export enum DerivedValue {
@@ -64,6 +83,8 @@ export enum DerivedValue {
   DB_NAME = 'dbName',
   DB_USER = 'dbUser',
   ZONE_NAME = 'zoneName',
+  /** The cluster's DNS domain (`cluster.local` unless the ClusterProfile says otherwise). */
+  CLUSTER_DOMAIN = 'clusterDomain',
 }
 
 /** One env var of a container, in the order the container receives it. */
@@ -166,6 +187,40 @@ export interface SizingContract {
   readonly resources: ResourceContract;
 }
 
+/**
+ * A further container in a component's pod, next to the main one (the connection proxy runs guac and both RDP
+ * gateways beside its nginx). It shares the pod's user, network and Service; its ports join the pod's.
+ */
+export interface SidecarContract {
+  /** Container name, unique in the pod (a DNS label). */
+  readonly name: string;
+  readonly image: ImageRef;
+  readonly ports: readonly PortContract[];
+  readonly env: readonly EnvContract[];
+  readonly readiness: HealthCheck;
+  readonly liveness: HealthCheck;
+  readonly writablePaths: readonly WritablePathContract[];
+  readonly tlsMounts: readonly TlsMountContract[];
+  /** Container command override; `undefined` keeps the image's entrypoint and command. */
+  readonly args?: readonly string[];
+  /**
+   * Requests and limits of this container in every size preset: the preset scales the component by replicas, and
+   * `components.<id>.resources` sizes the main container only.
+   */
+  readonly resources: ResourceContract;
+}
+
+/** The Kubernetes workload a component runs as. */
+export enum WorkloadKind {
+  /** Interchangeable pods behind a ClusterIP Service (every component of the shipped releases). */
+  DEPLOYMENT = 'Deployment',
+  /**
+   * Pods with stable names behind a headless Service of the same name, so each is reachable as
+   * `<pod>.<service>.<namespace>.svc.<cluster domain>` (Kasm's connection proxy registers that address per pod).
+   */
+  STATEFUL_SET = 'StatefulSet',
+}
+
 /** Everything one component needs, as the images expect it. */
 export interface ComponentContract {
   readonly id: ComponentId;
@@ -187,6 +242,16 @@ export interface ComponentContract {
   readonly args?: readonly string[];
   /** How the component may run more than one pod. */
   readonly scaling: ScalingMode;
+  /**
+   * The workload kind; a StatefulSet gets a headless Service under `serviceName`.
+   * @default WorkloadKind.DEPLOYMENT
+   */
+  readonly workloadKind?: WorkloadKind;
+  /**
+   * Containers beside the main one, in pod order.
+   * @default [] (one container per pod)
+   */
+  readonly sidecars?: readonly SidecarContract[];
 }
 
 /** How a component may scale; KasmScaling and the replica checks read it. */

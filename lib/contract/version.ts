@@ -3,6 +3,7 @@ import { KASM_1_16_0 } from './releases/v1_16_0';
 import { KASM_1_18_1 } from './releases/v1_18_1';
 import { KASM_1_19_0 } from './releases/v1_19_0';
 import { KasmConfigError, show } from '../core/validation';
+import { contractProblems } from './check';
 
 /**
  * A supported Kasm Workspaces release and its runtime contract.
@@ -33,6 +34,29 @@ export class KasmVersion {
         + `accepted: ${KasmVersion.ALL.map((v) => show(v.version)).join(', ')}`);
     }
     return found;
+  }
+
+  /**
+   * A release this library does not ship yet (a Kasm development build, or a patch release before we add it), from a
+   * contract entry you write. The entry is held to the rules every shipped entry keeps (pinned images, IANA port
+   * names, edges on declared ports, sizing for every preset, routes with owners).
+   *
+   * @throws KasmConfigError listing every rule the entry breaks.
+   */
+  public static fromContract(contract: KasmContract): KasmVersion {
+    if (typeof contract !== 'object' || contract === null) {
+      throw new KasmConfigError(`KasmVersion.fromContract contract: ${show(contract)} is not accepted; pass a KasmContract object`);
+    }
+    const problems = contractProblems(contract);
+    if (problems.length > 0) {
+      throw new KasmConfigError(`KasmVersion.fromContract contract: the entry for ${show(contract.version)} breaks ${problems.length} rule(s):\n`
+        + problems.map((p) => `  - ${p}`).join('\n'));
+    }
+    const shipped = KasmVersion.ALL.find((v) => v.version === contract.version);
+    if (shipped) {
+      throw new KasmConfigError(`KasmVersion.fromContract contract: version ${show(contract.version)} is a shipped release; use KasmVersion.of(${show(contract.version)})`);
+    }
+    return new KasmVersion(contract);
   }
 
   /** The release number, e.g. '1.18.1'. */

@@ -1,11 +1,13 @@
 /**
- * One control-plane component as Kubernetes objects: its ServiceAccount, Deployment and Service, built from the
- * component's contract entry (private to the control plane).
+ * One control-plane component as Kubernetes objects: its ServiceAccount, workload (a Deployment, or a StatefulSet
+ * with per-pod addresses) and Service, built from the component's contract entry (private to the control plane).
  */
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ComponentContract, ComponentId, ResourceContract, TlsRole } from '../contract/types';
+import {
+  ComponentContract, ComponentId, ResourceContract, SidecarContract, TlsMountContract, TlsRole, WorkloadKind,
+} from '../contract/types';
 import { componentLabels, selectorLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import {
   EnvContext, envVars, hardenedContainer, hardenedPod, imageName, probes, resourceRequirements, writableVolumes,
@@ -43,11 +45,14 @@ export interface ComponentWorkloadProps {
 }
 
 /**
- * A Deployment with the hardened pod every Kasm component gets, its own ServiceAccount without a token, and a
- * ClusterIP Service under the exact name Kasm's images call.
+ * A Deployment (or StatefulSet) with the hardened pod every Kasm component gets, its own ServiceAccount without a
+ * token, and a Service under the exact name Kasm's images call: ClusterIP, or headless for a StatefulSet so each pod
+ * has its own DNS name.
  */
 export class ComponentWorkload extends Construct implements IScalableWorkload {
-  public readonly deployment: k8s.KubeDeployment;
+  /** The Deployment or StatefulSet. */
+  public readonly workload: ApiObject;
+  public readonly kind: WorkloadKind;
   public readonly service: k8s.KubeService;
   public readonly serviceAccount: k8s.KubeServiceAccount;
   /** Replicas without autoscaling, and the pod labels, for KasmScaling. */
@@ -73,14 +78,17 @@ export class ComponentWorkload extends Construct implements IScalableWorkload {
     const writable = writableVolumes([...c.writablePaths, ...(options.extraWritablePaths ?? []).map((path) => ({ path, sizeLimit: '256Mi' }))]);
     const volumes: k8s.Volume[] = [...writable.volumes];
     const mounts: k8s.VolumeMount[] = [...writable.mounts];
-    for (const tls of c.tlsMounts) {
+    const tlsMounts = (list: readonly TlsMountContract[]): k8s.VolumeMount[] => list.flatMap((tls) => {
       const vol = `tls-${tls.role}`;
       if (!volumes.some((v) => v.name === vol)) {
         volumes.push({ name: vol, secret: { secretName: props.tlsSecretName(tls.role), defaultMode: tls.mode } });
       }
-      mounts.push({ name: vol, mountPath: tls.certPath, subPath: 'tls.crt', readOnly: true });
-      mounts.push({ name: vol, mountPath: tls.keyPath, subPath: 'tls.key', readOnly: true });
-    }
+      return [
+        { name: vol, mountPath: tls.certPath, subPath: 'tls.crt', readOnly: true },
+        { name: vol, mountPath: tls.keyPath, subPath: 'tls.key', readOnly: true },
+      ];
+    });
+    mounts.push(...tlsMounts(c.tlsMounts));
     volumes.push(...(props.extraVolumes ?? []));
     mounts.push(...(props.extraMounts ?? []));
     this.replicas = props.replicas;
@@ -90,54 +98,76 @@ export class ComponentWorkload extends Construct implements IScalableWorkload {
     const podAnnotations = { ...(options.podAnnotations ?? {}), ...(props.podAnnotations ?? {}) };
     const env = [...(c.env.length > 0 ? envVars(c.env, props.envContext) : []), ...Object.entries(options.extraEnv ?? {}).map(([name, value]) => ({ name, value }))];
 
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: meta(c.workloadName),
+    const securityContext = { ...hardenedContainer(c.runAsUser), ...(options.writableRootFilesystem ? { readOnlyRootFilesystem: false } : {}) };
+    const sidecars = (c.sidecars ?? []).map((sidecar) => sidecarContainer(sidecar, props, securityContext, tlsMounts));
+    volumes.push(...sidecars.flatMap((s) => s.volumes));
+    const template: k8s.PodTemplateSpec = {
+      metadata: { labels, ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}) },
       spec: {
-        // Lazy: KasmScaling may hand the count to an HPA after construction.
-        replicas: Lazy.any({ produce: () => (this.scaling?.autoscaled ? undefined : props.replicas) }) as unknown as number,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-        template: {
-          metadata: { labels, ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}) },
-          spec: {
-            serviceAccountName: this.serviceAccount.name,
-            automountServiceAccountToken: false,
-            // Kasm finds its peers by DNS; service-link env vars (KASM_API_PORT=tcp://...) only risk collisions.
-            enableServiceLinks: false,
-            securityContext: hardenedPod(c.runAsUser),
-            ...schedulingFields(options, props.imagePullSecrets),
-            affinity: Lazy.any({ produce: () => mergeAntiAffinity(options.affinity, this.scaling?.podAntiAffinity) }) as unknown as k8s.Affinity,
-            topologySpreadConstraints: Lazy.any({
-              produce: () => (this.scaling && this.scaling.topologySpreadConstraints.length > 0 ? this.scaling.topologySpreadConstraints : undefined),
-            }) as unknown as k8s.TopologySpreadConstraint[],
-            initContainers: props.initContainers,
-            containers: [{
-              name: c.workloadName,
-              image: imageName(c.image, props.imageRegistry),
-              imagePullPolicy: props.imagePullPolicy,
-              ...(c.args ? { args: [...c.args] } : {}),
-              ports: c.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
-              ...(env.length > 0 ? { env } : {}),
-              ...probes(c),
-              resources: resourceRequirements(props.resources),
-              // A crash's last log lines reach the pod status, where `kubectl describe` and `diagnose` show them.
-              terminationMessagePolicy: 'FallbackToLogsOnError',
-              securityContext: { ...hardenedContainer(c.runAsUser), ...(options.writableRootFilesystem ? { readOnlyRootFilesystem: false } : {}) },
-              volumeMounts: mounts,
-            }],
-            volumes,
-          },
-        },
+        serviceAccountName: this.serviceAccount.name,
+        automountServiceAccountToken: false,
+        // Kasm finds its peers by DNS; service-link env vars (KASM_API_PORT=tcp://...) only risk collisions.
+        enableServiceLinks: false,
+        securityContext: hardenedPod(c.runAsUser),
+        ...schedulingFields(options, props.imagePullSecrets),
+        affinity: Lazy.any({ produce: () => mergeAntiAffinity(options.affinity, this.scaling?.podAntiAffinity) }) as unknown as k8s.Affinity,
+        topologySpreadConstraints: Lazy.any({
+          produce: () => (this.scaling && this.scaling.topologySpreadConstraints.length > 0 ? this.scaling.topologySpreadConstraints : undefined),
+        }) as unknown as k8s.TopologySpreadConstraint[],
+        initContainers: props.initContainers,
+        containers: [{
+          name: c.workloadName,
+          image: imageName(c.image, props.imageRegistry),
+          imagePullPolicy: props.imagePullPolicy,
+          ...(c.args ? { args: [...c.args] } : {}),
+          ports: c.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
+          ...(env.length > 0 ? { env } : {}),
+          ...probes(c),
+          resources: resourceRequirements(props.resources),
+          // A crash's last log lines reach the pod status, where `kubectl describe` and `diagnose` show them.
+          terminationMessagePolicy: 'FallbackToLogsOnError',
+          securityContext,
+          volumeMounts: mounts,
+        }, ...sidecars.map((s) => s.container)],
+        volumes,
       },
-    });
+    };
+    this.kind = c.workloadKind ?? WorkloadKind.DEPLOYMENT;
+    // Lazy: KasmScaling may hand the count to an HPA after construction.
+    const replicas = Lazy.any({ produce: () => (this.scaling?.autoscaled ? undefined : props.replicas) }) as unknown as number;
+    this.workload = this.kind === WorkloadKind.STATEFUL_SET
+      ? new k8s.KubeStatefulSet(this, 'StatefulSet', {
+        metadata: meta(c.workloadName),
+        spec: {
+          replicas,
+          revisionHistoryLimit: 5,
+          // The headless Service gives every pod `<pod>.<service>`; the pods start together, none waits for another.
+          serviceName: c.serviceName,
+          podManagementPolicy: 'Parallel',
+          selector: { matchLabels: selector },
+          updateStrategy: { type: 'RollingUpdate' },
+          template,
+        },
+      })
+      : new k8s.KubeDeployment(this, 'Deployment', {
+        metadata: meta(c.workloadName),
+        spec: {
+          replicas,
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: selector },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+          template,
+        },
+      });
 
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: meta(c.serviceName),
       spec: {
         type: 'ClusterIP',
+        // Headless for a StatefulSet: DNS answers with every ready pod, and each pod gets its own name.
+        ...(this.kind === WorkloadKind.STATEFUL_SET ? { clusterIp: 'None' } : {}),
         selector,
-        ports: c.ports.filter((p) => p.exposed).map((p) => ({
+        ports: [...c.ports, ...(c.sidecars ?? []).flatMap((sc) => sc.ports)].filter((p) => p.exposed).map((p) => ({
           name: p.name, port: p.port, targetPort: k8s.IntOrString.fromNumber(p.port), protocol: 'TCP',
         })),
       },
@@ -149,6 +179,32 @@ export class ComponentWorkload extends Construct implements IScalableWorkload {
     if (this.scaling) throw new Error(`${this.node.path} is already scaled by another KasmScaling`);
     this.scaling = scaling;
   }
+}
+
+/** A sidecar container with the main container's hardening, its own writable paths and its contract's resources. */
+function sidecarContainer(sidecar: SidecarContract, props: ComponentWorkloadProps, securityContext: k8s.SecurityContext,
+  tlsMounts: (list: readonly TlsMountContract[]) => k8s.VolumeMount[]): { container: k8s.Container; volumes: k8s.Volume[] } {
+  const writable = writableVolumes(sidecar.writablePaths);
+  // Volume names are per pod: prefix the sidecar's so two containers may both write to /tmp.
+  const volumes = writable.volumes.map((v) => ({ ...v, name: `${sidecar.name}-${v.name}`.slice(0, 63) }));
+  const mounts = writable.mounts.map((m) => ({ ...m, name: `${sidecar.name}-${m.name}`.slice(0, 63) }));
+  const env = sidecar.env.length > 0 ? envVars(sidecar.env, props.envContext) : [];
+  return {
+    volumes,
+    container: {
+      name: sidecar.name,
+      image: imageName(sidecar.image, props.imageRegistry),
+      imagePullPolicy: props.imagePullPolicy,
+      ...(sidecar.args ? { args: [...sidecar.args] } : {}),
+      ports: sidecar.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
+      ...(env.length > 0 ? { env } : {}),
+      ...probes(sidecar),
+      resources: resourceRequirements(sidecar.resources),
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+      securityContext,
+      volumeMounts: [...mounts, ...tlsMounts(sidecar.tlsMounts)],
+    },
+  };
 }
 
 function mergeAntiAffinity(affinity: k8s.Affinity | undefined, anti: k8s.PodAntiAffinity | undefined): k8s.Affinity | undefined {

@@ -61,7 +61,6 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   public readonly components: readonly ComponentId[];
   /** The dependency graph of this deployment, for NetworkPolicies and the doctor. */
   public readonly edges: readonly ResolvedEdge[];
-  private readonly deployments = new Map<ComponentId, k8s.KubeDeployment>();
   private readonly workloads = new Map<ComponentId, ComponentWorkload>();
   private readonly services = new Map<ComponentId, k8s.KubeService>();
   private readonly contract: KasmContract;
@@ -140,6 +139,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
         [DerivedValue.DB_NAME]: props.database.databaseName,
         [DerivedValue.DB_USER]: props.database.user,
         [DerivedValue.ZONE_NAME]: this.zoneName,
+        [DerivedValue.CLUSTER_DOMAIN]: this.cluster.clusterDomain,
       },
     };
     this.upgradeFrom = checkUpgrade(owner, this.version, props.upgradeFrom);
@@ -172,11 +172,20 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     return svc;
   }
 
-  /** The Deployment of a component. */
+  /** The Deployment of a component (a component the contract runs as a StatefulSet has none: see {@link workloadObjectOf}). */
   public deploymentOf(id: ComponentId): k8s.KubeDeployment {
-    const d = this.deployments.get(id);
-    if (!d) throw new KasmConfigError(`KasmControlPlane: component ${show(id)} is not deployed; deployed: ${this.components.map(show).join(', ')}`);
-    return d;
+    const workload = this.workloadObjectOf(id);
+    if (workload.kind !== 'Deployment') {
+      throw new KasmConfigError(`KasmControlPlane: component ${show(id)} runs as a ${workload.kind} in Kasm ${this.version.version}, not a Deployment; use workloadObjectOf(${show(id)})`);
+    }
+    return workload as k8s.KubeDeployment;
+  }
+
+  /** The Deployment or StatefulSet of a component, whichever the release runs it as. */
+  public workloadObjectOf(id: ComponentId): ApiObject {
+    const w = this.workloads.get(id);
+    if (!w) throw new KasmConfigError(`KasmControlPlane: component ${show(id)} is not deployed; deployed: ${this.components.map(show).join(', ')}`);
+    return w.workload;
   }
 
   /** The workload of a deployed component, for KasmScaling. */
@@ -308,7 +317,6 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       podOptions: mergePodOptions(this.podDefaults, opts),
       imagePullSecrets: this.imagePullSecrets,
     });
-    this.deployments.set(id, workload.deployment);
     this.workloads.set(id, workload);
     this.services.set(id, workload.service);
   }

@@ -30,8 +30,13 @@ export interface WorkloadScaling {
 
 /** What KasmScaling may change on a component's workload. */
 export interface IScalableWorkload {
-  /** Name of the Deployment. */
+  /** Name of the Deployment (or StatefulSet). */
   readonly workloadName: string;
+  /**
+   * The workload's kind, which an HPA's `scaleTargetRef` names.
+   * @default 'Deployment'
+   */
+  readonly kind?: 'Deployment' | 'StatefulSet';
   /** Replicas the size preset or the component options set. */
   readonly replicas: number;
   /** Labels of the pods, and the subset that selects them. */

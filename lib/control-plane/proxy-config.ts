@@ -7,6 +7,7 @@
  * resolver (agent host names in `proxy_pass $connect_hostname` need one; the chart has none), keepalive upstreams
  * clear the `Connection` header unless the client upgrades, and logs go to stdout/stderr for `kubectl logs`.
  */
+import { UPSTREAMS } from '../contract/routes';
 import { ComponentId, KasmContract, ProxyRoute, ProxyUpstream } from '../contract/types';
 
 /** Inputs the generated configuration depends on besides the contract. */
@@ -287,7 +288,7 @@ function renderRoute(route: ProxyRoute, opts: ProxyConfigOptions, serviceOf: (id
       if (isRegex) lines.push('proxy_set_header X-Kasm-ID $kasm_id;', SESSION_COOKIE);
       lines.push(route.target === 'loopback'
         ? `proxy_pass http://127.0.0.1:${opts.contract.proxy.httpPort}/guac_connect/$guac_service$guac_path;`
-        : `proxy_pass http://${upstreamOf(opts, ComponentId.GUAC)}/vnc.htmlguaclite$is_args$args;`);
+        : `proxy_pass http://${guacdUpstream(opts)}/vnc.htmlguaclite$is_args$args;`);
       lines.push(...session, 'client_max_body_size 1G;', 'add_header Cache-Control private always;');
       lines.push('add_header Strict-Transport-Security "max-age=63072000" always;');
       return block(route.location, lines);
@@ -323,9 +324,10 @@ function renderRoute(route: ProxyRoute, opts: ProxyConfigOptions, serviceOf: (id
   }
 }
 
-function upstreamOf(opts: ProxyConfigOptions, component: ComponentId): string {
-  const u = opts.contract.proxy.upstreams.find((up) => up.component === component);
-  if (!u) throw new Error(`no upstream for ${component} in Kasm ${opts.contract.version}`);
+/** The guacd backends' upstream block, whichever component serves them (guac, or a connection proxy). */
+function guacdUpstream(opts: ProxyConfigOptions): string {
+  const u = opts.contract.proxy.upstreams.find((up) => up.name === UPSTREAMS.guacd);
+  if (!u) throw new Error(`no ${UPSTREAMS.guacd} upstream in Kasm ${opts.contract.version}`);
   return u.name;
 }
 

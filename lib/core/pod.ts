@@ -93,8 +93,8 @@ function probe(check: HealthCheck, timing: ProbeTiming): k8s.Probe {
   }
 }
 
-/** Readiness, liveness and startup probes of a component. */
-export function probes(component: ComponentContract): Pick<k8s.Container, 'readinessProbe' | 'livenessProbe' | 'startupProbe'> {
+/** Readiness, liveness and startup probes of a component's container. */
+export function probes(component: Pick<ComponentContract, 'readiness' | 'liveness'>): Pick<k8s.Container, 'readinessProbe' | 'livenessProbe' | 'startupProbe'> {
   return {
     readinessProbe: probe(component.readiness, READINESS),
     livenessProbe: probe(component.liveness, LIVENESS),
@@ -110,6 +110,10 @@ export function envVars(env: readonly EnvContract[], ctx: EnvContext): k8s.EnvVa
         return { name: e.name, value: e.source.value };
       case 'derived':
         return { name: e.name, value: ctx.derived[e.source.from] };
+      case 'field':
+        return { name: e.name, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: e.source.fieldPath } } };
+      case 'template':
+        return { name: e.name, value: fillTemplate(e.name, e.source.template, ctx) };
       case 'secret': {
         const ref = e.source.key === SecretKey.DB_PASSWORD
           ? ctx.dbPasswordSecret
@@ -117,6 +121,17 @@ export function envVars(env: readonly EnvContract[], ctx: EnvContext): k8s.EnvVa
         return { name: e.name, valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } };
       }
     }
+  });
+}
+
+/** `${derivedValue}` placeholders filled from the context; `$(VAR)` is left for Kubernetes to expand. */
+export function fillTemplate(envName: string, template: string, ctx: EnvContext): string {
+  return template.replace(/\$\{([A-Za-z]+)\}/g, (_, key: string) => {
+    const value = (ctx.derived as Record<string, string | undefined>)[key];
+    if (value === undefined) {
+      throw new Error(`env ${envName}: \${${key}} is not a derived value; known: ${Object.values(DerivedValue).join(', ')}`);
+    }
+    return value;
   });
 }
 

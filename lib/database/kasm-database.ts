@@ -179,6 +179,7 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
         [DerivedValue.DB_NAME]: this.databaseName,
         [DerivedValue.DB_USER]: this.user,
         [DerivedValue.ZONE_NAME]: 'default',
+        [DerivedValue.CLUSTER_DOMAIN]: this.cluster.clusterDomain,
       },
     };
 

@@ -131,7 +131,7 @@ export class KasmScaling extends Construct {
         new k8s.KubeHorizontalPodAutoscalerV2(this, `${component}Hpa`, {
           metadata: meta,
           spec: {
-            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: workload.workloadName },
+            scaleTargetRef: { apiVersion: 'apps/v1', kind: workload.kind ?? 'Deployment', name: workload.workloadName },
             minReplicas,
             maxReplicas,
             metrics: [

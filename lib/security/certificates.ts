@@ -8,7 +8,7 @@ import {
   Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyEncoding, CertificateSpecPrivateKeyRotationPolicy,
   CertificateSpecUsages,
 } from '../../imports/certmanager-certificate-cert-manager.io';
-import { ComponentId, TlsRole } from '../contract/types';
+import { ComponentId, TlsRole, WorkloadKind } from '../contract/types';
 import { IKasmControlPlane } from '../control-plane/interface';
 import { runtimeLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import { IKasmFrontDoor } from '../ingress/interface';
@@ -34,6 +34,11 @@ export function certificatePlan(cp: IKasmControlPlane, clusterDomain: string, fr
     if (components.length === 0) continue;
     const services = components.map((c) => (c === ComponentId.DB ? cp.database.host : cp.contractOf(c).serviceName));
     const dnsNames = services.flatMap(names);
+    // A StatefulSet's pods are reached by their own names under its headless Service (`<pod>.<service>.<ns>.svc`).
+    for (const c of components.filter((id) => id !== ComponentId.DB && cp.contractOf(id).workloadKind === WorkloadKind.STATEFUL_SET)) {
+      const service = cp.contractOf(c).serviceName;
+      dnsNames.push(`*.${service}.${ns}.svc`, `*.${service}.${ns}.svc.${clusterDomain}`);
+    }
     // Agents may reach the proxy's TLS listener under the public host names.
     if (role === TlsRole.PROXY && frontDoor) dnsNames.push(...frontDoor.hostnames);
     const secretName = role === TlsRole.DB ? cp.database.tlsSecretName ?? cp.secrets.tlsSecretName(role) : cp.secrets.tlsSecretName(role);

@@ -2,61 +2,15 @@
  * The contract is data other code trusts blindly, so its internal consistency and the facts copied from the
  * official charts are asserted here.
  */
-import { ComponentId, ExternalPeer, KasmVersion, ReadinessCheck, ScalingMode, SizePreset } from '../../lib';
+import { ComponentId, KasmVersion, ReadinessCheck, SizePreset } from '../../lib';
+import { contractProblems } from '../../lib/contract/check';
 
 describe('contract consistency', () => {
   for (const version of KasmVersion.ALL) {
     const c = version.contract;
     describe(`Kasm ${version.version}`, () => {
-      test('every image is pinned to an exact tag', () => {
-        const images = [
-          ...Object.values(c.components).map((comp) => comp!.image),
-          c.dbInit.image,
-          ...Object.values(c.waitImages),
-        ];
-        for (const image of images) {
-          expect(image!.tag).toMatch(/^[0-9]+\.[0-9]+\.[0-9]+(-[a-z0-9.]+)?$/);
-          expect(image!.tag).not.toMatch(/latest|develop|rolling/);
-        }
-      });
-
-      test('port names fit IANA_SVC_NAME (15 characters, lowercase, no leading digit)', () => {
-        for (const comp of Object.values(c.components)) {
-          for (const p of comp!.ports) {
-            expect(p.name.length).toBeLessThanOrEqual(15);
-            expect(p.name).toMatch(/^[a-z]([-a-z0-9]*[a-z0-9])?$/);
-          }
-        }
-      });
-
-      test('every edge targets a port the destination declares', () => {
-        for (const e of c.edges) {
-          if (Object.values(ExternalPeer).includes(e.to as ExternalPeer)) continue;
-          const target = c.components[e.to as ComponentId];
-          expect(target).toBeDefined();
-          expect(target!.ports.map((p) => p.port)).toContain(e.port);
-        }
-      });
-
-      test('every wait has an image that carries its tool', () => {
-        for (const e of c.edges.filter((edge) => edge.waitFor)) {
-          expect(c.waitImages[e.waitFor!]).toBeDefined();
-        }
-      });
-
-      test('every component has sizing in every preset, and fixed-size components one replica', () => {
-        for (const preset of Object.values(SizePreset)) {
-          for (const [id, comp] of Object.entries(c.components)) {
-            const s = c.sizing[preset][id as ComponentId];
-            expect(s).toBeDefined();
-            if (comp!.scaling === ScalingMode.FIXED) expect(s!.replicas).toBe(1);
-          }
-        }
-      });
-
-      test('every proxy route has an owner and every upstream a component', () => {
-        for (const r of c.proxy.routes) expect(c.proxy.routeOwners[r.location]).toBeDefined();
-        for (const u of c.proxy.upstreams) expect(c.components[u.component]).toBeDefined();
+      test('keeps every rule of lib/contract/check (pinned images, IANA port names, edges on declared ports, waits with images, sizing, route owners)', () => {
+        expect(contractProblems(c)).toEqual([]);
       });
 
       test('the api waits for a seeded database, the proxy for the api and the manager', () => {

@@ -10,6 +10,7 @@ import { Endpoint, NetworkPolicyModel, PodEndpoint } from '../../lib/doctor/netw
 import { checkRestricted, podSpecsOf } from '../../lib/doctor/pod-security';
 import { Manifest } from '../support/manifests';
 import { validateManifests } from '../../lib/doctor/schema-validator';
+import { CONNECTION_PROXY_RELEASE } from '../support/connection-proxy-release';
 
 interface Built {
   readonly manifests: Manifest[];
@@ -43,6 +44,8 @@ export const RELEASE_MATRIX: Variant[] = [
   { name: 'k3s-prod on Kasm 1.19.0', build: (app) => new K3sProd(app, 'k3s-prod-1-19', { version: KasmVersion.V1_19_0, hostname: 'kasm.example.com', nodes: [{ count: 3, cpu: '8', memory: '16Gi' }] }) },
   { name: 'rke2-cnpg on Kasm 1.19.0', build: (app) => new Rke2Cnpg(app, 'rke2-cnpg-1-19', { version: KasmVersion.V1_19_0, hostname: 'kasm.example.com' }) },
   { name: 'k3s-dev upgrading 1.18.1 -> 1.19.0', build: (app) => new K3sDev(app, 'k3s-dev-upgrade', { version: KasmVersion.V1_19_0, upgradeFrom: KasmVersion.V1_18_1 }) },
+  // A made-up entry in the develop line's shape: guac and both RDP gateways in one connection-proxy StatefulSet.
+  { name: 'k3s-prod on a made-up connection-proxy release', build: (app) => new K3sProd(app, 'k3s-prod-cp', { version: KasmVersion.fromContract(CONNECTION_PROXY_RELEASE), hostname: 'kasm.example.com', nodes: [{ count: 3, cpu: '8', memory: '16Gi' }] }) },
   { name: 'rke2-cnpg upgrading 1.18.1 -> 1.19.0', build: (app) => new Rke2Cnpg(app, 'rke2-cnpg-upgrade', { version: KasmVersion.V1_19_0, upgradeFrom: KasmVersion.V1_18_1, hostname: 'kasm.example.com' }) },
 ];
 
@@ -120,11 +123,13 @@ describe.each(CASES.map((v) => [v.name, v] as const))('variant %s', (_name, vari
 
   describe('flows that must stay closed', () => {
     const db = () => podOf(ComponentId.DB);
+    // Where a release merges guac and the gateways into one connection proxy, their flows are its flows.
+    const gateway = (id: ComponentId) => () => podOf(cp.components.includes(id) ? id : ComponentId.CONNECTION_PROXY);
     const closed: [string, () => Endpoint, () => Endpoint, number][] = [
       ['proxy -> database', () => podOf(ComponentId.PROXY), db, 5432],
-      ['guac -> database', () => podOf(ComponentId.GUAC), db, 5432],
-      ['rdp gateway -> database', () => podOf(ComponentId.RDP_GATEWAY), db, 5432],
-      ['rdp https gateway -> database', () => podOf(ComponentId.RDP_HTTPS_GATEWAY), db, 5432],
+      ['guac -> database', gateway(ComponentId.GUAC), db, 5432],
+      ['rdp gateway -> database', gateway(ComponentId.RDP_GATEWAY), db, 5432],
+      ['rdp https gateway -> database', gateway(ComponentId.RDP_HTTPS_GATEWAY), db, 5432],
       ['internet -> database', () => INTERNET, db, 5432],
       ['agent -> database', () => AGENT, db, 5432],
       ['pod in another namespace -> database', () => OTHER_POD, db, 5432],
@@ -148,8 +153,8 @@ describe.each(CASES.map((v) => [v.name, v] as const))('variant %s', (_name, vari
       ['database -> api', db, () => podOf(ComponentId.API), 8080],
       ['api -> database on another port', () => podOf(ComponentId.API), db, 5433],
       ['proxy -> a server over RDP (only guac and the gateways connect to servers)', () => podOf(ComponentId.PROXY), () => SERVER, 3389],
-      ['guac -> a server on a port that is not RDP, VNC or SSH', () => podOf(ComponentId.GUAC), () => SERVER, 445],
-      ...(hasServers ? [] : [['guac -> a server when no server range is configured', () => podOf(ComponentId.GUAC), () => SERVER, 3389] as [string, () => Endpoint, () => Endpoint, number]]),
+      ['guac -> a server on a port that is not RDP, VNC or SSH', gateway(ComponentId.GUAC), () => SERVER, 445],
+      ...(hasServers ? [] : [['guac -> a server when no server range is configured', gateway(ComponentId.GUAC), () => SERVER, 3389] as [string, () => Endpoint, () => Endpoint, number]]),
     ];
     test.each(closed)('%s', (_label, from, to, port) => {
       const verdict = allowed(from(), to(), port);

@@ -38,7 +38,9 @@ export function podSpec(m: Manifest): any {
 export function envOf(container: any): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of container.env ?? []) {
-    out[e.name] = e.value ?? `secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`;
+    out[e.name] = e.value ?? (e.valueFrom.fieldRef
+      ? `field:${e.valueFrom.fieldRef.fieldPath}`
+      : `secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`);
   }
   return out;
 }
