@@ -10,7 +10,7 @@ import { KasmVersion } from '../lib/contract/version';
 import { KasmUpgradeBackupOptions } from '../lib/control-plane/upgrade';
 import { rememberWhileUnchanged } from '../lib/core/validation-memo';
 import { KasmControlPlane } from '../lib/control-plane/control-plane';
-import { assertBoolean, assertPlainObject, assertSize } from '../lib/core/validation';
+import { assertBoolean, assertHostname, assertPlainObject, assertSize } from '../lib/core/validation';
 import { assertNodePools } from '../lib/planner/node-pools';
 import { fitPods, formatFit, k3sSystemReservation, NodePool, podsAtMaximum } from '../lib/planner/fit';
 import { KasmDatabaseBackupOptions } from '../lib/database/backup';
@@ -22,9 +22,11 @@ import { EgressRule } from '../lib/security/egress';
 import { KasmSecurity } from '../lib/security/kasm-security';
 import { KasmNamespace } from '../lib/security/namespace';
 import { CredentialSource, TlsSource } from '../lib/security/sources';
+import { addOnboarding, afterInstallControlPlaneProps, afterInstallSecurityInputs, KasmAfterInstallProps, rdpEntryPointOf, withEgress } from './after-install';
+import { KasmOnboarding } from '../lib/onboarding/kasm-onboarding';
 
 /** Props every K3s variant shares. */
-export interface KasmK3sProps {
+export interface KasmK3sProps extends KasmAfterInstallProps {
   /** Kasm release. @default KasmVersion.V1_18_1 */
   readonly version?: KasmVersion;
   /**
@@ -105,6 +107,7 @@ export interface K3sComposition {
   readonly ingress: KasmIngress;
   readonly security: KasmSecurity;
   readonly traefikTimeouts?: TraefikTimeouts;
+  readonly onboarding: KasmOnboarding;
 }
 
 /** Build the shared constructs into `chart`. */
@@ -128,7 +131,11 @@ export function composeK3s(chart: Chart, props: KasmK3sProps, defaults: K3sVaria
     imagePullSecrets: props.imagePullSecrets,
     backup: props.backup ?? defaults.backup,
   });
+  const hostname = (props.hostname ?? defaults.hostname) as string;
+  // Checked here: the default Upstream Auth address is built from it before the front door checks it.
+  assertHostname(defaults.owner, 'hostname', hostname);
   const controlPlane = new KasmControlPlane(chart, 'ControlPlane', {
+    ...afterInstallControlPlaneProps(props, hostname),
     database,
     name,
     size,
@@ -142,11 +149,12 @@ export function composeK3s(chart: Chart, props: KasmK3sProps, defaults: K3sVaria
   });
   const ingress = new KasmIngress(chart, 'Ingress', {
     controlPlane,
-    hostname: (props.hostname ?? defaults.hostname) as string,
+    hostname,
     alternativeHostnames: props.alternativeHostnames,
   });
+  const afterInstall = afterInstallSecurityInputs(chart, defaults.owner, props, controlPlane, ingress.controller, hostname);
   const traefikTimeouts = (props.configureTraefikTimeouts ?? true)
-    ? new TraefikTimeouts(chart, 'TraefikTimeouts', { cluster, sessionTimeout: props.sessionTimeout })
+    ? new TraefikTimeouts(chart, 'TraefikTimeouts', { cluster, sessionTimeout: props.sessionTimeout, rdpEntryPoint: rdpEntryPointOf(defaults.owner, props) })
     : undefined;
   const security = new KasmSecurity(chart, 'Security', {
     controlPlane,
@@ -157,8 +165,10 @@ export function composeK3s(chart: Chart, props: KasmK3sProps, defaults: K3sVaria
     // Agents usually sit on the LAN; the cluster's own CIDRs are cut out of these ranges.
     agentCidrs: props.agentCidrs ?? ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
     serverCidrs: props.serverCidrs,
-    egress: props.egress,
+    egress: withEgress(props.egress, afterInstall.egress),
+    exposures: afterInstall.exposures,
   });
+  const onboarding = addOnboarding(chart, props, controlPlane, ingress, `${defaults.owner}: Kasm ${version.version} in namespace ${controlPlane.namespace}`);
   assertBoolean(defaults.owner, 'alerts', props.alerts);
   if (props.alerts ?? defaults.alerts ?? false) {
     new KasmAlerts(chart, 'Alerts', { namespace: namespace.namespace, name });
@@ -177,5 +187,5 @@ export function composeK3s(chart: Chart, props: KasmK3sProps, defaults: K3sVaria
       }),
     });
   }
-  return { namespace, database, controlPlane, ingress, security, traefikTimeouts };
+  return { namespace, database, controlPlane, ingress, security, traefikTimeouts, onboarding };
 }

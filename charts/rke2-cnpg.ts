@@ -5,7 +5,7 @@ import { SizePreset } from '../lib/contract/types';
 import { KasmVersion } from '../lib/contract/version';
 import { KasmUpgradeBackupOptions } from '../lib/control-plane/upgrade';
 import { KasmControlPlane } from '../lib/control-plane/control-plane';
-import { assertPlainObject, fail } from '../lib/core/validation';
+import { assertHostname, assertPlainObject, fail } from '../lib/core/validation';
 import { CnpgBackupOptions } from '../lib/database/cnpg-backup';
 import { CnpgDatabase } from '../lib/database/cnpg-database';
 import { BackendVerification, KasmIngressRoute } from '../lib/ingress/ingress-route';
@@ -13,12 +13,14 @@ import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
 import { KasmAlerts } from '../lib/doctor/alerts';
 import { KasmScaling, KasmScalingOptions } from '../lib/scaling/kasm-scaling';
 import { EgressRule } from '../lib/security/egress';
+import { KasmOnboarding } from '../lib/onboarding/kasm-onboarding';
+import { addOnboarding, withEgress, afterInstallControlPlaneProps, afterInstallSecurityInputs, KasmAfterInstallProps, rdpEntryPointOf } from './after-install';
 import { KasmSecurity } from '../lib/security/kasm-security';
 import { KasmNamespace } from '../lib/security/namespace';
 import { CertManagerIssuerKind, TlsSource } from '../lib/security/sources';
 
 /** Props for {@link Rke2Cnpg}. */
-export interface Rke2CnpgProps {
+export interface Rke2CnpgProps extends KasmAfterInstallProps {
   /** Public host name users browse to (its certificate comes from cert-manager). @default - none: required */
   readonly hostname?: string;
   /** More host names. @default [] */
@@ -86,11 +88,13 @@ export class Rke2Cnpg extends Chart {
   public readonly security: KasmSecurity;
   public readonly scaling: KasmScaling;
   public readonly traefikTimeouts?: TraefikTimeouts;
+  public readonly onboarding: KasmOnboarding;
 
   constructor(scope: Construct, id: string, props: Rke2CnpgProps = {}) {
     super(scope, id, { disableResourceNameHashes: true });
     assertPlainObject('Rke2Cnpg', 'props', props);
     if (props.hostname === undefined) fail('Rke2Cnpg', 'hostname', undefined, 'is required: the public host name users browse to, e.g. \'kasm.example.com\'');
+    assertHostname('Rke2Cnpg', 'hostname', props.hostname);
     const version = props.version ?? KasmVersion.V1_18_1;
     const cluster = props.cluster ?? ClusterProfile.rke2();
     const namespace = new KasmNamespace(this, 'Namespace', { namespace: props.namespace ?? 'kasm', version });
@@ -106,6 +110,7 @@ export class Rke2Cnpg extends Chart {
       backup: props.databaseBackup ?? {},
     });
     this.controlPlane = new KasmControlPlane(this, 'ControlPlane', {
+      ...afterInstallControlPlaneProps(props, props.hostname),
       database: this.database,
       namespace: namespace.namespace,
       size: props.size ?? SizePreset.MEDIUM,
@@ -120,8 +125,9 @@ export class Rke2Cnpg extends Chart {
       alternativeHostnames: props.alternativeHostnames,
       backendVerification: props.backendVerification,
     });
+    const afterInstall = afterInstallSecurityInputs(this, 'Rke2Cnpg', props, this.controlPlane, this.ingress.controller, props.hostname);
     if (props.configureTraefikTimeouts ?? true) {
-      this.traefikTimeouts = new TraefikTimeouts(this, 'TraefikTimeouts', { cluster, sessionTimeout: props.sessionTimeout });
+      this.traefikTimeouts = new TraefikTimeouts(this, 'TraefikTimeouts', { cluster, sessionTimeout: props.sessionTimeout, rdpEntryPoint: rdpEntryPointOf('Rke2Cnpg', props) });
     }
     this.security = new KasmSecurity(this, 'Security', {
       controlPlane: this.controlPlane,
@@ -132,8 +138,10 @@ export class Rke2Cnpg extends Chart {
       }),
       agentCidrs: props.agentCidrs ?? ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'],
       serverCidrs: props.serverCidrs,
-      egress: props.egress,
+      egress: withEgress(props.egress, afterInstall.egress),
+      exposures: afterInstall.exposures,
     });
+    this.onboarding = addOnboarding(this, props, this.controlPlane, this.ingress, `Rke2Cnpg: Kasm ${version.version} in namespace ${this.controlPlane.namespace}`);
     this.scaling = new KasmScaling(this, 'Scaling', { ...(props.scaling ?? {}), controlPlane: this.controlPlane });
     if (props.alerts ?? true) new KasmAlerts(this, 'Alerts', { namespace: namespace.namespace, name: this.controlPlane.name });
   }

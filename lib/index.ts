@@ -23,7 +23,8 @@ export type { ClusterProfileProps, ClusterProfileOverrides } from './cluster/pro
 
 // Control plane
 export { KasmControlPlane, ImagePullPolicy } from './control-plane/control-plane';
-export type { KasmControlPlaneProps, KasmComponentOptions } from './control-plane/control-plane';
+export type { KasmControlPlaneProps, KasmComponentOptions, TrustedCaBundle } from './control-plane/control-plane';
+export type { UpstreamAuth } from './control-plane/upstream-auth';
 export type { IKasmControlPlane, IScalableWorkload, ResolvedEdge, WorkloadScaling } from './control-plane/interface';
 export type { KasmPodOptions } from './core/pod-options';
 export type { KasmUpgradeBackupOptions } from './control-plane/upgrade';
@@ -44,11 +45,17 @@ export type { CnpgBackupOptions } from './database/cnpg-backup';
 export { KasmIngress } from './ingress/kasm-ingress';
 export type { KasmIngressProps } from './ingress/kasm-ingress';
 export { TraefikTimeouts } from './ingress/traefik-timeouts';
-export type { TraefikTimeoutsProps } from './ingress/traefik-timeouts';
+export type { TraefikTimeoutsProps, TraefikTcpEntryPoint } from './ingress/traefik-timeouts';
+export { KasmRdpExposure, RdpExposureKind } from './ingress/rdp-exposure';
+export type { KasmRdpExposureProps, IKasmExposure, InboundFlow } from './ingress/rdp-exposure';
 export { BackendScheme } from './ingress/interface';
 export { KasmIngressRoute, BackendVerification } from './ingress/ingress-route';
 export type { KasmIngressRouteProps } from './ingress/ingress-route';
 export type { IKasmFrontDoor } from './ingress/interface';
+
+// After the install: NOTES.md and the onboarding ConfigMap
+export { KasmOnboarding } from './onboarding/kasm-onboarding';
+export type { KasmOnboardingProps } from './onboarding/kasm-onboarding';
 
 // Scaling
 export { KasmScaling } from './scaling/kasm-scaling';
@@ -72,6 +79,8 @@ export { NetworkPeer } from './security/network-peer';
 export type { Flow, FlowEnd } from './security/network-peer';
 export { GENERATOR_IMAGE } from './security/generator';
 export { EgressProtocol } from './security/egress';
+export { IdentityProviderKind } from './security/identity-providers';
+export type { IdentityProvider } from './security/identity-providers';
 export type { EgressRule } from './security/egress';
 
 // Analysis that ships: the synth-time doctor and the offline models it (and diagnose) use

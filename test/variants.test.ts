@@ -41,7 +41,7 @@ const fresh = freshSynth();
 /** The objects of one variant, parsed from the fresh synth. */
 function objectsOf(variant: string): Manifest[] {
   return Object.entries(fresh)
-    .filter(([file]) => file.startsWith(`${variant}/`) && !file.endsWith('kustomization.yaml'))
+    .filter(([file]) => file.startsWith(`${variant}/`) && file.endsWith('.yaml') && !file.endsWith('kustomization.yaml'))
     .flatMap(([, text]) => yaml.loadAll(text) as Manifest[]);
 }
 
@@ -104,20 +104,30 @@ describe.each(VARIANTS.map((v) => v.name))('variant %s', (variant) => {
       expect(kustomization.resources).toEqual(files);
       all.push(...files);
     }
-    expect(Object.keys(fresh).filter((f) => f.startsWith(`${variant}/`) && !f.endsWith('kustomization.yaml'))).toHaveLength(all.length);
+    expect(Object.keys(fresh).filter((f) => f.startsWith(`${variant}/`) && f.endsWith('.yaml') && !f.endsWith('kustomization.yaml'))).toHaveLength(all.length);
+    // Besides the manifests, only NOTES.md, which kustomize does not read.
+    expect(Object.keys(fresh).filter((f) => f.startsWith(`${variant}/`) && !f.endsWith('.yaml'))).toEqual([`${variant}/NOTES.md`]);
   });
 
   test('the database phase holds everything before db-init; the app phase db-init and after', () => {
-    for (const [file, text] of Object.entries(fresh).filter(([f]) => f.startsWith(`${variant}/`) && !f.endsWith('kustomization.yaml'))) {
+    for (const [file, text] of Object.entries(fresh).filter(([f]) => f.startsWith(`${variant}/`) && f.endsWith('.yaml') && !f.endsWith('kustomization.yaml'))) {
       const wave = Number((yaml.load(text) as Manifest).metadata.annotations?.[SYNC_WAVE_ANNOTATION]);
       expect({ file, phase: file.split('/')[1] }).toEqual({ file, phase: wave < 0 ? 'database' : 'app' });
     }
   });
 
+  test('NOTES.md is the onboarding ConfigMap\'s NOTES.md, and shows commands that read secrets, never a value', () => {
+    const notes = fresh[`${variant}/NOTES.md`];
+    const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'kasm-onboarding')!;
+    expect(configMap.data['NOTES.md']).toBe(notes);
+    expect(notes).toContain("kubectl -n kasm get secret kasm-secrets -o jsonpath='{.data.admin-password}' | base64 -d");
+    expect(notes).toContain('--manager-token "$MANAGER_TOKEN"');
+  });
+
   test('no Secret carries data, and no file holds a private key or a literal credential', () => {
     for (const [file, text] of Object.entries(fresh).filter(([f]) => f.startsWith(`${variant}/`))) {
       expect({ file, privateKey: /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text) }).toEqual({ file, privateKey: false });
-      for (const doc of yaml.loadAll(text) as Manifest[]) {
+      for (const doc of (file.endsWith('.yaml') ? yaml.loadAll(text) : []) as Manifest[]) {
         if (doc?.kind === 'Secret') expect({ file, data: doc.data, stringData: doc.stringData }).toEqual({ file, data: undefined, stringData: undefined });
       }
     }

@@ -391,6 +391,12 @@ export interface KasmContract {
   /** Components that may be switched off, and what depends on them. */
   readonly optionalComponents: readonly ComponentId[];
   /**
+   * Whether this library writes the zone's Upstream Auth address into the database (db-init, after the seed): true
+   * where Kasm's own chart seeds the zone's `upstream_auth_address` (1.19's preseed), so the column is known.
+   * @default false - the address is only written into NOTES.md and the onboarding ConfigMap for the admin UI
+   */
+  readonly seedsZoneSettings?: boolean;
+  /**
    * How an existing deployment of an older release is upgraded to this one; `undefined` when this library offers
    * no upgrade into this release.
    * @default - no supported upgrade path

@@ -36,6 +36,8 @@ export interface ComponentWorkloadProps {
   readonly extraVolumes?: k8s.Volume[];
   /** Extra mounts of the main container. @default [] */
   readonly extraMounts?: k8s.VolumeMount[];
+  /** Env of the main container beyond the contract's (e.g. the trusted CA bundle's). @default [] */
+  readonly extraEnv?: k8s.EnvVar[];
   /** Pod annotations, e.g. a configuration digest that rolls the pods. @default {} */
   readonly podAnnotations?: Record<string, string>;
   /** The user's escape valves: scheduling, extra env, annotations, writable paths. @default {} */
@@ -96,7 +98,7 @@ export class ComponentWorkload extends Construct implements IScalableWorkload {
     this.podLabels = labels;
     this.selector = selector;
     const podAnnotations = { ...(options.podAnnotations ?? {}), ...(props.podAnnotations ?? {}) };
-    const env = [...(c.env.length > 0 ? envVars(c.env, props.envContext) : []), ...Object.entries(options.extraEnv ?? {}).map(([name, value]) => ({ name, value }))];
+    const env = [...(c.env.length > 0 ? envVars(c.env, props.envContext) : []), ...(props.extraEnv ?? []), ...Object.entries(options.extraEnv ?? {}).map(([name, value]) => ({ name, value }))];
 
     const securityContext = { ...hardenedContainer(c.runAsUser), ...(options.writableRootFilesystem ? { readOnlyRootFilesystem: false } : {}) };
     const sidecars = (c.sidecars ?? []).map((sidecar) => sidecarContainer(sidecar, props, securityContext, tlsMounts));

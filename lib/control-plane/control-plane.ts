@@ -28,12 +28,17 @@ import { IKasmControlPlane, IScalableWorkload, ResolvedEdge } from './interface'
 import { renderProxyConfig } from './proxy-config';
 import { addProxyConfigMap, ProxyConfigMount } from './proxy-config-map';
 import { enabledComponents } from './enabled-components';
-import { ImagePullPolicy, KasmComponentOptions, KasmControlPlaneProps } from './props';
+import { ImagePullPolicy, KasmComponentOptions, KasmControlPlaneProps, TrustedCaBundle } from './props';
+import { checkTrustedCaBundle, trustedCaParts, TrustedCaParts } from './trusted-ca';
 import { checkUpgrade, checkUpgradeBackup, UpgradeJobs } from './upgrade';
+import { checkUpstreamAuth, defaultUpstreamAuthUrl, UpstreamAuth, zoneSettingsEnv } from './upstream-auth';
 import { waitContainer, WaitTarget } from './wait';
 
 export { ImagePullPolicy } from './props';
-export type { KasmComponentOptions, KasmControlPlaneProps } from './props';
+export type { KasmComponentOptions, KasmControlPlaneProps, TrustedCaBundle } from './props';
+
+/** Components that make outbound TLS calls to identity providers, LDAP and agents, so they get the trusted CA bundle. */
+const TRUSTING_COMPONENTS: readonly ComponentId[] = [ComponentId.API, ComponentId.MANAGER];
 
 /**
  * Every Kasm control-plane component of the chosen release, wired to a database: Deployments, Services,
@@ -73,6 +78,12 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   private readonly upgradeBackup: { storage: Size; storageClassName?: string };
   private readonly pullPolicy: ImagePullPolicy;
   private readonly envContext: EnvContext;
+  /** The zone's Upstream Auth address: where agents reach Kasm (see the `upstreamAuthAddress` prop). */
+  public readonly upstreamAuth: UpstreamAuth;
+  /** Whether db-init writes {@link upstreamAuth} into the zone (releases that support seeding it). */
+  public readonly seedsUpstreamAuth: boolean;
+  /** The private CA bundle the api and manager trust, if any. */
+  public readonly trustedCaBundle?: TrustedCaBundle;
 
   constructor(scope: Construct, id: string, props: KasmControlPlaneProps) {
     super(scope, id);
@@ -146,6 +157,10 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     this.upgradeBackup = checkUpgradeBackup(owner, props.upgradeBackup);
     if (props.upgradeBackup !== undefined && !this.upgradeFrom) fail(owner, 'upgradeBackup', props.upgradeBackup, 'is set without upgradeFrom: it configures the pre-upgrade dump, which only an upgrade takes');
     this.edges = this.resolveEdges();
+    this.upstreamAuth = checkUpstreamAuth(owner, 'upstreamAuthAddress', props.upstreamAuthAddress
+      ?? defaultUpstreamAuthUrl(this.contractOf(ComponentId.PROXY).serviceName, this.namespace, this.cluster.clusterDomain, this.contract.proxy.httpsPort));
+    this.seedsUpstreamAuth = this.contract.seedsZoneSettings === true;
+    this.trustedCaBundle = checkTrustedCaBundle(owner, 'trustedCaBundle', props.trustedCaBundle);
 
     for (const component of this.components) {
       this.addComponent(owner, component, props.components?.[component], { dnsResolver, sessionTimeoutSeconds });
@@ -163,6 +178,13 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     for (const name of this.imagePullSecrets) doctor.declare({ kind: ReferencedKind.SECRET, namespace: this.namespace, name, reason: 'KasmControlPlane imagePullSecrets' });
     const names = [this.secrets.credentialsSecretName, this.secrets.ingressTlsSecretName, this.database.passwordSecret.name, ...Object.values(TlsRole).map((r) => this.secrets.tlsSecretName(r))];
     for (const name of new Set(names)) doctor.declare({ kind: ReferencedKind.SECRET, namespace: this.namespace, name, reason });
+    const ca = this.trustedCaBundle;
+    if (ca) {
+      doctor.declare({
+        kind: ca.configMapName !== undefined ? ReferencedKind.CONFIG_MAP : ReferencedKind.SECRET,
+        namespace: this.namespace, name: (ca.configMapName ?? ca.secretName)!, reason: 'KasmControlPlane trustedCaBundle (yours: PEM certificates of your private CAs)',
+      });
+    }
   }
 
   /** The Service of a component, e.g. to point an ingress at the proxy. */
@@ -298,6 +320,9 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
         annotations: waveAnnotation(SyncWave.CONTROL_PLANE),
       }, files);
     }
+    const trust: TrustedCaParts | undefined = this.trustedCaBundle && TRUSTING_COMPONENTS.includes(id)
+      ? trustedCaParts({ ...this.trustedCaBundle, key: this.trustedCaBundle.key ?? 'ca.crt' }, imageName(c.image, this.imageRegistry), c.runAsUser, this.pullPolicy)
+      : undefined;
     const workload = new ComponentWorkload(this, id, {
       id,
       contract: c,
@@ -310,9 +335,10 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       imagePullPolicy: this.pullPolicy,
       envContext: this.envContext,
       tlsSecretName: (role) => this.secrets.tlsSecretName(role),
-      initContainers: this.waitContainers(id, c.runAsUser),
-      extraVolumes: config?.volumes,
-      extraMounts: config?.mounts,
+      initContainers: [...(trust ? [trust.initContainer] : []), ...this.waitContainers(id, c.runAsUser)],
+      extraVolumes: [...(config?.volumes ?? []), ...(trust?.volumes ?? [])],
+      extraMounts: [...(config?.mounts ?? []), ...(trust?.mounts ?? [])],
+      extraEnv: trust?.env,
       podAnnotations: config?.podAnnotations,
       podOptions: mergePodOptions(this.podDefaults, opts),
       imagePullSecrets: this.imagePullSecrets,
@@ -336,6 +362,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     if (!this.upgradeFrom) {
       new DbInitJob(this, 'DbInit', {
         ...context, version: this.version.version, versionSlug: this.version.slug, initContainers: this.waitContainers(ComponentId.DB_INIT, init.runAsUser),
+        extraEnv: this.seedsUpstreamAuth ? zoneSettingsEnv(this.zoneName, this.upstreamAuth) : [],
       });
       return;
     }

@@ -101,6 +101,8 @@ export interface DbInitJobProps extends DatabaseJobContext {
   readonly versionSlug: string;
   /** Init containers that wait for the database. */
   readonly initContainers: k8s.Container[];
+  /** Env beyond the contract's (the zone settings db-init writes after the seed). @default [] */
+  readonly extraEnv?: k8s.EnvVar[];
 }
 
 /** Seeds the schema once. Re-running it changes nothing (it exits early when a zone row exists). */
@@ -131,7 +133,7 @@ export class DbInitJob extends Construct {
       initContainers: props.initContainers,
       containerName: 'db-init',
       script: script.command,
-      env: envVars(init.env, props.envContext),
+      env: [...envVars(init.env, props.envContext), ...(props.extraEnv ?? [])],
       volumes,
       mounts,
       backoffLimit: 10,

@@ -9,6 +9,7 @@ import { ComponentContract, ComponentId, DependencyEdge, ExternalPeer } from '..
 import { KasmVersion } from '../contract/version';
 import { IKasmDatabase } from '../database/interface';
 import { IKasmSecrets } from '../security/secrets';
+import type { UpstreamAuth } from './upstream-auth';
 
 /** An edge of the dependency graph with both ends resolved to this deployment. */
 export interface ResolvedEdge {
@@ -68,6 +69,12 @@ export interface IKasmControlPlane extends IConstruct {
   readonly proxyHttpPort: number;
   /** The proxy's HTTPS port (TLS to the proxy, for front doors that verify it and for agents). */
   readonly proxyHttpsPort: number;
+  /** The zone this control plane serves. @default 'default' */
+  readonly zoneName?: string;
+  /** Where the zone's agents reach Kasm to authenticate (the zone's Upstream Auth address). @default - the proxy Service's FQDN on 8443 */
+  readonly upstreamAuth?: UpstreamAuth;
+  /** Whether the address is written into the zone by db-init (releases that support seeding it). @default false */
+  readonly seedsUpstreamAuth?: boolean;
   /** Pod labels that select one component's pods. */
   selectorOf(id: ComponentId): Record<string, string>;
   /** The contract entry of a deployed component. */

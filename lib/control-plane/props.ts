@@ -80,4 +80,27 @@ export interface KasmControlPlaneProps {
   readonly upgradeFrom?: KasmVersion;
   /** Where the pre-upgrade dump is kept. @default - 20 GiB on the cluster's default StorageClass */
   readonly upgradeBackup?: KasmUpgradeBackupOptions;
+  /**
+   * Where the zone's agents reach Kasm to authenticate session traffic (Kasm's zone "Upstream Auth Address"), as an
+   * https URL. Seeded into the zone where the release supports it (1.19.0), and written into NOTES.md and the
+   * onboarding ConfigMap either way, so nobody has to find it in the admin UI (the 1.16 chart's known limitation).
+   * @default - the proxy Service's FQDN, `https://<proxy service>.<namespace>.svc.<cluster domain>:8443`
+   */
+  readonly upstreamAuthAddress?: string;
+  /**
+   * Certificates of private CAs the api and manager trust, added to the image's system bundle (SSO and LDAP servers
+   * behind a corporate CA; without it Kasm answers HTTP 500 at the single sign-on login).
+   * @default - the images' own CA bundle only
+   */
+  readonly trustedCaBundle?: TrustedCaBundle;
+}
+
+/** A ConfigMap or Secret in the control plane's namespace holding PEM certificates to trust. */
+export interface TrustedCaBundle {
+  /** ConfigMap with the bundle (certificates are not secret). Exactly one of `configMapName` and `secretName`. @default - none */
+  readonly configMapName?: string;
+  /** Secret with the bundle, when your tooling delivers it that way. @default - none */
+  readonly secretName?: string;
+  /** Key holding one or more PEM certificates. @default 'ca.crt' */
+  readonly key?: string;
 }

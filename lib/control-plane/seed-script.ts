@@ -42,6 +42,28 @@ const INSPECT = [
   '}',
 ];
 
+/**
+ * The zone settings the repository declares (today the Upstream Auth address), written after the seed and on every
+ * later run of a changed Job, so the zone matches git without a visit to the admin UI. psql quotes the values
+ * (`:'var'`), and a zone that does not exist fails the Job instead of passing silently.
+ */
+const ZONE_SETTINGS = [
+  'apply_zone_settings() {',
+  '  [ -n "${KASM_UPSTREAM_AUTH_ADDRESS:-}" ] || return 0',
+  '  updated="$(psql --host="$POSTGRES_HOST" --port="$POSTGRES_PORT" --username="$POSTGRES_USER" --dbname="$POSTGRES_DB" \\',
+  '    --no-psqlrc --quiet --tuples-only --no-align --set ON_ERROR_STOP=1 \\',
+  '    --set zone="$KASM_ZONE_NAME" --set address="$KASM_UPSTREAM_AUTH_ADDRESS" <<\'SQL\'',
+  "UPDATE zones SET upstream_auth_address = :'address' WHERE zone_name = :'zone' RETURNING zone_name;",
+  'SQL',
+  ')"',
+  '  if [ -z "$updated" ]; then',
+  '    echo "No zone named $KASM_ZONE_NAME in $POSTGRES_DB: its upstream auth address was not written." >&2',
+  '    exit 1',
+  '  fi',
+  '  echo "Zone $KASM_ZONE_NAME: upstream auth address set to $KASM_UPSTREAM_AUTH_ADDRESS."',
+  '}',
+];
+
 /** The Job's program for a seed mode. */
 export function seedScript(mode: DbInitMode): SeedScript {
   const run = mode === DbInitMode.IMAGE_STARTUP_SCRIPT
@@ -52,10 +74,12 @@ export function seedScript(mode: DbInitMode): SeedScript {
     'set -euo pipefail',
     'export PGPASSWORD="$POSTGRES_PASSWORD" PGSSLMODE=require PGCONNECT_TIMEOUT=10',
     ...INSPECT,
+    ...ZONE_SETTINGS,
     'if [ "$tables" -gt 0 ]; then',
     '  found="$(zones)"',
     '  if [ "$found" -ge 1 ]; then',
     '    echo "Kasm database already seeded ($found zones): nothing to do."',
+    '    apply_zone_settings',
     '    exit 0',
     '  fi',
     '  echo "$POSTGRES_DB holds $tables tables but no zone: it is not empty and not a seeded Kasm database." >&2',
@@ -70,6 +94,7 @@ export function seedScript(mode: DbInitMode): SeedScript {
     '  exit 1',
     'fi',
     'echo "Kasm database seeded."',
+    'apply_zone_settings',
   ].join('\n');
   return mode === DbInitMode.MOUNTED_SEED_SCRIPT ? { command, seedFile: SEED_1_16 } : { command };
 }

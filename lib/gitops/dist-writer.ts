@@ -7,6 +7,8 @@ import { ArgoCdApplications, FluxKustomizations, GitOpsSourceProps, GitOpsVarian
 import { PHASE_ANNOTATION } from '../control-plane/upgrade';
 import { KasmControlPlane } from '../control-plane/control-plane';
 import { KasmConfigError } from '../core/validation';
+import { renderNotes } from '../core/notes';
+import { KasmOnboarding } from '../onboarding/kasm-onboarding';
 
 /** One output folder: a name and the function that adds its chart(s) to an App. */
 export interface Variant {
@@ -67,6 +69,7 @@ export function synthVariants(variants: readonly Variant[], outdir: string, gito
     const phases = Object.values(PHASES).filter((p) => fs.existsSync(path.join(dir, p)));
     for (const phase of phases) writeKustomization(path.join(dir, phase), listYaml(path.join(dir, phase)));
     writeKustomization(dir, phases);
+    writeNotes(app, dir);
     gitopsVariants.push({ name: variant.name, namespace, databaseHealth: health, upgrading: phases.includes(PHASES.upgrade) });
     written.push(dir);
   }
@@ -106,6 +109,16 @@ function assertUpgradeSaid(app: App, variant: string, deployed: string | undefin
       + `migration, then the new control plane; README: Upgrades), or synthesize into an empty folder for a new install.`);
   }
 }
+
+/** NOTES.md next to the manifests: the same text the onboarding ConfigMap carries (kustomize does not read it). */
+function writeNotes(app: App, dir: string): void {
+  const onboarding = app.node.findAll().find((c): c is KasmOnboarding => c instanceof KasmOnboarding);
+  const notes = renderNotes(app, onboarding?.title ?? path.basename(dir));
+  if (notes !== undefined) fs.writeFileSync(path.join(dir, NOTES_FILE), notes);
+}
+
+/** The notes file in each variant folder. */
+export const NOTES_FILE = 'NOTES.md';
 
 function writeKustomization(dir: string, resources: readonly string[]): void {
   const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources] };

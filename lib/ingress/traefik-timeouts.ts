@@ -4,7 +4,7 @@ import * as yaml from 'js-yaml';
 import { HelmChartConfig } from '../../imports/helm-helmchartconfig-helm.cattle.io';
 import { ClusterProfile } from '../cluster/profile';
 import { MANAGED_BY, LABELS, SyncWave, waveAnnotation } from '../core/metadata';
-import { assertDuration, assertPlainObject, assertWholeSeconds, fail } from '../core/validation';
+import { assertDnsLabel, assertDuration, assertInteger, assertPlainObject, assertWholeSeconds, fail } from '../core/validation';
 
 /** Props for {@link TraefikTimeouts}. */
 export interface TraefikTimeoutsProps {
@@ -12,6 +12,19 @@ export interface TraefikTimeoutsProps {
   readonly cluster?: ClusterProfile;
   /** Read, write and idle timeout of Traefik's `web` and `websecure` entrypoints. @default Duration.minutes(30) */
   readonly sessionTimeout?: Duration;
+  /**
+   * A TCP entrypoint for native RDP (KasmRdpExposure's TRAEFIK_TCP), exposed on Traefik's LoadBalancer Service.
+   * @default - none: Traefik listens on web and websecure only
+   */
+  readonly rdpEntryPoint?: TraefikTcpEntryPoint;
+}
+
+/** A plain TCP entrypoint of the packaged Traefik. */
+export interface TraefikTcpEntryPoint {
+  /** Entrypoint name, which IngressRouteTCP objects name. @default 'rdp' */
+  readonly name?: string;
+  /** Port Traefik listens on and its Service exposes. @default 3389 */
+  readonly port?: number;
 }
 
 /**
@@ -25,6 +38,8 @@ export interface TraefikTimeoutsProps {
 export class TraefikTimeouts extends Construct {
   public readonly helmChartConfig: HelmChartConfig;
   public readonly timeoutSeconds: number;
+  /** The RDP entrypoint's name, when one is declared. */
+  public readonly rdpEntryPoint?: string;
 
   constructor(scope: Construct, id: string, props: TraefikTimeoutsProps = {}) {
     super(scope, id);
@@ -40,7 +55,19 @@ export class TraefikTimeouts extends Construct {
     this.timeoutSeconds = sessionTimeout.toSeconds({ integral: false });
     assertWholeSeconds(owner, 'sessionTimeout', this.timeoutSeconds, 60, 86400);
     const timeouts = { readTimeout: `${this.timeoutSeconds}s`, writeTimeout: `${this.timeoutSeconds}s`, idleTimeout: `${this.timeoutSeconds}s` };
-    const values = { ports: { web: { transport: { respondingTimeouts: timeouts } }, websecure: { transport: { respondingTimeouts: timeouts } } } };
+    const ports: Record<string, unknown> = { web: { transport: { respondingTimeouts: timeouts } }, websecure: { transport: { respondingTimeouts: timeouts } } };
+    if (props.rdpEntryPoint !== undefined) {
+      assertPlainObject(owner, 'rdpEntryPoint', props.rdpEntryPoint, true);
+      const name = props.rdpEntryPoint.name ?? 'rdp';
+      assertDnsLabel(owner, 'rdpEntryPoint.name', name);
+      if (name === 'web' || name === 'websecure' || name === 'traefik' || name === 'metrics') fail(owner, 'rdpEntryPoint.name', name, 'is one of Traefik\'s own entrypoints; pick another name, e.g. \'rdp\'');
+      const port = props.rdpEntryPoint.port ?? 3389;
+      assertInteger(owner, 'rdpEntryPoint.port', port, 1, 65535);
+      // RDP sessions idle for long stretches too: the same timeouts as the desktop streams.
+      ports[name] = { port, exposedPort: port, expose: { default: true }, protocol: 'TCP', transport: { respondingTimeouts: timeouts } };
+    }
+    this.rdpEntryPoint = props.rdpEntryPoint === undefined ? undefined : props.rdpEntryPoint.name ?? 'rdp';
+    const values = { ports };
     this.helmChartConfig = new HelmChartConfig(this, 'Resource', {
       metadata: {
         name: cluster.traefikHelmChartConfigName,

@@ -10,6 +10,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { componentLabel, instanceLabels, runtimeLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import { assertCidr, assertDuration, assertPlainObject, assertStringList, fail } from '../core/validation';
 import { assertFrontDoor, IKasmFrontDoor } from '../ingress/interface';
+import type { IKasmExposure } from '../ingress/rdp-exposure';
+import { addNetworkNotes } from './network-notes';
 import { addCertManagerCertificate, certificatePlan } from './certificates';
 import { SecretGenerator } from './generator';
 import type { GeneratorPlan } from './generator/secret-generator';
@@ -43,6 +45,8 @@ export interface KasmSecurityProps {
   readonly generatedCertificateValidity?: Duration;
   /** Outbound traffic beyond the dependency graph (identity providers, SMTP, registries, cloud APIs); see {@link KasmSecurity.allowEgress}. @default [] */
   readonly egress?: readonly EgressRule[];
+  /** Entrances besides the front door (KasmRdpExposure): the policies admit exactly their inbound flows. @default [] */
+  readonly exposures?: readonly IKasmExposure[];
 }
 
 /**
@@ -68,6 +72,7 @@ export class KasmSecurity extends Construct {
   public readonly servers?: NetworkPeer;
   public readonly controlPlane: IKasmControlPlane;
   public readonly frontDoor?: IKasmFrontDoor;
+  public readonly exposures: readonly IKasmExposure[];
   private readonly graphAndGeneratorFlows: readonly Flow[];
   private readonly extraEgress: { flows: Flow[]; rule: string }[] = [];
   private readonly policiesEnabled: boolean;
@@ -106,6 +111,13 @@ export class KasmSecurity extends Construct {
     assertStringList(owner, 'agentCidrs', agentCidrs, assertCidr);
     const serverCidrs = props.serverCidrs ?? [];
     assertStringList(owner, 'serverCidrs', serverCidrs, assertCidr);
+    if (props.exposures !== undefined && !Array.isArray(props.exposures)) fail(owner, 'exposures', props.exposures, 'is not a list; pass an array of exposures, e.g. [new KasmRdpExposure(...)]');
+    this.exposures = [...(props.exposures ?? [])];
+    this.exposures.forEach((e, i) => {
+      if (!Array.isArray(e?.inbound) || e.inbound.some((f) => !cp.components.includes(f.component) || !(f.from instanceof NetworkPeer))) {
+        fail(owner, `exposures[${i}]`, e?.node?.path ?? e, 'is not an exposure of this control plane; pass a KasmRdpExposure built for the same control plane');
+      }
+    });
     this.agents = agentCidrs.length > 0 ? NetworkPeer.cidrs(agentCidrs, cluster.clusterCidrs, 'agents') : undefined;
     this.servers = serverCidrs.length > 0 ? NetworkPeer.cidrs(serverCidrs, cluster.clusterCidrs, 'servers') : undefined;
 
@@ -153,6 +165,7 @@ export class KasmSecurity extends Construct {
     if (props.egress !== undefined && !Array.isArray(props.egress)) fail(owner, 'egress', props.egress, 'is not a list; pass an array of egress rules');
     (props.egress ?? []).forEach((rule, i) => this.addEgress(`egress[${i}]`, rule));
     this.declareToDoctor(certificates.map((c) => ({ name: c.secretName, role: c.role })), generatesCredentials);
+    addNetworkNotes(this, { agentCidrs, serverCidrs, enabled: this.policiesEnabled });
     attachDoctor(this);
   }
 
@@ -268,6 +281,10 @@ export class KasmSecurity extends Construct {
       const port = edge.from === ExternalPeer.INGRESS_CONTROLLER && this.frontDoor ? this.frontDoor.backendPort : edge.port;
       out.push({ description: `${edge.from} -> ${edge.to}:${port} (${edge.purpose})`, from, to, port, protocol: 'TCP', owner });
     }
+    for (const f of this.exposures.flatMap((e) => e.inbound)) {
+      const from = f.from.end.kind === 'cidrs' ? address(f.from) : pods(f.from.end);
+      if (from) out.push({ description: `${f.from.end.name} -> ${f.component}:${f.port} (${f.purpose})`, from, to: end(f.component)!, port: f.port, protocol: 'TCP', owner });
+    }
     for (const f of this.extraEgress.flatMap((e) => e.flows)) {
       const to = f.to.kind === 'cidrs' ? address(NetworkPeer.cidrs(f.to.blocks.map((b) => b.cidr), f.to.blocks.flatMap((b) => b.except ?? []), f.to.name)) : pods(f.to);
       if (to) out.push({ description: `${f.from.name} -> ${f.to.name}:${f.port} (${f.purpose})`, from: pods(f.from)!, to, port: f.port, protocol: f.protocol, owner });
@@ -304,6 +321,9 @@ export class KasmSecurity extends Construct {
       // The front door decides which proxy port its controller connects to (HTTP behind Traefik's TLS, or HTTPS).
       const port = edge.from === ExternalPeer.INGRESS_CONTROLLER && this.frontDoor ? this.frontDoor.backendPort : edge.port;
       flows.push({ from, to, port, protocol: 'TCP', purpose: edge.purpose });
+    }
+    for (const f of this.exposures.flatMap((e) => e.inbound)) {
+      flows.push({ from: f.from.end, to: end(f.component)!, port: f.port, protocol: 'TCP', purpose: f.purpose });
     }
     const all: FlowEnd = { kind: 'pods', name: 'all-pods', namespace: cp.namespace, selector: {} };
     for (const protocol of ['UDP', 'TCP'] as const) {

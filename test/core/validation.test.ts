@@ -112,7 +112,7 @@ const CASES: BadInput[] = [
   {
     name: 'K3sDev hostname \'\' (empty)',
     build: () => k3sDev({ hostname: '' }),
-    starts: 'KasmIngress hostname: \'\'',
+    starts: 'K3sDev hostname: \'\'',
     says: ['is empty; pass the host name users type in the browser, e.g. \'kasm.example.com\''],
   },
   {
@@ -130,7 +130,7 @@ const CASES: BadInput[] = [
   {
     name: 'K3sDev hostname with uppercase letters',
     build: () => k3sDev({ hostname: 'Kasm.Example.com' }),
-    starts: 'KasmIngress hostname: \'Kasm.Example.com\'',
+    starts: 'K3sDev hostname: \'Kasm.Example.com\'',
     says: [HOSTNAME],
   },
   {

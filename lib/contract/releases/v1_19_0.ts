@@ -370,6 +370,9 @@ export const KASM_1_19_0: KasmContract = {
     [ReadinessCheck.DATABASE_MIGRATED]: image('api'),
   },
   optionalComponents: [ComponentId.GUAC, ComponentId.RDP_GATEWAY, ComponentId.RDP_HTTPS_GATEWAY],
+  // [read] The 1.1190.7 preseed writes `kasmZones[].upstream_auth_address` into the zone; [inference] the preseed's
+  // zone keys are the `zones` table's columns (`zone_name`, `upstream_auth_address`).
+  seedsZoneSettings: true,
   upgrade: {
     // [inference] Kasm documents upgrades from the previous release; 1.16.0 must go through 1.18.1 first.
     from: ['1.18.1'],
