@@ -1,11 +1,16 @@
 /**
- * Writes lib/values/values.schema.json from the key tree in lib/values/keys.ts (`npm run values-schema`); the test
- * suite fails when the committed file is stale, so the schema and the CLI's checks never drift apart.
+ * Writes lib/values/values.schema.json and the README's configuration reference from the key tree in
+ * lib/values/keys.ts (`npm run values-schema`); the test suite fails when either is stale, so the schema, the
+ * documentation and the CLI's checks never drift apart.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { withValuesReference } from '../lib/values/reference';
 import { valuesJsonSchemaText } from '../lib/values/values-file';
 
-const file = path.join(__dirname, '..', 'lib', 'values', 'values.schema.json');
-fs.writeFileSync(file, valuesJsonSchemaText());
-process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
+const root = path.join(__dirname, '..');
+const schema = path.join(root, 'lib', 'values', 'values.schema.json');
+fs.writeFileSync(schema, valuesJsonSchemaText());
+const readme = path.join(root, 'README.md');
+fs.writeFileSync(readme, withValuesReference(fs.readFileSync(readme, 'utf8')));
+for (const file of [schema, readme]) process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);

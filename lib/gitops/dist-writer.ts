@@ -16,6 +16,11 @@ export interface Variant {
   readonly name: string;
   /** Add the variant's charts to `app`. */
   build(app: App): void;
+  /**
+   * The values file the variant was built from (`cdk8s-kasm synth --values`), so a refusal names its keys, not props.
+   * @default - built from TypeScript props
+   */
+  readonly valuesFile?: string;
 }
 
 /** The file kustomize (and `kubectl apply -k`) reads in each variant folder. */
@@ -37,7 +42,7 @@ export function synthVariants(variants: readonly Variant[], outdir: string, gito
     const app = new App({ outdir: path.join(outdir, `.${variant.name}.staging`), yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: '.yaml' });
     variant.build(app);
     assertDistinctFiles(app, variant.name);
-    assertUpgradeSaid(app, variant.name, deployed.get(variant.name));
+    assertUpgradeSaid(app, variant, deployed.get(variant.name));
     return app;
   });
   fs.rmSync(outdir, { recursive: true, force: true });
@@ -100,13 +105,15 @@ function deployedVersion(dir: string): string | undefined {
  * The committed output is the record of what is deployed: moving it to another release without saying `upgradeFrom`
  * would let GitOps swap the database image under live data. Refuse, and say how.
  */
-function assertUpgradeSaid(app: App, variant: string, deployed: string | undefined): void {
+function assertUpgradeSaid(app: App, variant: Variant, deployed: string | undefined): void {
   if (deployed === undefined) return;
   for (const cp of app.node.findAll().filter((c): c is KasmControlPlane => c instanceof KasmControlPlane)) {
     if (cp.version.version === deployed || cp.upgradeFrom?.version === deployed) continue;
-    throw new KasmConfigError(`${variant}: the output folder holds Kasm ${deployed} and this synth writes Kasm ${cp.version.version} without saying `
-      + `upgradeFrom. An upgrade must be explicit: set upgradeFrom: KasmVersion.V${deployed.replace(/\./g, '_')} (a pre-upgrade dump, then the `
-      + `migration, then the new control plane; README: Upgrades), or synthesize into an empty folder for a new install.`);
+    const said = cp.upgradeFrom === undefined ? 'without saying upgradeFrom' : `with upgradeFrom ${cp.upgradeFrom.version}, not ${deployed}`;
+    const fix = variant.valuesFile === undefined ? `set upgradeFrom: KasmVersion.V${deployed.replace(/\./g, '_')}` : `set upgradeFrom: '${deployed}' in ${variant.valuesFile}`;
+    throw new KasmConfigError(`${variant.name}: the output folder holds Kasm ${deployed} and this synth writes Kasm ${cp.version.version} ${said}. `
+      + `An upgrade must be explicit: ${fix} (a pre-upgrade dump, then the migration, then the new control plane; README: Upgrades), `
+      + 'or synthesize into an empty folder for a new install.');
   }
 }
 

@@ -43,6 +43,7 @@ const labels: ValueSpec = {
   check: assertLabels,
 };
 const enumOf = (values: readonly string[]): ValueSpec => ({ kind: 'string', accepted: '', enum: values });
+const release = enumOf(KasmVersion.ALL.map((v) => v.version));
 const list = (items: ValueSpec, minItems?: number): ValueSpec => ({ kind: 'list', items, ...(minItems ? { minItems } : {}) });
 const obj = (fields: Record<string, Field>, check?: ObjectSpec['check']): ObjectSpec => ({ kind: 'object', fields, ...(check ? { check } : {}) });
 const f = (spec: ValueSpec, meta: Omit<Field, keyof ValueSpec | 'kind'> & { doc: string }): Field => ({ ...spec, ...meta } as Field);
@@ -76,7 +77,12 @@ function sourceCheck(options: Readonly<Record<string, readonly string[]>>) {
 
 /** Every key of a values file; `validateValue(VALUES, variant, ...)` checks one, `toJsonSchema` describes it. */
 export const VALUES: ObjectSpec = obj({
-  version: f(enumOf(KasmVersion.ALL.map((v) => v.version)), { doc: 'Kasm release (its runtime contract).', default: KasmVersion.V1_18_1.version }),
+  version: f(release, { doc: 'Kasm release (its runtime contract); moving a synthesized folder to another one needs upgradeFrom.', default: KasmVersion.V1_18_1.version }),
+  upgradeFrom: f(release, { doc: 'The release the running deployment has, while version upgrades it (README: Upgrades); remove it once the upgrade is done.', defaultDoc: 'no upgrade' }),
+  upgradeBackup: f(obj({
+    size: f(size, { doc: 'Size of the pre-upgrade dump volume (kasm-upgrade-backup).', default: '20Gi' }),
+    className: f(subdomain, { doc: 'StorageClass of the pre-upgrade dump volume.', defaultDoc: 'the cluster\'s default StorageClass' }),
+  }), { doc: 'The volume the pre-upgrade dump is kept on (needs upgradeFrom).', commented: true }),
   namespace: f(namespace, { doc: 'Namespace of the control plane.', default: 'kasm' }),
   name: f({ ...dnsLabel, maxLength: MAX_INSTANCE_NAME_LENGTH, check: assertInstanceName }, { doc: 'Instance name; prefixes Secret and ConfigMap names.', default: 'kasm', variants: K3S }),
   hostname: f(hostname, { doc: 'Host name users browse to.', defaults: { 'k3s-dev': 'kasm.local', 'k3s-prod': 'kasm.example.com', 'rke2-cnpg': 'kasm.example.com' }, required: PROD }),
@@ -194,4 +200,8 @@ export const VALUES: ObjectSpec = obj({
     argoNamespace: f(dnsLabel, { doc: 'Namespace of the Argo CD Application.', default: 'argocd' }),
     fluxNamespace: f(dnsLabel, { doc: 'Namespace of the Flux objects.', default: 'flux-system' }),
   }), { doc: 'Where Argo CD and Flux find the output (<out>/gitops/).' }),
+}, (owner, _path, v) => {
+  if (v.upgradeBackup !== undefined && v.upgradeFrom === undefined) {
+    fail(owner, 'upgradeBackup', v.upgradeBackup, 'is set without upgradeFrom: it configures the pre-upgrade dump, which only an upgrade takes; add upgradeFrom or remove upgradeBackup');
+  }
 });

@@ -74,6 +74,8 @@ function backendVerification(v?: Values): BackendVerification | undefined {
 function shared(variant: ValuesVariant, v: Values) {
   return {
     version: v.version === undefined ? undefined : KasmVersion.of(v.version),
+    upgradeFrom: v.upgradeFrom === undefined ? undefined : KasmVersion.of(v.upgradeFrom, 'KasmControlPlane', 'upgradeFrom'),
+    upgradeBackup: v.upgradeBackup === undefined ? undefined : { storage: size(v.upgradeBackup.size), storageClassName: v.upgradeBackup.className },
     namespace: v.namespace,
     hostname: v.hostname,
     alternativeHostnames: v.alternativeHostnames,
@@ -121,6 +123,7 @@ const prodProps = (v: Values) => ({
 export function variantFromValues(variant: ValuesVariant, v: Values, file: string): Variant {
   return {
     name: variant,
+    valuesFile: file,
     build: (app) => reexpress(variant, file, () => {
       switch (variant) {
         case 'k3s-dev': new K3sDev(app, variant, k3sProps(variant, v)); break;
@@ -162,6 +165,8 @@ const PROP_PATHS: readonly (readonly [owner: RegExp, prop: string, key: string])
   [/^CnpgDatabase$/, 'nodeSelector', 'database.nodeSelector'],
   [/^CnpgDatabase$/, 'namespace', 'database.namespace'],
   [/^CnpgDatabase$/, 'controlPlaneNamespace', 'namespace'],
+  [/^KasmControlPlane$/, 'upgradeBackup.storageClassName', 'upgradeBackup.className'],
+  [/^KasmControlPlane$/, 'upgradeBackup.storage', 'upgradeBackup.size'],
   [/^KasmScaling$/, '', 'scaling'],
   [/^ClusterProfile\./, '', 'cluster'],
   [/^KasmSecurity$/, 'egress', 'network.egress'],
@@ -178,7 +183,7 @@ const PROP_PATHS: readonly (readonly [owner: RegExp, prop: string, key: string])
   [/^ArgoCdApplications$|^FluxKustomizations$/, '', 'gitops'],
   [/^KasmVersion$/, 'version', 'version'],
   [/./, 'nodes', 'nodes'],
-  ...['namespace', 'name', 'hostname', 'alternativeHostnames', 'sessionTimeout', 'size', 'alerts', 'checkCapacity']
+  ...['namespace', 'name', 'hostname', 'alternativeHostnames', 'sessionTimeout', 'size', 'alerts', 'checkCapacity', 'upgradeFrom', 'upgradeBackup']
     .map((p) => [/./, p, p] as const),
 ];
 

@@ -111,6 +111,21 @@ describe('synth --values errors', () => {
     expect(r.stderr).toMatch(message);
   });
 
+  test('a release change of a synthesized folder needs upgradeFrom, as in TypeScript; with it the upgrade phase is written', () => {
+    const out = path.join(work, 'upgrade');
+    expect(run('synth', '--variant', 'k3s-dev', '--values', write('v1181.yaml', 'version: 1.18.1\n'), '--out', out).status).toBe(0);
+    const file = write('v1190.yaml', 'version: 1.19.0\n');
+    const refused = run('synth', '--variant', 'k3s-dev', '--values', file, '--out', out);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`k3s-dev: the output folder holds Kasm 1.18.1 and this synth writes Kasm 1.19.0 without saying upgradeFrom. An upgrade must be explicit: set upgradeFrom: '1.18.1' in ${file}`);
+    expect(fs.readdirSync(path.join(out, 'k3s-dev')).sort()).toEqual(['app', 'database', 'kustomization.yaml']);
+    const upgrade = write('upgrade.yaml', 'version: 1.19.0\nupgradeFrom: 1.18.1\nupgradeBackup:\n  size: 30Gi\n');
+    const r = run('synth', '--variant', 'k3s-dev', '--values', upgrade, '--out', out);
+    expect([r.stderr, r.status]).toEqual(['', 0]);
+    expect(fs.readdirSync(path.join(out, 'k3s-dev')).sort()).toEqual(['app', 'database', 'kustomization.yaml', 'upgrade']);
+    expect(fs.readFileSync(path.join(out, 'k3s-dev', 'upgrade', 'PersistentVolumeClaim.kasm-upgrade-backup.yaml'), 'utf8')).toContain('storage: 30Gi');
+  }, 60_000);
+
   test('an empty values file is the variant\'s defaults (k3s-prod still needs its hostname)', () => {
     const file = write('empty.yaml', '# nothing yet\n');
     const r = run('synth', '--variant', 'k3s-prod', '--values', file, '--out', path.join(work, 'never'));

@@ -67,6 +67,10 @@ describe.each(VALUES_VARIANTS)('%s', (variant) => {
 describe('values out of range, outside an enum or for another variant', () => {
   test.each([
     ['k3s-dev', { version: '1.17.0' }, "version: '1.17.0' is not one of '1.19.0', '1.18.1', '1.16.0'"],
+    ['k3s-dev', { upgradeFrom: '1.18.0' }, "upgradeFrom: '1.18.0' is not one of '1.19.0', '1.18.1', '1.16.0'"],
+    ['k3s-dev', { upgradeBackup: { size: '30Gi' } }, 'upgradeBackup: {"size":"30Gi"} is set without upgradeFrom: it configures the pre-upgrade dump, which only an upgrade takes; add upgradeFrom or remove upgradeBackup'],
+    ['k3s-dev', { version: '1.19.0', upgradeFrom: '1.18.1', upgradeBackup: { size: '20GB' } }, "upgradeBackup.size: '20GB' is not accepted; accepted: a size in whole Mi, Gi or Ti, e.g. '10Gi'"],
+    ['k3s-dev', { version: '1.19.0', upgradeFrom: '1.18.1', upgradeBackup: { className: 'Fast_SSD' } }, "upgradeBackup.className: 'Fast_SSD' is not a valid Kubernetes name"],
     ['k3s-dev', { size: 'huge' }, "size: 'huge' is not one of 'dev', 'small', 'medium', 'large'"],
     ['k3s-dev', { database: { storage: { size: '10GB' } } }, "database.storage.size: '10GB' is not accepted; accepted: a size in whole Mi, Gi or Ti, e.g. '10Gi'"],
     ['k3s-dev', { backup: { retention: 0 } }, 'backup.retention: 0 is not accepted; pass a whole number from 1 to 1000'],
@@ -114,6 +118,11 @@ describe('errors the charts raise are re-expressed with the values key path', ()
       /^values\.yaml: secrets\.credentials\.sealedSecrets\.encryptedData: \["db-password"\] lacks 'admin-password'/],
     ['k3s-dev', 'secrets:\n  tls:\n    source: certManager\n    certManager: {issuerName: ca, duration: 10d, renewBefore: 20d}\n', /^values\.yaml: secrets\.tls\.certManager\.renewBefore: '480h' must be shorter than duration/],
     ['rke2-cnpg', 'hostname: a.example.com\nbackup:\n  method: plugin\n', /^values\.yaml: backup\.objectStoreName: .*(required|plugin)/],
+    ['k3s-dev', 'version: 1.19.0\nupgradeFrom: 1.16.0\n', /^values\.yaml: upgradeFrom: '1\.16\.0' cannot be upgraded to Kasm 1\.19\.0 directly; accepted: '1\.18\.1' \(upgrade 1\.16\.0 to 1\.18\.1 first, then to 1\.19\.0\) \(checked by KasmControlPlane in k3s-dev\)$/],
+    ['k3s-dev', 'upgradeFrom: 1.19.0\n', /^values\.yaml: upgradeFrom: '1\.19\.0' is newer than version 1\.18\.1: Kasm does not support downgrades/],
+    ['rke2-cnpg', 'hostname: a.example.com\nversion: 1.19.0\nupgradeFrom: 1.19.0\n', /^values\.yaml: upgradeFrom: '1\.19\.0' is the version being deployed: .*Remove upgradeFrom/],
+    ['k3s-dev', 'upgradeFrom: 1.16.0\n', /^values\.yaml: upgradeFrom: '1\.16\.0' cannot be upgraded to Kasm 1\.18\.1 directly; accepted: none/],
+    ['k3s-dev', 'version: 1.19.0\nupgradeFrom: 1.18.1\nupgradeBackup: {size: 100Mi}\n', /^values\.yaml: upgradeBackup\.size: '100Mi' is below 1Gi: a Kasm database dump needs room/],
     ['rke2-cnpg', 'hostname: a.example.com\nbackup:\n  schedule: "@daily"\n', /^values\.yaml: backup\.schedule: '@daily' is a macro; CloudNativePG needs the fields/],
   ] as const)('%s %j', (variant, text, message) => {
     expect(build(variant, text)).toThrow(message);

@@ -34,6 +34,22 @@ interface Case { readonly variant: ValuesVariant; readonly values: object; reado
 
 const CASES: readonly Case[] = [
   { variant: 'k3s-dev', values: { version: '1.16.0' }, covers: ['version'], check: (ms) => expect(text(ms, 'Deployment', 'kasm-api')).toContain(':1.16.0') },
+  // The dump volume's class is one the app declares (the database's), as for the backup volume below.
+  { variant: 'k3s-dev', values: { version: '1.19.0', upgradeFrom: '1.18.1', database: { storage: { className: 'slow' } }, upgradeBackup: { size: '30Gi', className: 'slow' } },
+    covers: ['upgradeFrom', 'upgradeBackup.size', 'upgradeBackup.className'],
+    check: (ms, base) => {
+      expect(of(base, 'PersistentVolumeClaim', 'kasm-upgrade-backup')).toHaveLength(0);
+      const jobs = of(ms, 'Job').map((j) => j.metadata.name);
+      expect(jobs.filter((n) => /^kasm-(pre-upgrade|db-migrate)-1-18-1-to-1-19-0-/.test(n))).toHaveLength(2);
+      expect(jobs.filter((n) => n.startsWith('kasm-db-init'))).toEqual([]);
+      const pvc = one(ms, 'PersistentVolumeClaim', 'kasm-upgrade-backup').spec;
+      expect([pvc.storageClassName, pvc.resources.requests.storage]).toEqual(['slow', '30Gi']);
+    } },
+  { variant: 'rke2-cnpg', values: { version: '1.19.0', upgradeFrom: '1.18.1', upgradeBackup: { size: '40Gi' } }, covers: ['upgradeFrom', 'upgradeBackup.size'],
+    check: (ms) => {
+      expect(one(ms, 'PersistentVolumeClaim', 'kasm-upgrade-backup').spec.resources.requests.storage).toBe('40Gi');
+      expect(text(ms, 'Cluster', 'kasm-db')).toMatch(/postgresql:16/);
+    } },
   { variant: 'k3s-dev', values: { namespace: 'desktops' }, covers: ['namespace'], check: (ms) => expect(one(ms, 'Deployment', 'kasm-api').metadata.namespace).toBe('desktops') },
   { variant: 'k3s-dev', values: { name: 'team-a' }, covers: ['name'], check: (ms) => expect(text(ms)).toContain('team-a-secrets') },
   { variant: 'k3s-dev', values: { hostname: 'desktops.example.com', alternativeHostnames: ['alt.example.com'] }, covers: ['hostname', 'alternativeHostnames'],
