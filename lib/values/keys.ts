@@ -13,6 +13,9 @@ import {
 } from '../core/validation';
 import { CnpgBackupMethod } from '../database/cnpg-backup';
 import { EgressProtocol } from '../security/egress';
+import { IdentityProviderKind } from '../security/identity-providers';
+import { RdpExposureKind } from '../ingress/rdp-exposure';
+import { checkUpstreamAuth } from '../control-plane/upstream-auth';
 import { CertManagerIssuerKind, CredentialSourceKind, ExternalSecretStoreKind, SealedSecretScope, TlsSourceKind } from '../security/sources';
 import { Field, ObjectSpec, ValueSpec, ValuesVariant } from './spec';
 
@@ -87,6 +90,21 @@ export const VALUES: ObjectSpec = obj({
   name: f({ ...dnsLabel, maxLength: MAX_INSTANCE_NAME_LENGTH, check: assertInstanceName }, { doc: 'Instance name; prefixes Secret and ConfigMap names.', default: 'kasm', variants: K3S }),
   hostname: f(hostname, { doc: 'Host name users browse to.', defaults: { 'k3s-dev': 'kasm.local', 'k3s-prod': 'kasm.example.com', 'rke2-cnpg': 'kasm.example.com' }, required: PROD }),
   alternativeHostnames: f(list(hostname), { doc: 'More host names for the same deployment.', default: [] }),
+  upstreamAuthAddress: f({ kind: 'string', accepted: 'an https URL with a host name and an optional port, e.g. \'https://kasm.example.com\'', pattern: '^https://[^/?#@\\s]+$', check: (owner, prop, value) => { checkUpstreamAuth(owner, prop, value); } },
+    { doc: 'Where agents reach Kasm to authenticate session traffic (the zone\'s Upstream Auth address); seeded on 1.19.0, in NOTES.md always.', defaultDoc: 'https://<hostname>' }),
+  trustedCaBundle: f(obj({
+    configMapName: f(subdomain, { doc: 'ConfigMap in the namespace with the PEM certificates (set this or secretName).' }),
+    secretName: f(subdomain, { doc: 'Secret in the namespace with the PEM certificates (set this or configMapName).' }),
+    key: f({ kind: 'string', accepted: 'a key of letters, digits, \'-\', \'_\' or \'.\'', pattern: '^[-._a-zA-Z0-9]{1,253}$' }, { doc: 'Key holding the certificates.', default: 'ca.crt' }),
+  }, (owner, path, v) => {
+    if ((v.configMapName === undefined) === (v.secretName === undefined)) fail(owner, path, v, 'names no bundle or two; set exactly one of configMapName and secretName');
+  }), { doc: 'Private CAs the api and manager trust (SSO or LDAP behind a corporate CA; without it the login answers HTTP 500).', commented: true }),
+  rdp: f(obj({
+    kind: f(enumOf(Object.values(RdpExposureKind)), { doc: 'traefikTcp (an rdp entrypoint in the packaged Traefik) or loadBalancer (a Service of its own).', default: RdpExposureKind.TRAEFIK_TCP }),
+    port: f({ kind: 'integer', min: 1, max: 65535 }, { doc: 'Port RDP clients connect to.', default: 3389 }),
+    clientCidrs: f(list(cidr, 1), { doc: 'Client ranges the load balancer and the policy admit (loadBalancer only).', default: ['0.0.0.0/0'] }),
+    hostname: f(hostname, { doc: 'Host name RDP clients connect to, for NOTES.md.', defaultDoc: 'hostname' }),
+  }), { doc: 'Publish native RDP on 3389 (RDP over HTTPS needs nothing: it goes through the front door).', commented: true }),
   size: f(enumOf(Object.values(SizePreset)), { doc: 'Resource preset: replicas, requests and limits of every component.', defaults: { 'k3s-dev': SizePreset.DEV, 'k3s-prod': SizePreset.MEDIUM, 'rke2-cnpg': SizePreset.MEDIUM } }),
   sessionTimeout: f(duration, { doc: 'Idle timeout of desktop streams, at the proxy and at Traefik.', default: '30m' }),
   configureTraefikTimeouts: f({ kind: 'boolean' }, { doc: 'Write the HelmChartConfig that raises the packaged Traefik\'s timeouts (once per cluster).', default: true }),
@@ -176,6 +194,13 @@ export const VALUES: ObjectSpec = obj({
       purpose: f(text, { doc: 'Why the traffic is needed (shown in the policy\'s annotation).' }),
     }, (owner, path, v) => { for (const k of ['from', 'to', 'ports']) if (v[k] === undefined) fail(owner, `${path}.${k}`, undefined, 'is required in an egress rule'); })),
     { doc: 'Outbound traffic beyond the dependency graph (identity providers, SMTP, registries).', default: [] }),
+    identityProviders: f(list(obj({
+      name: f(dnsLabel, { doc: 'Short name, shown in the policy and NOTES.md.' }),
+      kind: f(enumOf(Object.values(IdentityProviderKind)), { doc: 'oidc, saml or ldap (sets the default ports).' }),
+      cidrs: f(list(cidr, 1), { doc: 'The provider\'s address ranges.' }),
+      ports: f(list({ kind: 'integer', min: 1, max: 65535 }, 1), { doc: 'Destination ports.', defaultDoc: '443 for oidc and saml, 636 for ldap' }),
+    }, (owner, path, v) => { for (const k of ['name', 'kind', 'cidrs']) if (v[k] === undefined) fail(owner, `${path}.${k}`, undefined, 'is required in an identity provider'); })),
+    { doc: 'Identity providers the api signs users in with; each opens api -> provider only (secrets stay in Kasm\'s database).', default: [] }),
   }), { doc: 'NetworkPolicy openings beyond the dependency graph.' }),
   nodes: f(list(obj({
     count: f({ kind: 'integer', min: 1, max: 1000 }, { doc: 'How many nodes.' }),

@@ -86,6 +86,10 @@ function shared(variant: ValuesVariant, v: Values) {
     agentCidrs: v.network?.agentCidrs,
     serverCidrs: v.network?.serverCidrs,
     egress: egress(v.network?.egress),
+    identityProviders: v.network?.identityProviders,
+    upstreamAuthAddress: v.upstreamAuthAddress,
+    trustedCaBundle: v.trustedCaBundle,
+    rdp: v.rdp,
     alerts: v.alerts,
   };
 }
@@ -170,6 +174,11 @@ const PROP_PATHS: readonly (readonly [owner: RegExp, prop: string, key: string])
   [/^KasmScaling$/, '', 'scaling'],
   [/^ClusterProfile\./, '', 'cluster'],
   [/^KasmSecurity$/, 'egress', 'network.egress'],
+  [/./, 'identityProviders', 'network.identityProviders'],
+  [/^KasmRdpExposure$/, '', 'rdp'],
+  [/^TraefikTimeouts$/, 'rdpEntryPoint.port', 'rdp.port'],
+  [/^KasmControlPlane$/, 'upstreamAuthAddress', 'upstreamAuthAddress'],
+  [/^KasmControlPlane$/, 'trustedCaBundle', 'trustedCaBundle'],
   [/^KasmSecurity$/, 'agentCidrs', 'network.agentCidrs'],
   [/^KasmSecurity$/, 'serverCidrs', 'network.serverCidrs'],
   [/./, 'credentials.encryptedData', 'secrets.credentials.sealedSecrets.encryptedData'],

@@ -118,7 +118,7 @@ describe('synth --values errors', () => {
     const refused = run('synth', '--variant', 'k3s-dev', '--values', file, '--out', out);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain(`k3s-dev: the output folder holds Kasm 1.18.1 and this synth writes Kasm 1.19.0 without saying upgradeFrom. An upgrade must be explicit: set upgradeFrom: '1.18.1' in ${file}`);
-    expect(fs.readdirSync(path.join(out, 'k3s-dev')).sort()).toEqual(['app', 'database', 'kustomization.yaml']);
+    expect(fs.readdirSync(path.join(out, 'k3s-dev')).sort()).toEqual(['NOTES.md', 'app', 'database', 'kustomization.yaml']);
     const upgrade = write('upgrade.yaml', 'version: 1.19.0\nupgradeFrom: 1.18.1\nupgradeBackup:\n  size: 30Gi\n');
     const r = run('synth', '--variant', 'k3s-dev', '--values', upgrade, '--out', out);
     expect([r.stderr, r.status]).toEqual(['', 0]);

@@ -103,6 +103,30 @@ const CASES: readonly Case[] = [
       const cert = one(ms, 'Certificate', 'kasm-db-tls').spec;
       expect([cert.issuerRef.name, cert.issuerRef.kind, cert.duration, cert.renewBefore]).toEqual(['internal-ca', 'ClusterIssuer', '1440h', '480h']);
     } },
+  { variant: 'k3s-dev', values: { version: '1.19.0', upstreamAuthAddress: 'https://agents.example.com:8443' }, covers: ['upstreamAuthAddress'],
+    check: (ms) => {
+      const job = of(ms, 'Job').find((j) => j.metadata.name.startsWith('kasm-db-init'))!;
+      expect(JSON.stringify(job)).toContain('"KASM_UPSTREAM_AUTH_ADDRESS","value":"agents.example.com:8443"');
+      expect(one(ms, 'ConfigMap', 'kasm-onboarding').data['upstream-auth-url']).toBe('https://agents.example.com:8443');
+    } },
+  { variant: 'k3s-dev', values: { trustedCaBundle: { configMapName: 'corp-ca', key: 'bundle.pem' } }, covers: ['trustedCaBundle.configMapName', 'trustedCaBundle.key'],
+    check: (ms) => expect(one(ms, 'Deployment', 'kasm-api').spec.template.spec.volumes).toContainEqual({ name: 'trusted-ca-source', configMap: { name: 'corp-ca', items: [{ key: 'bundle.pem', path: 'bundle.pem' }] } }) },
+  { variant: 'rke2-cnpg', values: { trustedCaBundle: { secretName: 'corp-ca' } }, covers: ['trustedCaBundle.secretName'],
+    check: (ms) => expect(JSON.stringify(one(ms, 'Deployment', 'kasm-manager'))).toContain('"secretName":"corp-ca"') },
+  { variant: 'k3s-dev', values: { rdp: { kind: 'traefikTcp', port: 13389, hostname: 'rdp.example.com' } }, covers: ['rdp.kind', 'rdp.port', 'rdp.hostname'],
+    check: (ms) => {
+      expect(one(ms, 'IngressRouteTCP', 'kasm-rdp').spec.entryPoints).toEqual(['rdp']);
+      expect(one(ms, 'HelmChartConfig', 'traefik').spec.valuesContent).toContain('exposedPort: 13389');
+      expect(one(ms, 'ConfigMap', 'kasm-onboarding').data['NOTES.md']).toContain('`rdp.example.com:13389`');
+    } },
+  { variant: 'k3s-dev', values: { rdp: { kind: 'loadBalancer', clientCidrs: ['203.0.113.0/24'] } }, covers: ['rdp.clientCidrs'],
+    check: (ms) => expect(one(ms, 'Service', 'kasm-rdp').spec.loadBalancerSourceRanges).toEqual(['203.0.113.0/24']) },
+  { variant: 'k3s-dev', values: { network: { identityProviders: [{ name: 'corp-ldap', kind: 'ldap', cidrs: ['10.0.5.10/32'], ports: [389] }] } },
+    covers: ['network.identityProviders', 'network.identityProviders[].name', 'network.identityProviders[].kind', 'network.identityProviders[].cidrs', 'network.identityProviders[].ports'],
+    check: (ms) => {
+      const policy = of(ms, 'NetworkPolicy').find((p) => JSON.stringify(p).includes('corp-ldap'))!;
+      expect(policy.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '10.0.5.10/32' } }], ports: [{ protocol: 'TCP', port: 389 }] }]);
+    } },
   { variant: 'k3s-dev', values: { network: { agentCidrs: ['192.168.50.0/24'], serverCidrs: ['10.20.0.0/16'] } }, covers: ['network.agentCidrs', 'network.serverCidrs'],
     check: (ms, base) => {
       expect(text(ms, 'NetworkPolicy')).toContain('192.168.50.0/24');
