@@ -122,7 +122,7 @@ describe('synth --values errors', () => {
     const upgrade = write('upgrade.yaml', 'version: 1.19.0\nupgradeFrom: 1.18.1\nupgradeBackup:\n  size: 30Gi\n');
     const r = run('synth', '--variant', 'k3s-dev', '--values', upgrade, '--out', out);
     expect([r.stderr, r.status]).toEqual(['', 0]);
-    expect(fs.readdirSync(path.join(out, 'k3s-dev')).sort()).toEqual(['app', 'database', 'kustomization.yaml', 'upgrade']);
+    expect(fs.readdirSync(path.join(out, 'k3s-dev')).sort()).toEqual(['NOTES.md', 'app', 'database', 'kustomization.yaml', 'upgrade']);
     expect(fs.readFileSync(path.join(out, 'k3s-dev', 'upgrade', 'PersistentVolumeClaim.kasm-upgrade-backup.yaml'), 'utf8')).toContain('storage: 30Gi');
   }, 60_000);
 
