@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ClusterProfile } from '../cluster/profile';
 import {
-  ComponentContract, ComponentId, DerivedValue, ExternalPeer, KasmContract, SizePreset, TlsRole,
+  ComponentContract, ComponentId, DerivedValue, KasmContract, SizePreset, TlsRole,
 } from '../contract/types';
 import { KasmVersion } from '../contract/version';
 import { EnvContext, imageName } from '../core/pod';
@@ -32,7 +32,8 @@ import { ImagePullPolicy, KasmComponentOptions, KasmControlPlaneProps, TrustedCa
 import { checkTrustedCaBundle, trustedCaParts, TrustedCaParts } from './trusted-ca';
 import { checkUpgrade, checkUpgradeBackup, UpgradeJobs } from './upgrade';
 import { checkUpstreamAuth, defaultUpstreamAuthUrl, UpstreamAuth, zoneSettingsEnv } from './upstream-auth';
-import { waitContainer, WaitTarget } from './wait';
+import { resolveEdges, waitTargetsOf } from './graph';
+import { waitContainer } from './wait';
 
 export { ImagePullPolicy } from './props';
 export type { KasmComponentOptions, KasmControlPlaneProps, TrustedCaBundle } from './props';
@@ -253,45 +254,17 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     return c;
   }
 
-  private isDeployed(end: ComponentId | ExternalPeer): boolean {
-    if (Object.values(ExternalPeer).includes(end as ExternalPeer)) return true;
-    if (end === ComponentId.DB || end === ComponentId.DB_INIT) return true;
-    if (end === ComponentId.DB_BACKUP) return this.database.backupPodSelector !== undefined;
-    if (end === ComponentId.DB_UPGRADE) return this.upgradeFrom !== undefined;
-    return this.components.includes(end as ComponentId);
-  }
-
   private resolveEdges(): ResolvedEdge[] {
-    const resolve = (end: ComponentId | ExternalPeer) =>
-      (Object.values(ExternalPeer).includes(end as ExternalPeer) ? end as ExternalPeer : this.selectorOf(end as ComponentId));
-    return this.contract.edges
-      .filter((e) => this.isDeployed(e.from) && this.isDeployed(e.to))
-      .map((edge) => ({ edge, from: resolve(edge.from), to: resolve(edge.to) }));
-  }
-
-  /** The wait targets of a component, in the contract's order. */
-  private waitTargetsOf(id: ComponentId): WaitTarget[] {
-    return this.edges
-      .filter((e) => e.edge.from === id && e.edge.waitFor !== undefined)
-      .map(({ edge }) => {
-        const check = edge.waitFor!;
-        if (edge.to === ComponentId.DB) {
-          return { check, targetName: 'database', host: this.databaseHost, port: this.database.port };
-        }
-        const target = this.contractOf(edge.to as ComponentId);
-        const health = target.readiness;
-        return {
-          check,
-          targetName: target.workloadName,
-          host: target.serviceName,
-          port: edge.port,
-          ...(health.kind === 'http' ? { path: health.path, scheme: health.scheme } : {}),
-        };
-      });
+    return resolveEdges(this.contract, (id) => this.selectorOf(id), (id) => {
+      if (id === ComponentId.DB || id === ComponentId.DB_INIT) return true;
+      if (id === ComponentId.DB_BACKUP) return this.database.backupPodSelector !== undefined;
+      if (id === ComponentId.DB_UPGRADE) return this.upgradeFrom !== undefined;
+      return this.components.includes(id);
+    });
   }
 
   private waitContainers(id: ComponentId, uid: number): k8s.Container[] {
-    return this.waitTargetsOf(id).map((t) => {
+    return waitTargetsOf(this.edges, id, (c) => this.contractOf(c), { host: this.databaseHost, port: this.database.port }).map((t) => {
       const image = this.contract.waitImages[t.check];
       if (!image) throw new Error(`Kasm ${this.version.version} contract has no wait image for ${t.check}`);
       return waitContainer(t, imageName(image, this.imageRegistry), uid, this.envContext, this.pullPolicy);

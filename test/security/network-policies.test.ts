@@ -5,7 +5,7 @@
  */
 import { App, Testing } from 'cdk8s';
 import { K3sDev, K3sProd, Rke2Cnpg, VARIANTS } from '../../charts';
-import { ComponentId, ExternalPeer, KasmControlPlane, KasmSecurity, KasmVersion, Variant } from '../../lib';
+import { ComponentId, ExternalPeer, IdentityProviderKind, KasmControlPlane, KasmSecurity, KasmVersion, RdpExposureKind, Variant } from '../../lib';
 import { Endpoint, NetworkPolicyModel, PodEndpoint } from '../../lib/doctor/network-policy-model';
 import { checkRestricted, podSpecsOf } from '../../lib/doctor/pod-security';
 import { Manifest } from '../support/manifests';
@@ -46,6 +46,11 @@ export const RELEASE_MATRIX: Variant[] = [
   { name: 'k3s-dev upgrading 1.18.1 -> 1.19.0', build: (app) => new K3sDev(app, 'k3s-dev-upgrade', { version: KasmVersion.V1_19_0, upgradeFrom: KasmVersion.V1_18_1 }) },
   // A made-up entry in the develop line's shape: guac and both RDP gateways in one connection-proxy StatefulSet.
   { name: 'k3s-prod on a made-up connection-proxy release', build: (app) => new K3sProd(app, 'k3s-prod-cp', { version: KasmVersion.fromContract(CONNECTION_PROXY_RELEASE), hostname: 'kasm.example.com', nodes: [{ count: 3, cpu: '8', memory: '16Gi' }] }) },
+  // Everything after the install switched on: native RDP, an identity provider and a private CA bundle.
+  { name: 'k3s-prod with RDP through a LoadBalancer, an LDAP provider and a CA bundle', build: (app) => new K3sProd(app, 'k3s-prod-after-install', {
+    hostname: 'kasm.example.com', rdp: { kind: RdpExposureKind.LOAD_BALANCER, clientCidrs: ['203.0.113.0/24'] },
+    identityProviders: [{ name: 'corp-ldap', kind: IdentityProviderKind.LDAP, cidrs: ['10.0.5.10/32'] }], trustedCaBundle: { configMapName: 'corp-ca' },
+  }) },
   { name: 'rke2-cnpg upgrading 1.18.1 -> 1.19.0', build: (app) => new Rke2Cnpg(app, 'rke2-cnpg-upgrade', { version: KasmVersion.V1_19_0, upgradeFrom: KasmVersion.V1_18_1, hostname: 'kasm.example.com' }) },
 ];
 
