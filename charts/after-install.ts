@@ -6,6 +6,7 @@
 import { Chart } from 'cdk8s';
 import { TrustedCaBundle } from '../lib/control-plane/props';
 import { KasmControlPlane } from '../lib/control-plane/control-plane';
+import type { KasmZone } from '../lib/control-plane/zones';
 import { assertPlainObject } from '../lib/core/validation';
 import { IKasmFrontDoor } from '../lib/ingress/interface';
 import { KasmRdpExposure, RdpExposureKind } from '../lib/ingress/rdp-exposure';
@@ -40,11 +41,15 @@ export interface KasmAfterInstallProps {
   readonly identityProviders?: readonly IdentityProvider[];
   /** Publish native RDP on 3389. @default - not published (RDP over HTTPS still works through the front door) */
   readonly rdp?: VariantRdpOptions;
+  /** Zones, each with its own api, manager and proxy (Kasm 1.19.0); the first is `default`. @default - one zone, `default` */
+  readonly zones?: readonly KasmZone[];
 }
 
 /** The control-plane props the after-install settings imply. */
-export function afterInstallControlPlaneProps(props: KasmAfterInstallProps, hostname: string): { upstreamAuthAddress: string; trustedCaBundle?: TrustedCaBundle } {
-  return { upstreamAuthAddress: props.upstreamAuthAddress ?? `https://${hostname}`, trustedCaBundle: props.trustedCaBundle };
+export function afterInstallControlPlaneProps(props: KasmAfterInstallProps, hostname: string): {
+  upstreamAuthAddress: string; trustedCaBundle?: TrustedCaBundle; zones?: readonly KasmZone[];
+} {
+  return { upstreamAuthAddress: props.upstreamAuthAddress ?? `https://${hostname}`, trustedCaBundle: props.trustedCaBundle, zones: props.zones };
 }
 
 /** The Traefik entrypoint to declare when RDP goes through Traefik. */

@@ -25,6 +25,7 @@ export type { ClusterProfileProps, ClusterProfileOverrides } from './cluster/pro
 export { KasmControlPlane, ImagePullPolicy } from './control-plane/control-plane';
 export type { KasmControlPlaneProps, KasmComponentOptions, TrustedCaBundle } from './control-plane/control-plane';
 export type { UpstreamAuth } from './control-plane/upstream-auth';
+export type { KasmZone, ResolvedZone } from './control-plane/zones';
 export type { IKasmControlPlane, IScalableWorkload, ResolvedEdge, WorkloadScaling } from './control-plane/interface';
 export type { KasmPodOptions } from './core/pod-options';
 export type { KasmUpgradeBackupOptions } from './control-plane/upgrade';

@@ -85,6 +85,8 @@ export enum DerivedValue {
   ZONE_NAME = 'zoneName',
   /** The cluster's DNS domain (`cluster.local` unless the ClusterProfile says otherwise). */
   CLUSTER_DOMAIN = 'clusterDomain',
+  /** The zone's name as Kasm puts it in object names: lower case, each run of other characters one '-'. */
+  ZONE_SLUG = 'zoneSlug',
 }
 
 /** One env var of a container, in the order the container receives it. */
@@ -247,6 +249,13 @@ export interface ComponentContract {
    * @default WorkloadKind.DEPLOYMENT
    */
   readonly workloadKind?: WorkloadKind;
+  /**
+   * The component runs once per zone (api, manager and proxy in 1.19), under this Service name with `{zone}` standing
+   * for the zone's slug; every zone's workload is `<workloadName>-<zone>` except the first zone's, which keeps
+   * `workloadName`.
+   * @default - one instance, shared by every zone
+   */
+  readonly zoneServiceName?: string;
   /**
    * Containers beside the main one, in pod order.
    * @default [] (one container per pod)

@@ -32,6 +32,7 @@ import { ImagePullPolicy, KasmComponentOptions, KasmControlPlaneProps, TrustedCa
 import { checkTrustedCaBundle, trustedCaParts, TrustedCaParts } from './trusted-ca';
 import { checkUpgrade, checkUpgradeBackup, UpgradeJobs } from './upgrade';
 import { checkUpstreamAuth, defaultUpstreamAuthUrl, UpstreamAuth, zoneSettingsEnv } from './upstream-auth';
+import { checkZones, perZoneComponents, ResolvedZone, zoneContract, zoneEdges, zoneSlug } from './zones';
 import { resolveEdges, waitTargetsOf } from './graph';
 import { waitContainer } from './wait';
 
@@ -85,6 +86,11 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   public readonly seedsUpstreamAuth: boolean;
   /** The private CA bundle the api and manager trust, if any. */
   public readonly trustedCaBundle?: TrustedCaBundle;
+  /** The zones this control plane serves, the seeded first zone first. */
+  public readonly zones: readonly ResolvedZone[];
+  /** Each extra zone's view of the contract (its per-zone components under the zone's names). */
+  private readonly zoneContracts = new Map<string, KasmContract>();
+  private readonly zoneServices = new Map<string, k8s.KubeService>();
 
   constructor(scope: Construct, id: string, props: KasmControlPlaneProps) {
     super(scope, id);
@@ -152,19 +158,29 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
         [DerivedValue.DB_USER]: props.database.user,
         [DerivedValue.ZONE_NAME]: this.zoneName,
         [DerivedValue.CLUSTER_DOMAIN]: this.cluster.clusterDomain,
+        [DerivedValue.ZONE_SLUG]: zoneSlug(this.zoneName),
       },
     };
     this.upgradeFrom = checkUpgrade(owner, this.version, props.upgradeFrom);
     this.upgradeBackup = checkUpgradeBackup(owner, props.upgradeBackup);
     if (props.upgradeBackup !== undefined && !this.upgradeFrom) fail(owner, 'upgradeBackup', props.upgradeBackup, 'is set without upgradeFrom: it configures the pre-upgrade dump, which only an upgrade takes');
-    this.edges = this.resolveEdges();
     this.upstreamAuth = checkUpstreamAuth(owner, 'upstreamAuthAddress', props.upstreamAuthAddress
       ?? defaultUpstreamAuthUrl(this.contractOf(ComponentId.PROXY).serviceName, this.namespace, this.cluster.clusterDomain, this.contract.proxy.httpsPort));
+    const zoneProxy = this.contract.components[ComponentId.PROXY]?.zoneServiceName;
+    this.zones = checkZones(owner, 'zones', props.zones, this.version, { name: this.zoneName, slug: zoneSlug(this.zoneName), upstreamAuth: this.upstreamAuth },
+      (slug) => defaultUpstreamAuthUrl((zoneProxy ?? '').replace('{zone}', slug), this.namespace, this.cluster.clusterDomain, this.contract.proxy.httpsPort));
+    for (const zone of this.zones.slice(1)) this.zoneContracts.set(zone.slug, zoneContract(this.contract, zone));
+    this.edges = this.resolveEdges();
     this.seedsUpstreamAuth = this.contract.seedsZoneSettings === true;
     this.trustedCaBundle = checkTrustedCaBundle(owner, 'trustedCaBundle', props.trustedCaBundle);
 
     for (const component of this.components) {
       this.addComponent(owner, component, props.components?.[component], { dnsResolver, sessionTimeoutSeconds });
+    }
+    for (const zone of this.zones.slice(1)) {
+      for (const component of perZoneComponents(this.contract).filter((c) => this.components.includes(c))) {
+        this.addComponent(owner, component, props.components?.[component], { dnsResolver, sessionTimeoutSeconds }, zone);
+      }
     }
     this.addDbInitJob();
     this.node.addValidation({ validate: () => rememberWhileUnchanged(this, Chart.of(this), () => checkControlPlane(this)) });
@@ -255,16 +271,42 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   }
 
   private resolveEdges(): ResolvedEdge[] {
-    return resolveEdges(this.contract, (id) => this.selectorOf(id), (id) => {
+    const deployed = (id: ComponentId) => {
       if (id === ComponentId.DB || id === ComponentId.DB_INIT) return true;
       if (id === ComponentId.DB_BACKUP) return this.database.backupPodSelector !== undefined;
       if (id === ComponentId.DB_UPGRADE) return this.upgradeFrom !== undefined;
       return this.components.includes(id);
-    });
+    };
+    const edges = resolveEdges(this.contract, (id) => this.selectorOf(id), deployed);
+    for (const zone of this.zones.slice(1)) {
+      const contract = this.zoneContracts.get(zone.slug)!;
+      const selector = (id: ComponentId) => (contract.components[id]?.zoneServiceName !== undefined ? selectorLabels(this.name, contract.components[id]!.workloadName) : this.selectorOf(id));
+      edges.push(...resolveEdges({ ...contract, edges: zoneEdges(contract) }, selector, deployed).map((e) => ({ ...e, zone: zone.slug })));
+    }
+    return edges;
   }
 
-  private waitContainers(id: ComponentId, uid: number): k8s.Container[] {
-    return waitTargetsOf(this.edges, id, (c) => this.contractOf(c), { host: this.databaseHost, port: this.database.port }).map((t) => {
+  /**
+   * The Service name of a component in a zone (by slug); shared components have one name for every zone.
+   * @default - the first zone
+   */
+  public serviceNameOf(id: ComponentId, zone?: string): string {
+    const contract = zone === undefined || zone === this.zones[0].slug ? this.contract : this.zoneContracts.get(zone);
+    if (!contract) throw new KasmConfigError(`KasmControlPlane: no zone ${show(zone)}; zones: ${this.zones.map((z) => show(z.slug)).join(', ')}`);
+    const c = contract.components[id];
+    if (!c) throw new KasmConfigError(`Kasm ${this.version.version} has no component ${show(id)}`);
+    return c.serviceName;
+  }
+
+  /** Every Service name a component has, one per zone for a per-zone component (certificates carry them all). */
+  public serviceNamesOf(id: ComponentId): string[] {
+    return [...new Set(this.zones.map((z) => this.serviceNameOf(id, z.slug)))];
+  }
+
+  private waitContainers(id: ComponentId, uid: number, zone?: ResolvedZone): k8s.Container[] {
+    const contract = zone ? this.zoneContracts.get(zone.slug)! : this.contract;
+    const edges = this.edges.filter((e) => e.zone === zone?.slug);
+    return waitTargetsOf(edges, id, (c) => contract.components[c] ?? this.contractOf(c), { host: this.databaseHost, port: this.database.port }).map((t) => {
       const image = this.contract.waitImages[t.check];
       if (!image) throw new Error(`Kasm ${this.version.version} contract has no wait image for ${t.check}`);
       return waitContainer(t, imageName(image, this.imageRegistry), uid, this.envContext, this.pullPolicy);
@@ -272,22 +314,26 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   }
 
   private addComponent(owner: string, id: ComponentId, opts: KasmComponentOptions | undefined,
-    proxy: { dnsResolver: string; sessionTimeoutSeconds: number }): void {
-    const c = this.contractOf(id);
+    proxy: { dnsResolver: string; sessionTimeoutSeconds: number }, zone?: ResolvedZone): void {
+    const contract = zone ? this.zoneContracts.get(zone.slug)! : this.contract;
+    const c = contract.components[id] ?? this.contractOf(id);
+    const envContext: EnvContext = zone
+      ? { ...this.envContext, derived: { ...this.envContext.derived, [DerivedValue.ZONE_NAME]: zone.name, [DerivedValue.ZONE_SLUG]: zone.slug } }
+      : this.envContext;
     const sizing = this.contract.sizing[this.size][id];
     if (!sizing) throw new Error(`Kasm ${this.version.version} contract has no ${this.size} sizing for ${id}`);
     const resources = resolveResources(owner, `components.${id}.resources`, sizing.resources, opts?.resources);
     let config: ProxyConfigMount | undefined;
     if (id === ComponentId.PROXY) {
       const files = renderProxyConfig({
-        contract: this.contract,
+        contract,
         enabled: new Set(this.components),
         workerProcesses: this.contract.proxyWorkers[this.size],
         dnsResolver: proxy.dnsResolver,
         sessionTimeoutSeconds: proxy.sessionTimeoutSeconds,
       });
-      config = addProxyConfigMap(this, 'ProxyConfig', {
-        name: `${this.name}-proxy-config`,
+      config = addProxyConfigMap(this, zone ? `ProxyConfig-${zone.slug}` : 'ProxyConfig', {
+        name: zone ? `${this.name}-proxy-${zone.slug}-config` : `${this.name}-proxy-config`,
         namespace: this.namespace,
         labels: componentLabels(this.name, this.version.version, c.workloadName, id),
         annotations: waveAnnotation(SyncWave.CONTROL_PLANE),
@@ -296,7 +342,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     const trust: TrustedCaParts | undefined = this.trustedCaBundle && TRUSTING_COMPONENTS.includes(id)
       ? trustedCaParts({ ...this.trustedCaBundle, key: this.trustedCaBundle.key ?? 'ca.crt' }, imageName(c.image, this.imageRegistry), c.runAsUser, this.pullPolicy)
       : undefined;
-    const workload = new ComponentWorkload(this, id, {
+    const workload = new ComponentWorkload(this, zone ? `${id}-${zone.slug}` : id, {
       id,
       contract: c,
       instance: this.name,
@@ -306,9 +352,9 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       resources,
       imageRegistry: this.imageRegistry,
       imagePullPolicy: this.pullPolicy,
-      envContext: this.envContext,
+      envContext,
       tlsSecretName: (role) => this.secrets.tlsSecretName(role),
-      initContainers: [...(trust ? [trust.initContainer] : []), ...this.waitContainers(id, c.runAsUser)],
+      initContainers: [...(trust ? [trust.initContainer] : []), ...this.waitContainers(id, c.runAsUser, zone)],
       extraVolumes: [...(config?.volumes ?? []), ...(trust?.volumes ?? [])],
       extraMounts: [...(config?.mounts ?? []), ...(trust?.mounts ?? [])],
       extraEnv: trust?.env,
@@ -316,6 +362,10 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       podOptions: mergePodOptions(this.podDefaults, opts),
       imagePullSecrets: this.imagePullSecrets,
     });
+    if (zone) {
+      this.zoneServices.set(`${zone.slug}/${id}`, workload.service);
+      return;
+    }
     this.workloads.set(id, workload);
     this.services.set(id, workload.service);
   }
@@ -335,7 +385,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     if (!this.upgradeFrom) {
       new DbInitJob(this, 'DbInit', {
         ...context, version: this.version.version, versionSlug: this.version.slug, initContainers: this.waitContainers(ComponentId.DB_INIT, init.runAsUser),
-        extraEnv: this.seedsUpstreamAuth ? zoneSettingsEnv(this.zoneName, this.upstreamAuth) : [],
+        extraEnv: this.seedsUpstreamAuth ? zoneSettingsEnv(this.zones) : [],
       });
       return;
     }

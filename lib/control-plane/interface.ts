@@ -18,6 +18,11 @@ export interface ResolvedEdge {
   readonly from: Readonly<Record<string, string>> | ExternalPeer;
   /** Pod labels of the destination, or the external peer (or the database outside the cluster). */
   readonly to: Readonly<Record<string, string>> | ExternalPeer;
+  /**
+   * The zone (slug) whose per-zone components this edge wires, for the zones beyond the first.
+   * @default - the first zone, or no zone at all
+   */
+  readonly zone?: string;
 }
 
 /** What KasmScaling decides for one workload after it exists. */
@@ -75,6 +80,12 @@ export interface IKasmControlPlane extends IConstruct {
   readonly upstreamAuth?: UpstreamAuth;
   /** Whether the address is written into the zone by db-init (releases that support seeding it). @default false */
   readonly seedsUpstreamAuth?: boolean;
+  /** Every zone served, the first one first, with its address. @default - one zone, {@link zoneName} */
+  readonly zones?: readonly { readonly name: string; readonly slug: string; readonly upstreamAuth: UpstreamAuth }[];
+  /** Every Service name of a component, one per zone for per-zone components. @default - the contract's one name */
+  serviceNamesOf?(id: ComponentId): string[];
+  /** The Service name of a component in one zone (by slug). @default - the first zone's */
+  serviceNameOf?(id: ComponentId, zone?: string): string;
   /** Pod labels that select one component's pods. */
   selectorOf(id: ComponentId): Record<string, string>;
   /** The contract entry of a deployed component. */

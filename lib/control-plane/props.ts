@@ -10,6 +10,7 @@ import { ResourceOverrides } from '../core/resources';
 import { IKasmDatabase } from '../database/interface';
 import { IKasmSecrets } from '../security/secrets';
 import { KasmUpgradeBackupOptions } from './upgrade';
+import type { KasmZone } from './zones';
 import type { KasmControlPlane } from './control-plane';
 
 /** Per-component settings of the control plane: replicas, resources and the pod escape valves. */
@@ -93,6 +94,13 @@ export interface KasmControlPlaneProps {
    * @default - the images' own CA bundle only
    */
   readonly trustedCaBundle?: TrustedCaBundle;
+  /**
+   * The zones to serve: each gets its own api, manager and proxy under the names Kasm derives (`kasm-proxy-<zone>`),
+   * and db-init creates and configures it. The first is the seeded zone (`zoneName`). Needs a release that runs
+   * components per zone and lets db-init seed zones (1.19.0).
+   * @default - one zone, `zoneName`
+   */
+  readonly zones?: readonly KasmZone[];
 }
 
 /** A ConfigMap or Secret in the control plane's namespace holding PEM certificates to trust. */

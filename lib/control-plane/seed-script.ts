@@ -43,24 +43,34 @@ const INSPECT = [
 ];
 
 /**
- * The zone settings the repository declares (today the Upstream Auth address), written after the seed and on every
- * later run of a changed Job, so the zone matches git without a visit to the admin UI. psql quotes the values
- * (`:'var'`), and a zone that does not exist fails the Job instead of passing silently.
+ * The zones the repository declares, written after the seed and on every later run of a changed Job, so the zones
+ * match git without a visit to the admin UI: `KASM_ZONE_SETTINGS` holds one `<zone>|<address>` line per zone, the
+ * seeded zone first. A zone that does not exist yet is created as a copy of the seeded one (every column, with a new
+ * id and its own name) [inference: the `zones` columns are those of 1.19's preseed], then every zone gets its Upstream
+ * Auth address. psql quotes the values (`:'var'`); a zone that still does not exist fails the Job.
  */
 const ZONE_SETTINGS = [
   'apply_zone_settings() {',
-  '  [ -n "${KASM_UPSTREAM_AUTH_ADDRESS:-}" ] || return 0',
-  '  updated="$(psql --host="$POSTGRES_HOST" --port="$POSTGRES_PORT" --username="$POSTGRES_USER" --dbname="$POSTGRES_DB" \\',
-  '    --no-psqlrc --quiet --tuples-only --no-align --set ON_ERROR_STOP=1 \\',
-  '    --set zone="$KASM_ZONE_NAME" --set address="$KASM_UPSTREAM_AUTH_ADDRESS" <<\'SQL\'',
+  '  [ -n "${KASM_ZONE_SETTINGS:-}" ] || return 0',
+  '  seeded_zone="${KASM_ZONE_SETTINGS%%|*}"',
+  '  while IFS="|" read -r zone address; do',
+  '    [ -n "$zone" ] || continue',
+  '    updated="$(psql --host="$POSTGRES_HOST" --port="$POSTGRES_PORT" --username="$POSTGRES_USER" --dbname="$POSTGRES_DB" \\',
+  '      --no-psqlrc --quiet --tuples-only --no-align --set ON_ERROR_STOP=1 \\',
+  '      --set seeded="$seeded_zone" --set zone="$zone" --set address="$address" <<\'SQL\'',
+  'INSERT INTO zones SELECT (jsonb_populate_record(NULL::zones, to_jsonb(z) || jsonb_build_object(\'zone_id\', gen_random_uuid(), \'zone_name\', :\'zone\'))).*',
+  "  FROM zones z WHERE z.zone_name = :'seeded' AND NOT EXISTS (SELECT 1 FROM zones WHERE zone_name = :'zone');",
   "UPDATE zones SET upstream_auth_address = :'address' WHERE zone_name = :'zone' RETURNING zone_name;",
   'SQL',
   ')"',
-  '  if [ -z "$updated" ]; then',
-  '    echo "No zone named $KASM_ZONE_NAME in $POSTGRES_DB: its upstream auth address was not written." >&2',
-  '    exit 1',
-  '  fi',
-  '  echo "Zone $KASM_ZONE_NAME: upstream auth address set to $KASM_UPSTREAM_AUTH_ADDRESS."',
+  '    if [ -z "$updated" ]; then',
+  '      echo "No zone named $zone in $POSTGRES_DB (and none named $seeded_zone to copy): its upstream auth address was not written." >&2',
+  '      exit 1',
+  '    fi',
+  '    echo "Zone $zone: upstream auth address set to $address."',
+  '  done <<ZONES',
+  '$KASM_ZONE_SETTINGS',
+  'ZONES',
   '}',
 ];
 

@@ -39,7 +39,10 @@ export function checkUpstreamAuth(owner: string, prop: string, value: unknown): 
   return { url: port === 443 ? `https://${url.hostname}` : `https://${url.hostname}:${port}`, address: port === 443 ? url.hostname : `${url.hostname}:${port}` };
 }
 
-/** db-init env that makes it write the address into the zone after the seed (read by the seed program). */
-export function zoneSettingsEnv(zoneName: string, auth: UpstreamAuth): k8s.EnvVar[] {
-  return [{ name: 'KASM_ZONE_NAME', value: zoneName }, { name: 'KASM_UPSTREAM_AUTH_ADDRESS', value: auth.address }];
+/**
+ * db-init env that makes it create the zones beyond the seeded one and write every zone's address after the seed
+ * (read by the seed program): one `<zone>|<address>` line per zone.
+ */
+export function zoneSettingsEnv(zones: readonly { name: string; upstreamAuth: UpstreamAuth }[]): k8s.EnvVar[] {
+  return [{ name: 'KASM_ZONE_SETTINGS', value: zones.map((z) => `${z.name}|${z.upstreamAuth.address}`).join('\n') }];
 }

@@ -180,6 +180,7 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
         [DerivedValue.DB_USER]: this.user,
         [DerivedValue.ZONE_NAME]: 'default',
         [DerivedValue.CLUSTER_DOMAIN]: this.cluster.clusterDomain,
+        [DerivedValue.ZONE_SLUG]: 'default',
       },
     };
 

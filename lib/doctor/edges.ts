@@ -56,7 +56,7 @@ export function checkControlPlane(cp: KasmControlPlane): string[] {
     .filter((c): c is ApiObject => c instanceof ApiObject)
     .map((o) => o.toJson() as Manifest);
   const problems: string[] = [];
-  for (const { edge } of cp.edges) {
+  for (const { edge, zone } of cp.edges) {
     if (Object.values(ExternalPeer).includes(edge.to as ExternalPeer)) continue;
     let name: string;
     let namespace = cp.namespace;
@@ -65,13 +65,15 @@ export function checkControlPlane(cp: KasmControlPlane): string[] {
       name = cp.database.host;
       namespace = cp.database.namespace;
     } else {
-      name = cp.contractOf(edge.to as ComponentId).serviceName;
+      name = cp.serviceNameOf(edge.to as ComponentId, zone);
     }
     const problem = checkServicePath(objects, namespace, name, edge.port);
-    if (problem) problems.push(`[doctor] ${edge.from} -> ${edge.to}:${edge.port} (${edge.purpose}): ${problem}`);
+    if (problem) problems.push(`[doctor] ${edge.from} -> ${edge.to}:${edge.port} (${edge.purpose})${zone ? ` in zone ${zone}` : ''}: ${problem}`);
   }
-  const proxyConfig = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${cp.name}-proxy-config`);
-  if (proxyConfig?.data) {
+  const configs = objects.filter((o) => o.kind === 'ConfigMap' && (o.metadata.name === `${cp.name}-proxy-config`
+    || cp.zones.slice(1).some((z) => o.metadata.name === `${cp.name}-proxy-${z.slug}-config`)));
+  for (const proxyConfig of configs) {
+    if (!proxyConfig.data) continue;
     for (const { host, port } of proxyTargets(proxyConfig.data as unknown as ProxyConfigFiles)) {
       const problem = checkServicePath(objects, cp.namespace, host, port);
       if (problem) problems.push(`[doctor] proxy nginx upstream ${host}:${port}: ${problem}`);

@@ -69,26 +69,30 @@ export class KasmOnboarding extends Construct {
       ].join('\n\n'),
     });
 
-    addNotes(this, {
-      order: NotesOrder.AGENTS,
-      title: `Register agents in zone \`${zone}\``,
-      body: [
-        'Sessions run on Kasm agents outside the cluster. Each agent registers with the manager token and authenticates '
-          + `session traffic against the zone's Upstream Auth address: \`${this.upstreamAuth.address}\` (${this.upstreamAuth.url}).`,
-        cp.seedsUpstreamAuth
-          ? `db-init writes it into zone \`${zone}\` (and again whenever it changes in git): nothing to set in the admin UI.`
-          : `Kasm ${cp.version.version} gives no way to seed it: set it once in the admin UI, Infrastructure → Zones → \`${zone}\` → Edit → `
-            + `Upstream Auth Address: \`${this.upstreamAuth.address}\`. It is also in the ConfigMap \`${cp.name}-onboarding\` (key \`upstream-auth-address\`).`,
-        'On each agent host, with the Kasm release tarball unpacked (Kasm\'s multi-server install guide):',
-        ['```sh',
-          `MANAGER_TOKEN="$(${read(SecretKey.MANAGER_TOKEN).replace(/; echo$/, '')})"`,
-          `sudo bash kasm_release/install.sh --role agent --public-hostname "<this agent's address>" \\`,
-          `  --manager-hostname ${this.upstreamAuth.address.replace(/:\d+$/, '')} --manager-token "$MANAGER_TOKEN"`,
-          '```'].join('\n'),
-        'Then check Infrastructure → Docker Agents: the agent appears in the zone and checks in. The NetworkPolicies admit '
-          + 'agents only from the agent ranges listed under "Network access".',
-      ].join('\n\n'),
-    });
+    const zones = cp.zones ?? [{ name: zone, slug: zone, upstreamAuth: this.upstreamAuth }];
+    const seeded = cp.seedsUpstreamAuth === true;
+    for (const z of zones) {
+      addNotes(this, {
+        order: NotesOrder.AGENTS,
+        title: `Register agents in zone \`${z.name}\``,
+        body: [
+          'Sessions run on Kasm agents outside the cluster. Each agent registers with the manager token and authenticates '
+            + `session traffic against the zone's Upstream Auth address: \`${z.upstreamAuth.address}\` (${z.upstreamAuth.url}).`,
+          seeded
+            ? `db-init writes it into zone \`${z.name}\`${z === zones[0] ? '' : ' (creating the zone as a copy of the seeded one)'} and again whenever it changes in git: nothing to set in the admin UI.`
+            : `Kasm ${cp.version.version} gives no way to seed it: set it once in the admin UI, Infrastructure → Zones → \`${z.name}\` → Edit → `
+              + `Upstream Auth Address: \`${z.upstreamAuth.address}\`. It is also in the ConfigMap \`${cp.name}-onboarding\` (key \`upstream-auth-address\`).`,
+          'On each agent host, with the Kasm release tarball unpacked (Kasm\'s multi-server install guide):',
+          ['```sh',
+            `MANAGER_TOKEN="$(${read(SecretKey.MANAGER_TOKEN).replace(/; echo$/, '')})"`,
+            `sudo bash kasm_release/install.sh --role agent --public-hostname "<this agent's address>" \\`,
+            `  --manager-hostname ${z.upstreamAuth.address.replace(/:\d+$/, '')} --manager-token "$MANAGER_TOKEN"`,
+            '```'].join('\n'),
+          `Then check Infrastructure → Docker Agents: the agent appears in zone \`${z.name}\` and checks in. The NetworkPolicies admit `
+            + 'agents only from the agent ranges listed under "Network access".',
+        ].join('\n\n'),
+      });
+    }
 
     const labels = componentLabels(cp.name, cp.version.version, `${cp.name}-onboarding`, ComponentId.PROXY);
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
@@ -97,7 +101,9 @@ export class KasmOnboarding extends Construct {
         'zone': zone,
         'upstream-auth-address': this.upstreamAuth.address,
         'upstream-auth-url': this.upstreamAuth.url,
-        'upstream-auth-seeded': String(cp.seedsUpstreamAuth === true),
+        'upstream-auth-seeded': String(seeded),
+        // Further zones under their slug: `upstream-auth-address.eu`.
+        ...Object.fromEntries(zones.slice(1).flatMap((z) => [[`upstream-auth-address.${z.slug}`, z.upstreamAuth.address], [`upstream-auth-url.${z.slug}`, z.upstreamAuth.url]])),
         // Rendered at synth, after every construct has added its section.
         'NOTES.md': Lazy.any({ produce: () => renderNotes(this, title) }) as unknown as string,
       },

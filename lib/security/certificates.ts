@@ -32,7 +32,7 @@ export function certificatePlan(cp: IKasmControlPlane, clusterDomain: string, fr
     const components = (cp.version.contract.tlsRoles[role] ?? [])
       .filter((c) => (c === ComponentId.DB ? cp.database.tlsSecretName !== undefined : cp.components.includes(c)));
     if (components.length === 0) continue;
-    const services = components.map((c) => (c === ComponentId.DB ? cp.database.host : cp.contractOf(c).serviceName));
+    const services = components.flatMap((c) => (c === ComponentId.DB ? [cp.database.host] : cp.serviceNamesOf?.(c) ?? [cp.contractOf(c).serviceName]));
     const dnsNames = services.flatMap(names);
     // A StatefulSet's pods are reached by their own names under its headless Service (`<pod>.<service>.<ns>.svc`).
     for (const c of components.filter((id) => id !== ComponentId.DB && cp.contractOf(id).workloadKind === WorkloadKind.STATEFUL_SET)) {

@@ -5,9 +5,9 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ComponentId, ExternalPeer } from '../contract/types';
-import { IKasmControlPlane } from '../control-plane/interface';
+import { IKasmControlPlane, ResolvedEdge } from '../control-plane/interface';
 import { k8s } from 'cdk8s-plus-27';
-import { componentLabel, instanceLabels, runtimeLabels, SyncWave, waveAnnotation } from '../core/metadata';
+import { componentLabel, instanceLabels, LABELS, runtimeLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import { assertCidr, assertDuration, assertPlainObject, assertStringList, fail } from '../core/validation';
 import { assertFrontDoor, IKasmFrontDoor } from '../ingress/interface';
 import type { IKasmExposure } from '../ingress/rdp-exposure';
@@ -273,13 +273,14 @@ export class KasmSecurity extends Construct {
       return { kind: 'pods', namespace: cp.namespace, selector: cp.selectorOf(id), name: componentLabel(id) };
     };
     const out: ExpectedConnection[] = [];
-    for (const { edge } of cp.edges) {
-      const from = end(edge.from);
-      const to = end(edge.to);
+    for (const resolved of cp.edges) {
+      const { edge } = resolved;
+      const from = pods(zoneEnd(cp, resolved, 'from')) ?? end(edge.from);
+      const to = pods(zoneEnd(cp, resolved, 'to')) ?? end(edge.to);
       // Ends left unconfigured on purpose (no agent or server ranges, no front door) stay closed.
       if (!from || !to) continue;
       const port = edge.from === ExternalPeer.INGRESS_CONTROLLER && this.frontDoor ? this.frontDoor.backendPort : edge.port;
-      out.push({ description: `${edge.from} -> ${edge.to}:${port} (${edge.purpose})`, from, to, port, protocol: 'TCP', owner });
+      out.push({ description: `${edge.from} -> ${edge.to}:${port} (${edge.purpose})${resolved.zone ? ` in zone ${resolved.zone}` : ''}`, from, to, port, protocol: 'TCP', owner });
     }
     for (const f of this.exposures.flatMap((e) => e.inbound)) {
       const from = f.from.end.kind === 'cidrs' ? address(f.from) : pods(f.from.end);
@@ -314,9 +315,10 @@ export class KasmSecurity extends Construct {
       return { kind: 'pods', name: componentLabel(id), namespace: cp.namespace, selector: cp.selectorOf(id) };
     };
     const flows: Flow[] = [];
-    for (const { edge } of cp.edges) {
-      const from = end(edge.from);
-      const to = end(edge.to);
+    for (const resolved of cp.edges) {
+      const { edge } = resolved;
+      const from = zoneEnd(cp, resolved, 'from') ?? end(edge.from);
+      const to = zoneEnd(cp, resolved, 'to') ?? end(edge.to);
       if (!from || !to) continue;
       // The front door decides which proxy port its controller connects to (HTTP behind Traefik's TLS, or HTTPS).
       const port = edge.from === ExternalPeer.INGRESS_CONTROLLER && this.frontDoor ? this.frontDoor.backendPort : edge.port;
@@ -331,4 +333,16 @@ export class KasmSecurity extends Construct {
     }
     return flows;
   }
+}
+
+/**
+ * An end of an extra zone's edge that is one of that zone's own instances (its own pods and name, e.g. `proxy-eu`);
+ * `undefined` for the first zone's edges and for shared ends, which resolve as usual.
+ */
+function zoneEnd(cp: IKasmControlPlane, resolved: ResolvedEdge, side: 'from' | 'to'): FlowEnd | undefined {
+  const id = resolved.edge[side];
+  const selector = resolved[side];
+  if (!resolved.zone || typeof selector === 'string' || id === ComponentId.DB) return undefined;
+  const own = selector[LABELS.name] !== cp.selectorOf(id as ComponentId)[LABELS.name];
+  return own ? { kind: 'pods', name: `${componentLabel(id as ComponentId)}-${resolved.zone}`, namespace: cp.namespace, selector: { ...selector } } : undefined;
 }

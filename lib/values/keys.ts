@@ -9,7 +9,7 @@ import { ComponentId, ScalingMode, SecretKey, SizePreset } from '../contract/typ
 import { KasmVersion } from '../contract/version';
 import {
   assertCidr, assertCpu, assertCron, assertDnsLabel, assertDnsSubdomain, assertHostname, assertInstanceName, assertIpv4,
-  assertKasmNamespace, assertLabels, assertMemory, assertRegistry, fail, MAX_INSTANCE_NAME_LENGTH,
+  assertKasmNamespace, assertLabels, assertMemory, assertRegistry, assertZoneName, fail, MAX_INSTANCE_NAME_LENGTH,
 } from '../core/validation';
 import { CnpgBackupMethod } from '../database/cnpg-backup';
 import { EgressProtocol } from '../security/egress';
@@ -92,6 +92,12 @@ export const VALUES: ObjectSpec = obj({
   alternativeHostnames: f(list(hostname), { doc: 'More host names for the same deployment.', default: [] }),
   upstreamAuthAddress: f({ kind: 'string', accepted: 'an https URL with a host name and an optional port, e.g. \'https://kasm.example.com\'', pattern: '^https://[^/?#@\\s]+$', check: (owner, prop, value) => { checkUpstreamAuth(owner, prop, value); } },
     { doc: 'Where agents reach Kasm to authenticate session traffic (the zone\'s Upstream Auth address); seeded on 1.19.0, in NOTES.md always.', defaultDoc: 'https://<hostname>' }),
+  zones: f(list(obj({
+    name: f({ kind: 'string', accepted: 'a zone name of 1 to 63 letters, digits, spaces, \'-\', \'_\' or \'.\'', pattern: '^[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}$', check: assertZoneName }, { doc: 'Zone name; the first is default.' }),
+    upstreamAuthAddress: f({ kind: 'string', accepted: 'an https URL with a host name and an optional port', pattern: '^https://[^/?#@\\s]+$', check: (owner, prop, value) => { checkUpstreamAuth(owner, prop, value); } },
+      { doc: 'Where this zone\'s agents reach Kasm.', defaultDoc: 'the zone proxy Service\'s FQDN on 8443' }),
+  }, (owner, path, v) => { if (v.name === undefined) fail(owner, `${path}.name`, undefined, 'is required in a zone'); }), 1),
+  { doc: 'Zones, each with its own api, manager and proxy (Kasm 1.19.0); the first is default and takes upstreamAuthAddress.', commented: true }),
   trustedCaBundle: f(obj({
     configMapName: f(subdomain, { doc: 'ConfigMap in the namespace with the PEM certificates (set this or secretName).' }),
     secretName: f(subdomain, { doc: 'Secret in the namespace with the PEM certificates (set this or configMapName).' }),

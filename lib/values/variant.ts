@@ -90,6 +90,7 @@ function shared(variant: ValuesVariant, v: Values) {
     upstreamAuthAddress: v.upstreamAuthAddress,
     trustedCaBundle: v.trustedCaBundle,
     rdp: v.rdp,
+    zones: v.zones,
     alerts: v.alerts,
   };
 }
@@ -179,6 +180,7 @@ const PROP_PATHS: readonly (readonly [owner: RegExp, prop: string, key: string])
   [/^TraefikTimeouts$/, 'rdpEntryPoint.port', 'rdp.port'],
   [/^KasmControlPlane$/, 'upstreamAuthAddress', 'upstreamAuthAddress'],
   [/^KasmControlPlane$/, 'trustedCaBundle', 'trustedCaBundle'],
+  [/^KasmControlPlane$/, 'zones', 'zones'],
   [/^KasmSecurity$/, 'agentCidrs', 'network.agentCidrs'],
   [/^KasmSecurity$/, 'serverCidrs', 'network.serverCidrs'],
   [/./, 'credentials.encryptedData', 'secrets.credentials.sealedSecrets.encryptedData'],

@@ -106,8 +106,14 @@ const CASES: readonly Case[] = [
   { variant: 'k3s-dev', values: { version: '1.19.0', upstreamAuthAddress: 'https://agents.example.com:8443' }, covers: ['upstreamAuthAddress'],
     check: (ms) => {
       const job = of(ms, 'Job').find((j) => j.metadata.name.startsWith('kasm-db-init'))!;
-      expect(JSON.stringify(job)).toContain('"KASM_UPSTREAM_AUTH_ADDRESS","value":"agents.example.com:8443"');
+      expect(JSON.stringify(job)).toContain('"KASM_ZONE_SETTINGS","value":"default|agents.example.com:8443"');
       expect(one(ms, 'ConfigMap', 'kasm-onboarding').data['upstream-auth-url']).toBe('https://agents.example.com:8443');
+    } },
+  { variant: 'k3s-prod', values: { version: '1.19.0', nodes: [{ count: 4, cpu: '8', memory: '16Gi' }], zones: [{ name: 'default' }, { name: 'eu', upstreamAuthAddress: 'https://eu.kasm.example.com' }] },
+    covers: ['zones', 'zones[].name', 'zones[].upstreamAuthAddress'],
+    check: (ms) => {
+      expect(one(ms, 'Deployment', 'kasm-manager-eu').spec.template.spec.containers[0].env).toContainEqual({ name: 'SERVER_ZONE_NAME', value: 'eu' });
+      expect(one(ms, 'ConfigMap', 'kasm-onboarding').data['upstream-auth-address.eu']).toBe('eu.kasm.example.com');
     } },
   { variant: 'k3s-dev', values: { trustedCaBundle: { configMapName: 'corp-ca', key: 'bundle.pem' } }, covers: ['trustedCaBundle.configMapName', 'trustedCaBundle.key'],
     check: (ms) => expect(one(ms, 'Deployment', 'kasm-api').spec.template.spec.volumes).toContainEqual({ name: 'trusted-ca-source', configMap: { name: 'corp-ca', items: [{ key: 'bundle.pem', path: 'bundle.pem' }] } }) },

@@ -6,7 +6,9 @@ import { ALEMBIC_AT_HEAD } from '../../lib/control-plane/wait';
 import { Manifest } from '../support/manifests';
 
 const c = KasmVersion.V1_19_0.contract;
-const env = (id: ComponentId) => Object.fromEntries(c.components[id]!.env.map((e) => [e.name, e.source.kind === 'literal' ? e.source.value : e.source.kind]));
+// Templates show with the first zone filled in, as the pods get them.
+const env = (id: ComponentId) => Object.fromEntries(c.components[id]!.env.map((e) => [e.name,
+  e.source.kind === 'literal' ? e.source.value : e.source.kind === 'template' ? e.source.template.replace('${zoneSlug}', 'default') : e.source.kind]));
 
 describe('Kasm 1.19.0 contract', () => {
   test('images are kasmweb/*:1.19.0, and every Job and wait loop runs kasmweb/api', () => {
@@ -31,6 +33,12 @@ describe('Kasm 1.19.0 contract', () => {
     expect(api.ports).toEqual([{ name: 'api-pt', port: 8080, exposed: true }, { name: 'api-liveness-pt', port: 8081, exposed: false }]);
     expect(api.liveness).toEqual({ kind: 'http', port: 8081, path: '/livez', scheme: 'HTTP' });
     expect(api.readiness).toEqual({ kind: 'http', port: 8080, path: '/api/__healthcheck', scheme: 'HTTP' });
+  });
+
+  test('api, manager and proxy run per zone under `kasm-<component>-<zone>` (the chart\'s _helpers.tpl)', () => {
+    expect([ComponentId.API, ComponentId.MANAGER, ComponentId.PROXY].map((id) => c.components[id]!.zoneServiceName)).toEqual(['kasm-api-{zone}', 'kasm-manager-{zone}', 'kasm-proxy-{zone}']);
+    expect(c.components[ComponentId.GUAC]!.zoneServiceName).toBeUndefined();
+    expect(c.seedsZoneSettings).toBe(true);
   });
 
   test('api and manager env: pool, TLS to the database, ephemeral server ids; the 1.18 variables are gone', () => {

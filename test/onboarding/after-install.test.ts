@@ -41,14 +41,14 @@ describe('the zone\'s Upstream Auth address', () => {
   test('Kasm 1.19.0 seeds it: db-init carries the zone and the address, and NOTES.md says nothing is left to set', () => {
     const ms = synthAll((app) => new K3sDev(app, 'd', { version: KasmVersion.V1_19_0, upstreamAuthAddress: 'https://agents.example.com:8443' }));
     const env = envOf(dbInitOf(ms).spec.template.spec.containers[0]);
-    expect([env.KASM_ZONE_NAME, env.KASM_UPSTREAM_AUTH_ADDRESS]).toEqual(['default', 'agents.example.com:8443']);
+    expect(env.KASM_ZONE_SETTINGS).toBe('default|agents.example.com:8443');
     expect(find(ms, 'ConfigMap', 'kasm-onboarding').data['upstream-auth-seeded']).toBe('true');
     expect(notesOf(ms)).toContain('db-init writes it into zone `default`');
   });
 
   test('Kasm 1.18.1 cannot seed it: no zone env on db-init, and NOTES.md gives the admin UI path and the value', () => {
     const ms = synthAll((app) => new K3sDev(app, 'd', { upstreamAuthAddress: 'https://agents.example.com' }));
-    expect(envOf(dbInitOf(ms).spec.template.spec.containers[0]).KASM_UPSTREAM_AUTH_ADDRESS).toBeUndefined();
+    expect(envOf(dbInitOf(ms).spec.template.spec.containers[0]).KASM_ZONE_SETTINGS).toBeUndefined();
     expect(notesOf(ms)).toContain('Infrastructure → Zones → `default` → Edit → Upstream Auth Address: `agents.example.com`');
   });
 
@@ -82,11 +82,11 @@ esac`);
 
   test('an already seeded database gets the address of its zone, with psql quoting the values', () => {
     psql('default');
-    const r = box.run('bash', script, env({ KASM_ZONE_NAME: 'default', KASM_UPSTREAM_AUTH_ADDRESS: "kasm.example.com'; DROP TABLE zones; --" }));
+    const r = box.run('bash', script, env({ KASM_ZONE_SETTINGS: "default|kasm.example.com'; DROP TABLE zones; --" }));
     expect([r.stderr, r.status]).toEqual(['', 0]);
     expect(r.stdout).toContain('Zone default: upstream auth address set to');
-    expect(read('update.sql')).toBe("UPDATE zones SET upstream_auth_address = :'address' WHERE zone_name = :'zone' RETURNING zone_name;\n");
-    expect(read('update.args')).toContain("--set address=kasm.example.com'; DROP TABLE zones; --");
+    expect(read('update.sql')).toContain("UPDATE zones SET upstream_auth_address = :'address' WHERE zone_name = :'zone' RETURNING zone_name;\n");
+    expect(read('update.args')).toContain("--set seeded=default --set zone=default --set address=kasm.example.com'; DROP TABLE zones; --");
   });
 
   test('no address in the env (releases that cannot seed it): the zone is not touched', () => {
@@ -98,9 +98,26 @@ esac`);
 
   test('a zone that does not exist fails the Job instead of passing silently', () => {
     psql('');
-    const r = box.run('bash', script, env({ KASM_ZONE_NAME: 'eu', KASM_UPSTREAM_AUTH_ADDRESS: 'kasm.example.com' }));
+    const r = box.run('bash', script, env({ KASM_ZONE_SETTINGS: 'eu|kasm.example.com' }));
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('No zone named eu in kasm: its upstream auth address was not written.');
+    expect(r.stderr).toContain('No zone named eu in kasm (and none named eu to copy): its upstream auth address was not written.');
+  });
+
+  test('several zones: each line is one psql call that creates the zone from the seeded one when missing, then sets its address', () => {
+    box.stub('psql', `case "$*" in
+  *"--set zone="*) cat >> "$HOME/update.sql"; echo "$*" >> "$HOME/update.args"; echo zone ;;
+  *pg_tables*) echo 80 ;;
+  *to_regclass*) echo t ;;
+  *"FROM zones"*) echo 1 ;;
+esac`);
+    const r = box.run('bash', script, env({ KASM_ZONE_SETTINGS: 'default|kasm.example.com\nEU West|eu.kasm.example.com:8443' }));
+    expect([r.stderr, r.status]).toEqual(['', 0]);
+    expect(r.stdout).toContain('Zone EU West: upstream auth address set to eu.kasm.example.com:8443.');
+    const args = read('update.args').trim().split('\n');
+    expect(args).toHaveLength(2);
+    expect(args[1]).toContain('--set seeded=default --set zone=EU West --set address=eu.kasm.example.com:8443');
+    expect(read('update.sql')).toContain("INSERT INTO zones SELECT (jsonb_populate_record(NULL::zones, to_jsonb(z) || jsonb_build_object('zone_id', gen_random_uuid(), 'zone_name', :'zone'))).*");
+    expect(read('update.sql')).toContain("FROM zones z WHERE z.zone_name = :'seeded' AND NOT EXISTS (SELECT 1 FROM zones WHERE zone_name = :'zone');");
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { App, Testing } from 'cdk8s';
 import { K3sDev, K3sProd, Rke2Cnpg, VARIANTS } from '../../charts';
-import { ComponentId, ExternalPeer, IdentityProviderKind, KasmControlPlane, KasmSecurity, KasmVersion, RdpExposureKind, Variant } from '../../lib';
+import { ComponentId, ExternalPeer, IdentityProviderKind, KasmControlPlane, KasmSecurity, KasmVersion, RdpExposureKind, ResolvedEdge, Variant } from '../../lib';
 import { Endpoint, NetworkPolicyModel, PodEndpoint } from '../../lib/doctor/network-policy-model';
 import { checkRestricted, podSpecsOf } from '../../lib/doctor/pod-security';
 import { Manifest } from '../support/manifests';
@@ -50,6 +50,11 @@ export const RELEASE_MATRIX: Variant[] = [
   { name: 'k3s-prod with RDP through a LoadBalancer, an LDAP provider and a CA bundle', build: (app) => new K3sProd(app, 'k3s-prod-after-install', {
     hostname: 'kasm.example.com', rdp: { kind: RdpExposureKind.LOAD_BALANCER, clientCidrs: ['203.0.113.0/24'] },
     identityProviders: [{ name: 'corp-ldap', kind: IdentityProviderKind.LDAP, cidrs: ['10.0.5.10/32'] }], trustedCaBundle: { configMapName: 'corp-ca' },
+  }) },
+  // Two zones: the second gets its own api, manager and proxy, wired to each other, the shared database and its agents.
+  { name: 'k3s-prod on Kasm 1.19.0 with a second zone', build: (app) => new K3sProd(app, 'k3s-prod-zones', {
+    version: KasmVersion.V1_19_0, hostname: 'kasm.example.com', nodes: [{ count: 4, cpu: '8', memory: '16Gi' }],
+    zones: [{ name: 'default' }, { name: 'EU West', upstreamAuthAddress: 'https://eu.kasm.example.com' }],
   }) },
   { name: 'rke2-cnpg upgrading 1.18.1 -> 1.19.0', build: (app) => new Rke2Cnpg(app, 'rke2-cnpg-upgrade', { version: KasmVersion.V1_19_0, upgradeFrom: KasmVersion.V1_18_1, hostname: 'kasm.example.com' }) },
 ];
@@ -102,9 +107,19 @@ describe.each(CASES.map((v) => [v.name, v] as const))('variant %s', (_name, vari
   const hasServers = security.flows.some((f) => f.to.kind === 'cidrs' && f.to.name === 'servers');
   describe('every edge of the dependency graph is open', () => {
     // Server edges exist only where server ranges are configured; without them they must stay closed (below).
-    test.each(cp.edges.filter((e) => hasServers || e.edge.to !== ExternalPeer.SERVERS).map((e) => [`${e.edge.from} -> ${e.edge.to}:${e.edge.port} (${e.edge.purpose})`, e.edge] as const))('%s', (_label, edge) => {
+    // An extra zone's edges are checked between that zone's own pods (resolved selectors), not the first zone's.
+    const endOf = (e: ResolvedEdge, side: 'from' | 'to'): Endpoint => {
+      const selector = e[side];
+      if (e.zone && typeof selector !== 'string' && e.edge[side] !== ComponentId.DB) {
+        return pods.find((p) => Object.entries(selector).every(([k, v]) => p.labels[k] === v))!;
+      }
+      return endpointOf(e.edge[side]);
+    };
+    test.each(cp.edges.filter((e) => hasServers || e.edge.to !== ExternalPeer.SERVERS)
+      .map((e) => [`${e.edge.from} -> ${e.edge.to}:${e.edge.port} (${e.edge.purpose})${e.zone ? ` in zone ${e.zone}` : ''}`, e] as const))('%s', (_label, resolved) => {
+      const edge = resolved.edge;
       const port = edge.from === ExternalPeer.INGRESS_CONTROLLER ? frontDoorPort : edge.port;
-      const verdict = allowed(endpointOf(edge.from), endpointOf(edge.to), port);
+      const verdict = allowed(endOf(resolved, 'from'), endOf(resolved, 'to'), port);
       expect(verdict).toEqual({ allowed: true, reason: expect.any(String) });
     });
   });
@@ -217,10 +232,11 @@ describe.each(CASES.map((v) => [v.name, v] as const))('variant %s', (_name, vari
       // The generator creates Secrets; CloudNativePG's backup pruner deletes old Backups. Nothing else talks to the API.
       expect({ workload, automount: spec.automountServiceAccountToken !== false }).toEqual({ workload, automount: /secret-generator|backup-prune/.test(workload) });
     }
-    // One ServiceAccount per component (the backup and restore Jobs are one component and share theirs).
+    // One ServiceAccount per component (the backup and restore Jobs are one component and share theirs); each zone's
+    // instance of a per-zone component is a workload of its own, with its own account.
     const byComponent = new Map<string, Set<string>>();
     for (const p of podSpecsOf(manifests)) {
-      const component = p.metadata.labels?.['app.kubernetes.io/component'] ?? p.workload;
+      const component = `${p.metadata.labels?.['app.kubernetes.io/component'] ?? p.workload}/${p.metadata.labels?.['app.kubernetes.io/name'] ?? ''}`;
       byComponent.set(component, new Set([...(byComponent.get(component) ?? []), p.spec.serviceAccountName]));
     }
     const accounts = [...byComponent.values()].map((s) => [...s]);

@@ -54,10 +54,14 @@ const API_THROUGH_PROXY: EnvContract[] = [
 ];
 
 const image = (name: string) => ({ repository: `kasmweb/${name}`, tag: TAG });
+/** `<rel>-<component>-<zone>` [read: _helpers.tpl]: the zone's own host name, which the component registers. */
+const zoneTemplate = (component: string) => `${RELEASE}-${component}-{zone}`;
+const ownHostname = (component: string): EnvContract => ({ name: 'SERVER_HOSTNAME', source: { kind: 'template', template: `${RELEASE}-${component}-\${${DerivedValue.ZONE_SLUG}}` } });
 
 const proxy: ComponentContract = {
   id: ComponentId.PROXY,
   serviceName: SERVICES.proxy,
+  zoneServiceName: zoneTemplate('proxy'),
   workloadName: 'kasm-proxy',
   image: image('proxy'),
   ports: [
@@ -81,6 +85,7 @@ const proxy: ComponentContract = {
 const api: ComponentContract = {
   id: ComponentId.API,
   serviceName: SERVICES.api,
+  zoneServiceName: zoneTemplate('api'),
   workloadName: 'kasm-api',
   image: image('api'),
   ports: [
@@ -93,7 +98,7 @@ const api: ComponentContract = {
     ...POSTGRES_ENV,
     lit('KASM_EPHEMERAL', 'true'),
     lit('SERVER_ID', 'auto'),
-    lit('SERVER_HOSTNAME', SERVICES.api),
+    ownHostname('api'),
     // [decision] http: the chart's own readiness probe speaks plain HTTP to api-pt, and NetworkPolicies confine the
     // internal traffic; 1.1190.6 defaults to https, which needs certificates this entry does not model [inference].
     lit('SERVER_INTERNAL_SCHEMA', 'http'),
@@ -111,6 +116,7 @@ const api: ComponentContract = {
 const manager: ComponentContract = {
   id: ComponentId.MANAGER,
   serviceName: SERVICES.manager,
+  zoneServiceName: zoneTemplate('manager'),
   workloadName: 'kasm-manager',
   image: image('manager'),
   // [read] The constant port name is `manager-pt` (the R line's `zn<idx>-manager-pt` is gone).
@@ -121,7 +127,7 @@ const manager: ComponentContract = {
     ...POSTGRES_ENV,
     lit('KASM_EPHEMERAL', 'true'),
     lit('SERVER_ID', 'auto'),
-    lit('SERVER_HOSTNAME', SERVICES.manager),
+    ownHostname('manager'),
     lit('SERVER_INTERNAL_SCHEMA', 'http'),
     lit('MANAGER_ID', 'auto'),
   ],
