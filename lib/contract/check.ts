@@ -4,7 +4,7 @@
  * held to them in tests; `KasmVersion.fromContract` holds a caller's entry to them at synth time.
  */
 import {
-  ComponentContract, ComponentId, DerivedValue, EnvContract, ExternalPeer, KasmContract, ScalingMode, SizePreset,
+  ComponentContract, ComponentId, ContainerContract, DerivedValue, ExternalPeer, KasmContract, ScalingMode, SizePreset,
 } from './types';
 
 const PINNED_TAG = /^[0-9]+\.[0-9]+\.[0-9]+(-[a-z0-9.]+)?$/;
@@ -19,16 +19,11 @@ const REQUIRED_KEYS = [
   'components', 'database', 'dbInit', 'proxy', 'edges', 'secretKeys', 'tlsRoles', 'sizing', 'proxyWorkers', 'waitImages', 'optionalComponents',
 ] as const;
 
-/** One container of a component's pod, main or sidecar, as the checks see it. */
-interface PodContainer {
-  readonly name: string;
-  readonly image: { readonly repository: string; readonly tag: string };
-  readonly ports: ComponentContract['ports'];
-  readonly env: readonly EnvContract[];
-}
+/** One container of a component's pod, main or sidecar, with its name. */
+type PodContainer = ContainerContract & { readonly name: string };
 
 function containersOf(c: ComponentContract): PodContainer[] {
-  return [{ name: c.workloadName, image: c.image, ports: c.ports, env: c.env }, ...(c.sidecars ?? [])];
+  return [{ ...c, name: c.workloadName }, ...(c.sidecars ?? [])];
 }
 
 /** Every rule the entry breaks, one line each; empty when the entry is sound. */

@@ -189,22 +189,30 @@ export interface SizingContract {
   readonly resources: ResourceContract;
 }
 
-/**
- * A further container in a component's pod, next to the main one (the connection proxy runs guac and both RDP
- * gateways beside its nginx). It shares the pod's user, network and Service; its ports join the pod's.
- */
-export interface SidecarContract {
-  /** Container name, unique in the pod (a DNS label). */
-  readonly name: string;
+/** What one container of a component's pod needs, as its image expects it (the main container and each sidecar). */
+export interface ContainerContract {
   readonly image: ImageRef;
+  /** Container ports in declaration order; the main container's first is the component's main port. */
   readonly ports: readonly PortContract[];
   readonly env: readonly EnvContract[];
   readonly readiness: HealthCheck;
   readonly liveness: HealthCheck;
   readonly writablePaths: readonly WritablePathContract[];
   readonly tlsMounts: readonly TlsMountContract[];
-  /** Container command override; `undefined` keeps the image's entrypoint and command. */
+  /**
+   * Container command override.
+   * @default - the image's entrypoint and command
+   */
   readonly args?: readonly string[];
+}
+
+/**
+ * A further container in a component's pod, next to the main one (the connection proxy runs guac and both RDP
+ * gateways beside its nginx). It shares the pod's user, network and Service; its ports join the pod's.
+ */
+export interface SidecarContract extends ContainerContract {
+  /** Container name, unique in the pod (a DNS label). */
+  readonly name: string;
   /**
    * Requests and limits of this container in every size preset: the preset scales the component by replicas, and
    * `components.<id>.resources` sizes the main container only.
@@ -223,25 +231,15 @@ export enum WorkloadKind {
   STATEFUL_SET = 'StatefulSet',
 }
 
-/** Everything one component needs, as the images expect it. */
-export interface ComponentContract {
+/** Everything one component needs, as the images expect it: its main container, and how it runs. */
+export interface ComponentContract extends ContainerContract {
   readonly id: ComponentId;
   /** Name of the Service other components call; the images hard-code it. */
   readonly serviceName: string;
-  /** Workload and pod label name (`app.kubernetes.io/name`). */
+  /** Workload and pod label name (`app.kubernetes.io/name`), and the main container's name. */
   readonly workloadName: string;
-  readonly image: ImageRef;
-  /** Container ports in declaration order; the first is the main port. */
-  readonly ports: readonly PortContract[];
-  readonly env: readonly EnvContract[];
-  readonly readiness: HealthCheck;
-  readonly liveness: HealthCheck;
-  /** The Kubernetes-internal user and group the image is built to run as. */
+  /** The Kubernetes-internal user and group the image is built to run as (every container of the pod). */
   readonly runAsUser: number;
-  readonly writablePaths: readonly WritablePathContract[];
-  readonly tlsMounts: readonly TlsMountContract[];
-  /** Container command override; `undefined` keeps the image's entrypoint and command. */
-  readonly args?: readonly string[];
   /** How the component may run more than one pod. */
   readonly scaling: ScalingMode;
   /**
