@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Yaml, YamlOutputType } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { SYNC_WAVE_ANNOTATION, SyncWave } from '../core/metadata';
 import { ArgoCdApplications, FluxKustomizations, GitOpsSourceProps, GitOpsVariant, PHASES } from './gitops-manifests';
@@ -30,55 +30,81 @@ export const KUSTOMIZATION_FILE = 'kustomization.yaml';
  */
 export function synthVariants(variants: readonly Variant[], outdir: string, gitops: GitOpsSourceProps = {}): string[] {
   const deployed = new Map(variants.map((v) => [v.name, deployedVersion(path.join(outdir, v.name))]));
-  // Build and check every variant before the output is touched: a refused synth leaves the committed folders as they were.
-  const apps = variants.map((variant) => {
-    const app = new App({ outdir: path.join(outdir, `.${variant.name}.staging`), yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: '.yaml' });
+  // Build, check and render every variant before the output is touched: a refused synth leaves the committed folders as they were.
+  const rendered = variants.map((variant) => {
+    const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: YAML_EXTENSION });
     variant.build(app);
     assertDistinctFiles(app, variant.name);
     assertUpgradeSaid(app, variant.name, deployed.get(variant.name));
-    return app;
+    return renderFiles(app);
   });
   fs.rmSync(outdir, { recursive: true, force: true });
   const written: string[] = [];
   const gitopsVariants: GitOpsVariant[] = [];
   for (const [i, variant] of variants.entries()) {
     const dir = path.join(outdir, variant.name);
-    const staging = path.join(outdir, `.${variant.name}.staging`);
-    const app = apps[i];
-    app.synth();
     const health: GitOpsVariant['databaseHealth'][number][] = [];
     let namespace = 'kasm';
-    const docs = listYaml(staging).map((file) => ({ file, doc: yaml.load(fs.readFileSync(path.join(staging, file), 'utf8')) as any }));
+    const docs = rendered[i];
     // During an upgrade the namespace and its NetworkPolicies come first too: the pre-upgrade dump needs its flows.
     const upgrading = docs.some(({ doc }) => doc?.metadata?.annotations?.[PHASE_ANNOTATION] === PHASES.upgrade);
-    for (const { file, doc } of docs) {
+    const byPhase = new Map<string, string[]>();
+    for (const { file, doc, text } of docs) {
       const wave = Number(doc?.metadata?.annotations?.[SYNC_WAVE_ANNOTATION] ?? 0);
       const phase = doc?.metadata?.annotations?.[PHASE_ANNOTATION] === PHASES.upgrade || (upgrading && wave <= SyncWave.NAMESPACE) ? PHASES.upgrade
         : wave < SyncWave.DB_INIT ? PHASES.database : PHASES.app;
-      fs.mkdirSync(path.join(dir, phase), { recursive: true });
-      fs.renameSync(path.join(staging, file), path.join(dir, phase, file));
+      if (!byPhase.has(phase)) fs.mkdirSync(path.join(dir, phase), { recursive: true });
+      byPhase.set(phase, [...(byPhase.get(phase) ?? []), file]);
+      fs.writeFileSync(path.join(dir, phase, file), text);
       if ((doc.kind === 'StatefulSet' && doc.apiVersion === 'apps/v1') || (doc.kind === 'Cluster' && String(doc.apiVersion).startsWith('postgresql.cnpg.io/'))) {
         health.push({ apiVersion: doc.apiVersion, kind: doc.kind, name: doc.metadata.name, namespace: doc.metadata.namespace });
       }
       if (doc.kind === 'Deployment') namespace = doc.metadata.namespace;
     }
-    fs.rmSync(staging, { recursive: true, force: true });
     // The upgrade phase exists only while an upgrade is under way (upgradeFrom set).
-    const phases = Object.values(PHASES).filter((p) => fs.existsSync(path.join(dir, p)));
-    for (const phase of phases) writeKustomization(path.join(dir, phase), listYaml(path.join(dir, phase)));
+    const phases = Object.values(PHASES).filter((p) => byPhase.has(p));
+    for (const phase of phases) writeKustomization(path.join(dir, phase), byPhase.get(phase)!);
     writeKustomization(dir, phases);
     gitopsVariants.push({ name: variant.name, namespace, databaseHealth: health, upgrading: phases.includes(PHASES.upgrade) });
     written.push(dir);
   }
   for (const [tool, Manifests] of [['argocd', ArgoCdApplications], ['flux', FluxKustomizations]] as const) {
     const toolDir = path.join(outdir, 'gitops', tool);
-    const toolApp = new App({ outdir: toolDir, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: '.yaml' });
+    const toolApp = new App({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: YAML_EXTENSION });
     new Manifests(toolApp, tool, gitopsVariants, gitops);
-    toolApp.synth();
-    writeKustomization(toolDir, listYaml(toolDir));
+    const files = renderFiles(toolApp);
+    fs.mkdirSync(toolDir, { recursive: true });
+    for (const { file, text } of files) fs.writeFileSync(path.join(toolDir, file), text);
+    writeKustomization(toolDir, files.map((f) => f.file));
     written.push(toolDir);
   }
   return written;
+}
+
+const YAML_EXTENSION = '.yaml';
+
+/** One object as `App.synth()` with FILE_PER_RESOURCE would write it: its file name, its manifest and its YAML. */
+interface RenderedFile {
+  readonly file: string;
+  readonly doc: any;
+  readonly text: string;
+}
+
+/**
+ * What `app.synth()` writes with FILE_PER_RESOURCE, byte for byte (cdk8s's file names and `Yaml.stringify`), kept in
+ * memory and sorted by file name. Why: every chart is synthesized (and the app validated) once instead of a
+ * validation pass for the app and another per chart, and the files need not be read back to sort them into phases.
+ */
+function renderFiles(app: App): RenderedFile[] {
+  const files = new Map<string, RenderedFile>();
+  for (const chart of app.charts) {
+    for (const doc of Object.values(chart.toJson()) as any[]) {
+      if (doc === undefined) continue;
+      const file = `${doc.kind}.${doc.metadata.name}`.replace(/[^0-9a-zA-Z-_.]/g, '') + YAML_EXTENSION;
+      files.set(file, { file, doc, text: Yaml.stringify(doc) });
+    }
+  }
+  return [...files.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
 /** The Kasm release a previous synth wrote into `dir` (the control plane's version label), if any. */
