@@ -1,12 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Yaml, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, YamlOutputType } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { SYNC_WAVE_ANNOTATION, SyncWave } from '../core/metadata';
 import { ArgoCdApplications, FluxKustomizations, GitOpsSourceProps, GitOpsVariant, PHASES } from './gitops-manifests';
 import { PHASE_ANNOTATION } from '../control-plane/upgrade';
 import { KasmControlPlane } from '../control-plane/control-plane';
 import { KasmConfigError } from '../core/validation';
+import { manifestYaml } from './manifest-yaml';
 
 /** One output folder: a name and the function that adds its chart(s) to an App. */
 export interface Variant {
@@ -91,7 +92,7 @@ interface RenderedFile {
 }
 
 /**
- * What `app.synth()` writes with FILE_PER_RESOURCE, byte for byte (cdk8s's file names and `Yaml.stringify`), kept in
+ * What `app.synth()` writes with FILE_PER_RESOURCE, byte for byte (cdk8s's file names; `Yaml.stringify`'s bytes, see manifest-yaml.ts), kept in
  * memory and sorted by file name. Why: every chart is synthesized (and the app validated) once instead of a
  * validation pass for the app and another per chart, and the files need not be read back to sort them into phases.
  */
@@ -101,7 +102,7 @@ function renderFiles(app: App): RenderedFile[] {
     for (const doc of Object.values(chart.toJson()) as any[]) {
       if (doc === undefined) continue;
       const file = `${doc.kind}.${doc.metadata.name}`.replace(/[^0-9a-zA-Z-_.]/g, '') + YAML_EXTENSION;
-      files.set(file, { file, doc, text: Yaml.stringify(doc) });
+      files.set(file, { file, doc, text: manifestYaml(doc) });
     }
   }
   return [...files.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
