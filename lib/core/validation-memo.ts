@@ -52,3 +52,8 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** Drops the memo of `chart`'s manifests, so the next read synthesizes them again (a renderer starting a pass). */
+export function forgetManifests(chart: Chart): void {
+  MANIFEST_KEYS.delete(chart);
+}

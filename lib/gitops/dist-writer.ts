@@ -7,7 +7,7 @@ import { ArgoCdApplications, FluxKustomizations, GitOpsSourceProps, GitOpsVarian
 import { PHASE_ANNOTATION } from '../control-plane/upgrade';
 import { KasmControlPlane } from '../control-plane/control-plane';
 import { KasmConfigError } from '../core/validation';
-import { manifestYaml } from './manifest-yaml';
+import { renderFiles } from './render-files';
 
 /** One output folder: a name and the function that adds its chart(s) to an App. */
 export interface Variant {
@@ -19,6 +19,7 @@ export interface Variant {
 
 /** The file kustomize (and `kubectl apply -k`) reads in each variant folder. */
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
+const YAML_EXTENSION = '.yaml';
 
 /**
  * Synthesize each variant into `<outdir>/<name>/`, one file per object, split into two phase folders: `database/`
@@ -37,7 +38,7 @@ export function synthVariants(variants: readonly Variant[], outdir: string, gito
     variant.build(app);
     assertDistinctFiles(app, variant.name);
     assertUpgradeSaid(app, variant.name, deployed.get(variant.name));
-    return renderFiles(app);
+    return renderFiles(app, YAML_EXTENSION);
   });
   fs.rmSync(outdir, { recursive: true, force: true });
   const written: string[] = [];
@@ -73,7 +74,7 @@ export function synthVariants(variants: readonly Variant[], outdir: string, gito
     const toolDir = path.join(outdir, 'gitops', tool);
     const toolApp = new App({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: YAML_EXTENSION });
     new Manifests(toolApp, tool, gitopsVariants, gitops);
-    const files = renderFiles(toolApp);
+    const files = renderFiles(toolApp, YAML_EXTENSION);
     fs.mkdirSync(toolDir, { recursive: true });
     for (const { file, text } of files) fs.writeFileSync(path.join(toolDir, file), text);
     writeKustomization(toolDir, files.map((f) => f.file));
@@ -82,31 +83,6 @@ export function synthVariants(variants: readonly Variant[], outdir: string, gito
   return written;
 }
 
-const YAML_EXTENSION = '.yaml';
-
-/** One object as `App.synth()` with FILE_PER_RESOURCE would write it: its file name, its manifest and its YAML. */
-interface RenderedFile {
-  readonly file: string;
-  readonly doc: any;
-  readonly text: string;
-}
-
-/**
- * What `app.synth()` writes with FILE_PER_RESOURCE, byte for byte (cdk8s's file names; `Yaml.stringify`'s bytes, see manifest-yaml.ts), kept in
- * memory and sorted by file name. Why: every chart is synthesized (and the app validated) once instead of a
- * validation pass for the app and another per chart, and the files need not be read back to sort them into phases.
- */
-function renderFiles(app: App): RenderedFile[] {
-  const files = new Map<string, RenderedFile>();
-  for (const chart of app.charts) {
-    for (const doc of Object.values(chart.toJson()) as any[]) {
-      if (doc === undefined) continue;
-      const file = `${doc.kind}.${doc.metadata.name}`.replace(/[^0-9a-zA-Z-_.]/g, '') + YAML_EXTENSION;
-      files.set(file, { file, doc, text: manifestYaml(doc) });
-    }
-  }
-  return [...files.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
 
 /** The Kasm release a previous synth wrote into `dir` (the control plane's version label), if any. */
 function deployedVersion(dir: string): string | undefined {
