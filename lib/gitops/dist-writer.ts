@@ -8,6 +8,7 @@ import { PHASE_ANNOTATION } from '../control-plane/upgrade';
 import { KasmControlPlane } from '../control-plane/control-plane';
 import { KasmConfigError } from '../core/validation';
 import { renderFiles } from './render-files';
+import { writeTree } from './write-tree';
 
 /** One output folder: a name and the function that adds its chart(s) to an App. */
 export interface Variant {
@@ -27,12 +28,12 @@ const YAML_EXTENSION = '.yaml';
  * `kustomization.yaml`, and one at the top that includes both (`kubectl apply -k <outdir>/<name>`). Then
  * `<outdir>/gitops/` with an Argo CD Application per variant and Flux objects that apply the phases in order.
  *
- * The output directory is removed first, so no stale file survives a rename (a bare `App.synth()` leaves them),
- * and file lists are sorted, so the same inputs give byte-identical folders on any machine.
+ * The output directory ends up holding exactly these files, so no stale file survives a rename (a bare `App.synth()`
+ * leaves them), and file lists are sorted, so the same inputs give byte-identical folders on any machine. Everything
+ * is built, checked and rendered in memory first: a refused synth leaves the committed folders as they were.
  */
 export function synthVariants(variants: readonly Variant[], outdir: string, gitops: GitOpsSourceProps = {}): string[] {
   const deployed = new Map(variants.map((v) => [v.name, deployedVersion(path.join(outdir, v.name))]));
-  // Build, check and render every variant before the output is touched: a refused synth leaves the committed folders as they were.
   const rendered = variants.map((variant) => {
     const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: YAML_EXTENSION });
     variant.build(app);
@@ -40,11 +41,10 @@ export function synthVariants(variants: readonly Variant[], outdir: string, gito
     assertUpgradeSaid(app, variant.name, deployed.get(variant.name));
     return renderFiles(app, YAML_EXTENSION);
   });
-  fs.rmSync(outdir, { recursive: true, force: true });
+  const output = new Map<string, string>();
   const written: string[] = [];
   const gitopsVariants: GitOpsVariant[] = [];
   for (const [i, variant] of variants.entries()) {
-    const dir = path.join(outdir, variant.name);
     const health: GitOpsVariant['databaseHealth'][number][] = [];
     let namespace = 'kasm';
     const docs = rendered[i];
@@ -55,9 +55,8 @@ export function synthVariants(variants: readonly Variant[], outdir: string, gito
       const wave = Number(doc?.metadata?.annotations?.[SYNC_WAVE_ANNOTATION] ?? 0);
       const phase = doc?.metadata?.annotations?.[PHASE_ANNOTATION] === PHASES.upgrade || (upgrading && wave <= SyncWave.NAMESPACE) ? PHASES.upgrade
         : wave < SyncWave.DB_INIT ? PHASES.database : PHASES.app;
-      if (!byPhase.has(phase)) fs.mkdirSync(path.join(dir, phase), { recursive: true });
       byPhase.set(phase, [...(byPhase.get(phase) ?? []), file]);
-      fs.writeFileSync(path.join(dir, phase, file), text);
+      output.set(`${variant.name}/${phase}/${file}`, text);
       if ((doc.kind === 'StatefulSet' && doc.apiVersion === 'apps/v1') || (doc.kind === 'Cluster' && String(doc.apiVersion).startsWith('postgresql.cnpg.io/'))) {
         health.push({ apiVersion: doc.apiVersion, kind: doc.kind, name: doc.metadata.name, namespace: doc.metadata.namespace });
       }
@@ -65,21 +64,20 @@ export function synthVariants(variants: readonly Variant[], outdir: string, gito
     }
     // The upgrade phase exists only while an upgrade is under way (upgradeFrom set).
     const phases = Object.values(PHASES).filter((p) => byPhase.has(p));
-    for (const phase of phases) writeKustomization(path.join(dir, phase), byPhase.get(phase)!);
-    writeKustomization(dir, phases);
+    for (const phase of phases) output.set(`${variant.name}/${phase}/${KUSTOMIZATION_FILE}`, kustomization(byPhase.get(phase)!));
+    output.set(`${variant.name}/${KUSTOMIZATION_FILE}`, kustomization(phases));
     gitopsVariants.push({ name: variant.name, namespace, databaseHealth: health, upgrading: phases.includes(PHASES.upgrade) });
-    written.push(dir);
+    written.push(path.join(outdir, variant.name));
   }
   for (const [tool, Manifests] of [['argocd', ArgoCdApplications], ['flux', FluxKustomizations]] as const) {
-    const toolDir = path.join(outdir, 'gitops', tool);
     const toolApp = new App({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: YAML_EXTENSION });
     new Manifests(toolApp, tool, gitopsVariants, gitops);
     const files = renderFiles(toolApp, YAML_EXTENSION);
-    fs.mkdirSync(toolDir, { recursive: true });
-    for (const { file, text } of files) fs.writeFileSync(path.join(toolDir, file), text);
-    writeKustomization(toolDir, files.map((f) => f.file));
-    written.push(toolDir);
+    for (const { file, text } of files) output.set(`gitops/${tool}/${file}`, text);
+    output.set(`gitops/${tool}/${KUSTOMIZATION_FILE}`, kustomization(files.map((f) => f.file)));
+    written.push(path.join(outdir, 'gitops', tool));
   }
+  writeTree(outdir, output);
   return written;
 }
 
@@ -110,11 +108,11 @@ function assertUpgradeSaid(app: App, variant: string, deployed: string | undefin
   }
 }
 
-function writeKustomization(dir: string, resources: readonly string[]): void {
-  const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources] };
-  fs.writeFileSync(path.join(dir, KUSTOMIZATION_FILE),
-    `# Generated by cdk8s-kasm (do not edit): apply with \`kubectl apply -k <this folder>\`\n`
-    + yaml.dump(kustomization, { lineWidth: -1, noRefs: true }));
+/** The `kustomization.yaml` of a folder listing `resources`. */
+function kustomization(resources: readonly string[]): string {
+  const doc = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources] };
+  return `# Generated by cdk8s-kasm (do not edit): apply with \`kubectl apply -k <this folder>\`\n`
+    + yaml.dump(doc, { lineWidth: -1, noRefs: true });
 }
 
 /**
