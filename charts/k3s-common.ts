@@ -3,12 +3,12 @@
  * and security. Variants differ in defaults and in what they add (scaling, backups, cert-manager); the shared part
  * lives here so a fix lands in every variant at once.
  */
-import { ApiObject, Chart, Duration, Size } from 'cdk8s';
+import { Chart, Duration, Size } from 'cdk8s';
 import { ClusterProfile } from '../lib/cluster/profile';
 import { SizePreset } from '../lib/contract/types';
 import { KasmVersion } from '../lib/contract/version';
 import { KasmUpgradeBackupOptions } from '../lib/control-plane/upgrade';
-import { rememberWhileUnchanged } from '../lib/core/validation-memo';
+import { manifestsOf, rememberWhileUnchanged } from '../lib/core/validation-memo';
 import { KasmControlPlane } from '../lib/control-plane/control-plane';
 import { assertBoolean, assertHostname, assertPlainObject, assertSize } from '../lib/core/validation';
 import { assertNodePools } from '../lib/planner/node-pools';
@@ -179,7 +179,7 @@ export function composeK3s(chart: Chart, props: KasmK3sProps, defaults: K3sVaria
   if (props.checkCapacity ?? true) {
     chart.node.addValidation({
       validate: () => rememberWhileUnchanged(chart, chart, () => {
-        const manifests = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+        const manifests = manifestsOf(chart).map((o) => o.manifest);
         const pods = podsAtMaximum(manifests);
         const result = fitPods(pods, nodes, k3sSystemReservation(database.storageClassName === 'longhorn'));
         return result.fits ? [] : [`[capacity] ${defaults.owner} does not fit its nodes (${nodes.map((n) => `${n.count} × ${n.cpu} CPU / ${n.memory}`).join(' + ')}) `

@@ -6,15 +6,24 @@
  * users learn one binary and one `--help`.
  */
 import { CliIo, Command, EXIT, UsageError } from './command';
-import { diagnoseCommand } from './diagnose-command';
-import { planCommand } from './plan';
-import { synthCommand } from './synth';
 import { KubectlError } from './kubectl-dump';
-import { DumpError } from '../doctor/diagnose';
+import { DumpError } from '../doctor/diagnose/dump';
 import { KasmConfigError } from '../core/validation';
 
+/** A subcommand by name, its module loaded on first use. Why: `synth` need not load the diagnose engine, nor `diagnose` the charts. */
+interface CommandEntry {
+  readonly name: string;
+  readonly load: () => Command;
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
 /** Every subcommand, in help order. */
-export const COMMANDS: readonly Command[] = [diagnoseCommand, planCommand, synthCommand];
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'diagnose', load: () => (require('./diagnose-command') as typeof import('./diagnose-command')).diagnoseCommand },
+  { name: 'plan', load: () => (require('./plan') as typeof import('./plan')).planCommand },
+  { name: 'synth', load: () => (require('./synth') as typeof import('./synth')).synthCommand },
+];
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -22,7 +31,7 @@ function topHelp(): string {
     'Usage: cdk8s-kasm <command> [flags]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.load().summary}`),
     '',
     'Run \'cdk8s-kasm <command> --help\' for the flags of a command.',
     '',
@@ -45,7 +54,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (!command) {
       throw new UsageError(`unknown command '${name}'; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
     }
-    return await command.run(rest, io);
+    return await command.load().run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
       const help = err.command ? `'${err.command.startsWith('cdk8s-kasm') ? err.command : `cdk8s-kasm ${err.command}`} --help'` : '\'cdk8s-kasm --help\'';

@@ -7,14 +7,14 @@
  * name) is unique; every referenced Secret, ConfigMap, ServiceAccount, PVC and StorageClass is declared in the app
  * or declared external by a prop; names, labels, ports and quantities are within the API server's limits.
  */
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { apiLimitProblems } from './api-limits';
 import { ConnectionEnd, DoctorDeclarations } from './declarations';
 import { Endpoint, NetworkPolicyModel } from './network-policy-model';
 import { checkRestricted, podSpecsOf } from './pod-security';
 import { keyOf, providedBy, referencesOf } from './references';
-import { rememberWhileUnchanged } from '../core/validation-memo';
+import { manifestsOf, rememberWhileUnchanged, SynthesizedObject } from '../core/validation-memo';
 
 /** One problem the doctor found. */
 export interface DoctorFinding {
@@ -26,18 +26,20 @@ export interface DoctorFinding {
   readonly fix: string;
 }
 
-interface SynthesizedObject {
-  readonly path: string;
-  readonly manifest: any;
-}
-
 const ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 
-/** Every ApiObject of the tree `scope` belongs to, synthesized, with its construct path. */
-function synthesizedObjects(scope: IConstruct): SynthesizedObject[] {
-  return scope.node.root.node.findAll()
-    .filter((c): c is ApiObject => c instanceof ApiObject)
-    .map((o) => ({ path: o.node.path, manifest: o.toJson() }));
+/**
+ * Every ApiObject of the tree `scope` belongs to, synthesized, with its construct path, in tree order: the objects of
+ * each outermost chart (an ApiObject always lives in a chart), read from the per-chart memo the other checks share.
+ */
+function synthesizedObjects(scope: IConstruct): readonly SynthesizedObject[] {
+  const outermost: Chart[] = [];
+  const visit = (c: IConstruct): void => {
+    if (Chart.isChart(c)) { outermost.push(c); return; }
+    for (const child of c.node.children) visit(child);
+  };
+  visit(scope.node.root);
+  return outermost.flatMap((chart) => manifestsOf(chart));
 }
 
 /** Run every rule over the whole app `scope` belongs to. */
@@ -53,7 +55,7 @@ export function runDoctor(scope: IConstruct): DoctorFinding[] {
   ];
 }
 
-function apiLimitFindings(objects: SynthesizedObject[]): DoctorFinding[] {
+function apiLimitFindings(objects: readonly SynthesizedObject[]): DoctorFinding[] {
   return objects.flatMap((o) => apiLimitProblems(o.manifest).map((problem) => ({
     rule: 'api-limits',
     path: o.path,
@@ -62,7 +64,7 @@ function apiLimitFindings(objects: SynthesizedObject[]): DoctorFinding[] {
   })));
 }
 
-function networkPolicyFindings(objects: SynthesizedObject[], declarations: DoctorDeclarations): DoctorFinding[] {
+function networkPolicyFindings(objects: readonly SynthesizedObject[], declarations: DoctorDeclarations): DoctorFinding[] {
   const connections = declarations.expectedConnections();
   if (connections.length === 0) return [];
   const manifests = objects.map((o) => o.manifest);
@@ -104,7 +106,7 @@ function networkPolicyFindings(objects: SynthesizedObject[], declarations: Docto
   return findings;
 }
 
-function podSecurityFindings(objects: SynthesizedObject[]): DoctorFinding[] {
+function podSecurityFindings(objects: readonly SynthesizedObject[]): DoctorFinding[] {
   const restricted = new Set(objects
     .filter((o) => o.manifest.kind === 'Namespace' && o.manifest.metadata?.labels?.[ENFORCE_LABEL] === 'restricted')
     .map((o) => o.manifest.metadata.name as string));
@@ -125,7 +127,7 @@ function podSecurityFindings(objects: SynthesizedObject[]): DoctorFinding[] {
   return findings;
 }
 
-function uniquenessFindings(objects: SynthesizedObject[]): DoctorFinding[] {
+function uniquenessFindings(objects: readonly SynthesizedObject[]): DoctorFinding[] {
   const seen = new Map<string, string>();
   const findings: DoctorFinding[] = [];
   for (const o of objects) {
@@ -148,7 +150,7 @@ function uniquenessFindings(objects: SynthesizedObject[]): DoctorFinding[] {
   return findings;
 }
 
-function referenceFindings(objects: SynthesizedObject[], declarations: DoctorDeclarations): DoctorFinding[] {
+function referenceFindings(objects: readonly SynthesizedObject[], declarations: DoctorDeclarations): DoctorFinding[] {
   const provided = new Set<string>();
   for (const o of objects) for (const p of providedBy(o.manifest)) provided.add(keyOf(p));
   for (const d of declarations.declaredObjects) provided.add(keyOf(d));

@@ -3,10 +3,11 @@
  * ones that would leave a pod waiting at runtime (no Service of that name, no such port, a selector that matches
  * no pod, a pod that does not declare the port), plus every upstream the proxy's nginx refers to.
  */
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { ComponentId, ExternalPeer } from '../contract/types';
 import type { KasmControlPlane } from '../control-plane/control-plane';
 import { ProxyConfigFiles, proxyTargets } from '../control-plane/proxy-config';
+import { manifestsOf } from '../core/validation-memo';
 
 interface Manifest {
   readonly kind: string;
@@ -52,9 +53,7 @@ export function checkServicePath(objects: Manifest[], namespace: string, name: s
 
 /** The doctor's findings for one control plane; empty when every edge resolves. */
 export function checkControlPlane(cp: KasmControlPlane): string[] {
-  const objects = Chart.of(cp).node.findAll()
-    .filter((c): c is ApiObject => c instanceof ApiObject)
-    .map((o) => o.toJson() as Manifest);
+  const objects = manifestsOf(Chart.of(cp)).map((o) => o.manifest as Manifest);
   const problems: string[] = [];
   for (const { edge, zone } of cp.edges) {
     if (Object.values(ExternalPeer).includes(edge.to as ExternalPeer)) continue;

@@ -9,6 +9,8 @@ import { KasmControlPlane } from '../control-plane/control-plane';
 import { KasmConfigError } from '../core/validation';
 import { renderNotes } from '../core/notes';
 import { KasmOnboarding } from '../onboarding/kasm-onboarding';
+import { renderFiles } from './render-files';
+import { writeTree } from './write-tree';
 
 /** One output folder: a name and the function that adds its chart(s) to an App. */
 export interface Variant {
@@ -25,6 +27,7 @@ export interface Variant {
 
 /** The file kustomize (and `kubectl apply -k`) reads in each variant folder. */
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';
+const YAML_EXTENSION = '.yaml';
 
 /**
  * Synthesize each variant into `<outdir>/<name>/`, one file per object, split into two phase folders: `database/`
@@ -32,62 +35,61 @@ export const KUSTOMIZATION_FILE = 'kustomization.yaml';
  * `kustomization.yaml`, and one at the top that includes both (`kubectl apply -k <outdir>/<name>`). Then
  * `<outdir>/gitops/` with an Argo CD Application per variant and Flux objects that apply the phases in order.
  *
- * The output directory is removed first, so no stale file survives a rename (a bare `App.synth()` leaves them),
- * and file lists are sorted, so the same inputs give byte-identical folders on any machine.
+ * The output directory ends up holding exactly these files, so no stale file survives a rename (a bare `App.synth()`
+ * leaves them), and file lists are sorted, so the same inputs give byte-identical folders on any machine. Everything
+ * is built, checked and rendered in memory first: a refused synth leaves the committed folders as they were.
  */
 export function synthVariants(variants: readonly Variant[], outdir: string, gitops: GitOpsSourceProps = {}): string[] {
   const deployed = new Map(variants.map((v) => [v.name, deployedVersion(path.join(outdir, v.name))]));
-  // Build and check every variant before the output is touched: a refused synth leaves the committed folders as they were.
-  const apps = variants.map((variant) => {
-    const app = new App({ outdir: path.join(outdir, `.${variant.name}.staging`), yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: '.yaml' });
+  const rendered = variants.map((variant) => {
+    const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: YAML_EXTENSION });
     variant.build(app);
     assertDistinctFiles(app, variant.name);
     assertUpgradeSaid(app, variant, deployed.get(variant.name));
-    return app;
+    return { app, files: renderFiles(app, YAML_EXTENSION) };
   });
-  fs.rmSync(outdir, { recursive: true, force: true });
+  const output = new Map<string, string>();
   const written: string[] = [];
   const gitopsVariants: GitOpsVariant[] = [];
   for (const [i, variant] of variants.entries()) {
-    const dir = path.join(outdir, variant.name);
-    const staging = path.join(outdir, `.${variant.name}.staging`);
-    const app = apps[i];
-    app.synth();
     const health: GitOpsVariant['databaseHealth'][number][] = [];
     let namespace = 'kasm';
-    const docs = listYaml(staging).map((file) => ({ file, doc: yaml.load(fs.readFileSync(path.join(staging, file), 'utf8')) as any }));
+    const docs = rendered[i].files;
     // During an upgrade the namespace and its NetworkPolicies come first too: the pre-upgrade dump needs its flows.
     const upgrading = docs.some(({ doc }) => doc?.metadata?.annotations?.[PHASE_ANNOTATION] === PHASES.upgrade);
-    for (const { file, doc } of docs) {
+    const byPhase = new Map<string, string[]>();
+    for (const { file, doc, text } of docs) {
       const wave = Number(doc?.metadata?.annotations?.[SYNC_WAVE_ANNOTATION] ?? 0);
       const phase = doc?.metadata?.annotations?.[PHASE_ANNOTATION] === PHASES.upgrade || (upgrading && wave <= SyncWave.NAMESPACE) ? PHASES.upgrade
         : wave < SyncWave.DB_INIT ? PHASES.database : PHASES.app;
-      fs.mkdirSync(path.join(dir, phase), { recursive: true });
-      fs.renameSync(path.join(staging, file), path.join(dir, phase, file));
+      byPhase.set(phase, [...(byPhase.get(phase) ?? []), file]);
+      output.set(`${variant.name}/${phase}/${file}`, text);
       if ((doc.kind === 'StatefulSet' && doc.apiVersion === 'apps/v1') || (doc.kind === 'Cluster' && String(doc.apiVersion).startsWith('postgresql.cnpg.io/'))) {
         health.push({ apiVersion: doc.apiVersion, kind: doc.kind, name: doc.metadata.name, namespace: doc.metadata.namespace });
       }
       if (doc.kind === 'Deployment') namespace = doc.metadata.namespace;
     }
-    fs.rmSync(staging, { recursive: true, force: true });
     // The upgrade phase exists only while an upgrade is under way (upgradeFrom set).
-    const phases = Object.values(PHASES).filter((p) => fs.existsSync(path.join(dir, p)));
-    for (const phase of phases) writeKustomization(path.join(dir, phase), listYaml(path.join(dir, phase)));
-    writeKustomization(dir, phases);
-    writeNotes(app, dir);
+    const phases = Object.values(PHASES).filter((p) => byPhase.has(p));
+    for (const phase of phases) output.set(`${variant.name}/${phase}/${KUSTOMIZATION_FILE}`, kustomization(byPhase.get(phase)!));
+    output.set(`${variant.name}/${KUSTOMIZATION_FILE}`, kustomization(phases));
+    const notes = notesOf(rendered[i].app, variant.name);
+    if (notes !== undefined) output.set(`${variant.name}/${NOTES_FILE}`, notes);
     gitopsVariants.push({ name: variant.name, namespace, databaseHealth: health, upgrading: phases.includes(PHASES.upgrade) });
-    written.push(dir);
+    written.push(path.join(outdir, variant.name));
   }
   for (const [tool, Manifests] of [['argocd', ArgoCdApplications], ['flux', FluxKustomizations]] as const) {
-    const toolDir = path.join(outdir, 'gitops', tool);
-    const toolApp = new App({ outdir: toolDir, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: '.yaml' });
+    const toolApp = new App({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: YAML_EXTENSION });
     new Manifests(toolApp, tool, gitopsVariants, gitops);
-    toolApp.synth();
-    writeKustomization(toolDir, listYaml(toolDir));
-    written.push(toolDir);
+    const files = renderFiles(toolApp, YAML_EXTENSION);
+    for (const { file, text } of files) output.set(`gitops/${tool}/${file}`, text);
+    output.set(`gitops/${tool}/${KUSTOMIZATION_FILE}`, kustomization(files.map((f) => f.file)));
+    written.push(path.join(outdir, 'gitops', tool));
   }
+  writeTree(outdir, output);
   return written;
 }
+
 
 /** The Kasm release a previous synth wrote into `dir` (the control plane's version label), if any. */
 function deployedVersion(dir: string): string | undefined {
@@ -117,21 +119,20 @@ function assertUpgradeSaid(app: App, variant: Variant, deployed: string | undefi
   }
 }
 
-/** NOTES.md next to the manifests: the same text the onboarding ConfigMap carries (kustomize does not read it). */
-function writeNotes(app: App, dir: string): void {
-  const onboarding = app.node.findAll().find((c): c is KasmOnboarding => c instanceof KasmOnboarding);
-  const notes = renderNotes(app, onboarding?.title ?? path.basename(dir));
-  if (notes !== undefined) fs.writeFileSync(path.join(dir, NOTES_FILE), notes);
-}
-
 /** The notes file in each variant folder. */
 export const NOTES_FILE = 'NOTES.md';
 
-function writeKustomization(dir: string, resources: readonly string[]): void {
-  const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources] };
-  fs.writeFileSync(path.join(dir, KUSTOMIZATION_FILE),
-    `# Generated by cdk8s-kasm (do not edit): apply with \`kubectl apply -k <this folder>\`\n`
-    + yaml.dump(kustomization, { lineWidth: -1, noRefs: true }));
+/** NOTES.md next to the manifests: the same text the onboarding ConfigMap carries (kustomize does not read it). */
+function notesOf(app: App, variant: string): string | undefined {
+  const onboarding = app.node.findAll().find((c): c is KasmOnboarding => c instanceof KasmOnboarding);
+  return renderNotes(app, onboarding?.title ?? variant);
+}
+
+/** The `kustomization.yaml` of a folder listing `resources`. */
+function kustomization(resources: readonly string[]): string {
+  const doc = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources] };
+  return `# Generated by cdk8s-kasm (do not edit): apply with \`kubectl apply -k <this folder>\`\n`
+    + yaml.dump(doc, { lineWidth: -1, noRefs: true });
 }
 
 /**

@@ -1,8 +1,9 @@
-/** The bin's `synth` command, run as a user runs it: the same bytes as the committed dist/. */
+/** The bin's `synth` command, run as a user runs it (a child process): the same bytes as the committed dist/; usage in process. */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { runCli } from '../support/cli';
 import { filesUnder } from '../support/files';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -25,13 +26,13 @@ describe('cdk8s-kasm synth', () => {
     [['synth'], /--variant is required: k3s-dev, k3s-prod, rke2-cnpg or all/],
     [['synth', '--variant', 'k3s-test'], /--variant 'k3s-test' is not a variant; accepted: k3s-dev, k3s-prod, rke2-cnpg, all/],
     [['synth', '--variant'], /flag --variant needs a value/],
-  ])('%j is a usage error (exit 2) naming the flag and what is accepted', (args, message) => {
-    const r = run(...args);
+  ])('%j is a usage error (exit 2) naming the flag and what is accepted', async (args, message) => {
+    const r = await runCli(args);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
   });
 
-  test('--help', () => {
-    expect(run('synth', '--help').stdout).toMatch(/^Usage: cdk8s-kasm synth --variant NAME/);
+  test('--help', async () => {
+    expect((await runCli(['synth', '--help'])).stdout).toMatch(/^Usage: cdk8s-kasm synth --variant NAME/);
   });
 });

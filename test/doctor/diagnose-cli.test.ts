@@ -1,12 +1,13 @@
 /**
- * `cdk8s-kasm diagnose` end to end: the real entry point in a child process, reading dump files, stdin, or a
- * "cluster" served by a stub kubectl on PATH that records how it was called.
+ * `cdk8s-kasm diagnose` end to end: the real entry point reading dump files and stdin (in process, test/support/cli.ts),
+ * or, in a child process, a "cluster" served by a stub kubectl on PATH that records how it was called.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { redactSecret } from '../../lib/cli/kubectl-dump';
+import { runCli } from '../support/cli';
 
 const ROOT = path.join(__dirname, '..', '..');
 const MAIN = path.join(ROOT, 'lib', 'cli', 'main.ts');
@@ -31,8 +32,8 @@ const fixture = (name: string) => path.join(FIXTURES, name, 'dump.json');
 jest.setTimeout(60000);
 
 describe('diagnose --from', () => {
-  test('a stuck dump: exit 1 and a JSON report naming the root cause', () => {
-    const r = cli(['diagnose', '--from', fixture('storageclass-missing'), '--json']);
+  test('a stuck dump: exit 1 and a JSON report naming the root cause', async () => {
+    const r = await runCli(['diagnose', '--from', fixture('storageclass-missing'), '--json']);
     expect(r.status).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ schemaVersion: 1, namespace: 'kasm', kasmVersion: '1.18.1', status: 'stuck' });
@@ -40,13 +41,13 @@ describe('diagnose --from', () => {
     expect(Object.keys(report.rootCauses[0])).toEqual(['id', 'severity', 'summary', 'chain', 'affectedPods', 'confirm', 'fix', 'evidence']);
   });
 
-  test('a healthy dump: exit 0 and one line of text', () => {
-    const r = cli(['diagnose', '--from', fixture('healthy')]);
+  test('a healthy dump: exit 0 and one line of text', async () => {
+    const r = await runCli(['diagnose', '--from', fixture('healthy')]);
     expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 0, stdout: 'Kasm 1.18.1 in namespace kasm: healthy, 9 pods Ready or Completed, 2 Jobs complete\n' });
   });
 
-  test('text output: header, chain, confirm and fix, then the dump command', () => {
-    const r = cli(['diagnose', '--from', fixture('api-image-pull')]);
+  test('text output: header, chain, confirm and fix, then the dump command', async () => {
+    const r = await runCli(['diagnose', '--from', fixture('api-image-pull')]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^Kasm 1\.18\.1 in namespace kasm: STUCK, 1 root cause, 6 pods not Ready, 3 healthy\n\n\[1\] stuck: the image of container kasm-api/);
     expect(r.stdout).toContain('\n    -> registry answer: docker.io/kasmweb/api:1.81.1: not found\n');
@@ -54,19 +55,19 @@ describe('diagnose --from', () => {
     expect(r.stdout).toContain('<(kubectl get secrets -n "$ns" -o json) > dump.json\n');
   });
 
-  test('--from - reads the dump from standard input', () => {
-    const r = cli(['diagnose', '--from', '-', '--json'], { input: fs.readFileSync(fixture('api-image-pull'), 'utf8') });
+  test('--from - reads the dump from standard input', async () => {
+    const r = await runCli(['diagnose', '--from', '-', '--json'], { input: fs.readFileSync(fixture('api-image-pull'), 'utf8') });
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout).rootCauses[0].id).toBe('image-not-found:kasmweb/api:1.81.1');
   });
 });
 
 describe('help and usage errors', () => {
-  test('--help of the binary and of diagnose', () => {
-    const top = cli(['--help']);
+  test('--help of the binary and of diagnose', async () => {
+    const top = await runCli(['--help']);
     expect(top.status).toBe(0);
     expect(top.stdout).toMatch(/^Usage: cdk8s-kasm <command> \[flags\]\n[\s\S]*\n {2}diagnose {2}find why Kasm pods are not Ready/);
-    const sub = cli(['diagnose', '--help']);
+    const sub = await runCli(['diagnose', '--help']);
     expect(sub.status).toBe(0);
     expect(sub.stdout).toContain('Usage: cdk8s-kasm diagnose [-n NAMESPACE] [--context CTX] [--from DUMP.json] [--json]');
     expect(sub.stdout).toContain('--print-dump-command');
@@ -81,22 +82,22 @@ describe('help and usage errors', () => {
     [['diagnose', '--from', 'missing.json'], 'flag --from: cannot read \'missing.json\' (ENOENT)'],
     [['diagnose', '--from', 'a.json', '--context', 'lab'], 'flag --context \'lab\' reads a live cluster and cannot be combined with --from \'a.json\''],
     [['deploy'], 'unknown command \'deploy\'; commands: diagnose, plan, synth'],
-  ])('%j exits 2: %s', (args, message) => {
-    const r = cli(args);
+  ])('%j exits 2: %s', async (args, message) => {
+    const r = await runCli(args);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`cdk8s-kasm: ${message}`);
     expect(r.stderr).toMatch(/Run 'cdk8s-kasm( diagnose)? --help' for usage\.\n$/);
   });
 
-  test('a dump of another namespace exits 2 and names the namespaces it holds', () => {
-    const r = cli(['diagnose', '--from', fixture('healthy'), '-n', 'kasm-prod']);
+  test('a dump of another namespace exits 2 and names the namespaces it holds', async () => {
+    const r = await runCli(['diagnose', '--from', fixture('healthy'), '-n', 'kasm-prod']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('the dump holds no objects of namespace \'kasm-prod\'; namespaces in it: kasm');
   });
 
-  test('--print-dump-command prints the README pipeline for the namespace and context', () => {
-    const r = cli(['diagnose', '--print-dump-command', '-n', 'kasm-prod', '--context', 'lab']);
+  test('--print-dump-command prints the README pipeline for the namespace and context', async () => {
+    const r = await runCli(['diagnose', '--print-dump-command', '-n', 'kasm-prod', '--context', 'lab']);
     expect(r.status).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('ns=kasm-prod');
     expect(r.stdout).toContain('<(kubectl --context lab get storageclasses,nodes,persistentvolumes -o json)');
