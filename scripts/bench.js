@@ -5,7 +5,7 @@
  *
  * - floor: `node -e "require('cdk8s-plus-27')"`, the cost of loading the libraries at all;
  * - all three variants through the compiled CLI (`cdk8s-kasm synth --variant all`), against the floor;
- * - the same through tsx, as `npm run synth` runs it, against the compiled CLI;
+ * - the same through tsx, against the compiled CLI (`npm run synth` builds and runs the compiled CLI instead: tsx measured over 1.5 x);
  * - the cost of each additional control plane (1, 10 and 100 control planes in separate namespaces, one app);
  * - peak memory (max RSS) of the all-variants run.
  * Targets (issue "Ship it"): all variants ≤ 2.0 × floor, ≤ 15 ms per extra control plane, ≤ 200 MiB peak.
@@ -39,7 +39,8 @@ try {
   const floor = measure(['-e', "require('cdk8s-plus-27')"]);
   const cli = path.join(BUILD, 'lib', 'cli', 'main.js');
   const all = measure([cli, 'synth', '--variant', 'all', '--out', out]);
-  // What `npm run synth` runs: the TypeScript through tsx (the CLI's entry, so dist/ is not written).
+  // The TypeScript through tsx, for comparison: `npm run synth` used it until it measured 1.85 x the compiled CLI
+  // (the allowance is 1.5 x), and now builds and runs the compiled CLI.
   const tsx = measure(['--import', 'tsx', path.join(ROOT, 'lib', 'cli', 'main.ts'), 'synth', '--variant', 'all', '--out', out]);
   const peak = Number(run(['-e', `
     process.argv = [process.argv[0], ${JSON.stringify(cli)}, 'synth', '--variant', 'all', '--out', ${JSON.stringify(out)}];
@@ -49,9 +50,11 @@ try {
   const planes = (n) => measure(['-e', `
     const { App } = require('cdk8s');
     const { K3sDev } = require(${JSON.stringify(path.join(BUILD, 'charts'))});
+    const { renderFiles } = require(${JSON.stringify(path.join(BUILD, 'lib', 'gitops', 'render-files'))});
     const app = new App({ outdir: ${JSON.stringify(out)} + '/planes' });
     for (let i = 0; i < ${n}; i++) new K3sDev(app, 'p' + i, { namespace: 'kasm-' + i, configureTraefikTimeouts: i === 0, checkCapacity: false });
-    app.synthYaml();
+    // What the CLI and synthVariants do: validate once, render every object's YAML.
+    renderFiles(app, '.yaml');
   `]);
   const one = planes(1);
   const ten = planes(10);
@@ -60,7 +63,7 @@ try {
   const rows = [
     ['floor: require(\'cdk8s-plus-27\')', `${floor.toFixed(0)} ms`, '1.00', ''],
     ['all three variants (compiled CLI)', `${all.toFixed(0)} ms`, (all / floor).toFixed(2), '<= 2.00'],
-    ['all three variants (tsx, npm run synth)', `${tsx.toFixed(0)} ms`, (tsx / floor).toFixed(2), `<= 1.5 x CLI: ${(tsx / all).toFixed(2)} x`],
+    ['all three variants (tsx, not used by npm run synth)', `${tsx.toFixed(0)} ms`, (tsx / floor).toFixed(2), `${(tsx / all).toFixed(2)} x the CLI`],
     ['1 control plane', `${one.toFixed(0)} ms`, (one / floor).toFixed(2), ''],
     ['10 control planes', `${ten.toFixed(0)} ms`, (ten / floor).toFixed(2), ''],
     ['100 control planes', `${hundred.toFixed(0)} ms`, (hundred / floor).toFixed(2), ''],

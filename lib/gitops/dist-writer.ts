@@ -122,10 +122,16 @@ function assertUpgradeSaid(app: App, variant: Variant, deployed: string | undefi
 /** The notes file in each variant folder. */
 export const NOTES_FILE = 'NOTES.md';
 
-/** NOTES.md next to the manifests: the same text the onboarding ConfigMap carries (kustomize does not read it). */
+/**
+ * NOTES.md next to the manifests (kustomize does not read it): each chart's notes, under its onboarding's title (the
+ * same text its ConfigMap carries), one after another.
+ */
 function notesOf(app: App, variant: string): string | undefined {
-  const onboarding = app.node.findAll().find((c): c is KasmOnboarding => c instanceof KasmOnboarding);
-  return renderNotes(app, onboarding?.title ?? variant);
+  const notes = app.charts.map((chart) => {
+    const onboarding = chart.node.findAll().find((c): c is KasmOnboarding => c instanceof KasmOnboarding);
+    return renderNotes(chart, onboarding?.title ?? `${variant}: ${chart.node.id}`);
+  }).filter((n): n is string => n !== undefined);
+  return notes.length > 0 ? notes.join('\n') : undefined;
 }
 
 /** The `kustomization.yaml` of a folder listing `resources`. */

@@ -277,3 +277,14 @@ describe('NOTES.md', () => {
     expect(find(ms, 'ConfigMap', 'kasm-onboarding').data['upstream-auth-address']).toBe('agents.example.com');
   });
 });
+
+test('two deployments in one app keep their notes apart', () => {
+  const app = Testing.app();
+  new K3sDev(app, 'a', { namespace: 'team-a', configureTraefikTimeouts: false });
+  new K3sDev(app, 'b', { namespace: 'team-b', configureTraefikTimeouts: false });
+  const [a, b] = app.charts.map((c) => (Testing.synth(c) as Manifest[]).find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'kasm-onboarding')!.data['NOTES.md'] as string);
+  expect(a).toContain('kubectl -n team-a get secret');
+  expect(a).not.toContain('team-b');
+  expect(b).toContain('kubectl -n team-b get secret');
+  expect(b).not.toContain('team-a');
+});
