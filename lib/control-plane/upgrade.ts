@@ -10,7 +10,7 @@ import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { KasmVersion } from '../contract/version';
-import { SyncWave, waveAnnotation } from '../core/metadata';
+import { KEEP_DATA_ANNOTATIONS, SyncWave, waveAnnotation } from '../core/metadata';
 import { envVars } from '../core/pod';
 import { volumeQuantity } from '../core/resources';
 import { assertDnsSubdomain, assertPlainObject, assertVolumeSize, fail, show } from '../core/validation';
@@ -53,12 +53,11 @@ export class UpgradeJobs extends Construct {
     super(scope, id);
     const { from, to } = props;
     const slug = `${from.slug}-to-${to.slug}`;
-    const neverPrune = { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
     const upgradePhase = { ...waveAnnotation(SyncWave.SECRETS), [PHASE_ANNOTATION]: 'upgrade' };
     this.volumeClaimName = `${props.instance}-upgrade-backup`;
     new k8s.KubePersistentVolumeClaim(this, 'Volume', {
       // The dump outlives the upgrade and the app: it is the way back. Argo CD and Flux never delete it.
-      metadata: { name: this.volumeClaimName, namespace: props.namespace, labels: { ...props.backupLabels }, annotations: { ...upgradePhase, ...neverPrune } },
+      metadata: { name: this.volumeClaimName, namespace: props.namespace, labels: { ...props.backupLabels }, annotations: { ...upgradePhase, ...KEEP_DATA_ANNOTATIONS } },
       spec: {
         accessModes: ['ReadWriteOnce'],
         ...(props.storageClassName ? { storageClassName: props.storageClassName } : {}),

@@ -81,6 +81,15 @@ export function waveAnnotation(wave: SyncWave): Record<string, string> {
   return { [SYNC_WAVE_ANNOTATION]: String(wave) };
 }
 
+/**
+ * GitOps never deletes or prunes an object that holds data: Argo CD keeps it when the Application is deleted or the
+ * object leaves git (`Delete=false,Prune=false`), Flux does not prune it. Removing it is a deliberate `kubectl delete`.
+ */
+export const KEEP_DATA_ANNOTATIONS: Readonly<Record<string, string>> = {
+  'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false',
+  'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+};
+
 /** A short, deterministic digest of some configuration, for names and roll-out annotations. */
 export function digest(value: unknown, length = 10): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, length);

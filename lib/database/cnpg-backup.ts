@@ -12,7 +12,7 @@ import {
   ScheduledBackup, ScheduledBackupSpecBackupOwnerReference, ScheduledBackupSpecMethod,
 } from '../../imports/cnpg-scheduledbackup-postgresql.cnpg.io';
 import { hardenedContainer, hardenedPod, resourceRequirements, writableVolumes } from '../core/pod';
-import { SyncWave, waveAnnotation } from '../core/metadata';
+import { KEEP_DATA_ANNOTATIONS, SyncWave, waveAnnotation } from '../core/metadata';
 import { assertCron, assertDnsSubdomain, assertInteger, assertOneOf, assertPlainObject, fail } from '../core/validation';
 
 /** How CloudNativePG takes a backup. */
@@ -89,7 +89,8 @@ export class CnpgScheduledBackup extends Construct {
     const name = `${props.clusterName}-backup`;
     const meta = (n: string) => ({ name: n, namespace: props.namespace, labels: props.labels, annotations: waveAnnotation(SyncWave.DATABASE) });
     new ScheduledBackup(this, 'Resource', {
-      metadata: meta(name),
+      // The Backups it creates are owned by it (backupOwnerReference: self): deleting it would delete them too.
+      metadata: { ...meta(name), annotations: { ...waveAnnotation(SyncWave.DATABASE), ...KEEP_DATA_ANNOTATIONS } },
       spec: {
         cluster: { name: props.clusterName },
         // CloudNativePG's cron has a leading seconds field.

@@ -9,7 +9,7 @@ import {
 } from '../../imports/cnpg-cluster-postgresql.cnpg.io';
 import { ClusterProfile } from '../cluster/profile';
 import { KasmVersion } from '../contract/version';
-import { instanceLabels, runtimeLabels, SyncWave, waveAnnotation } from '../core/metadata';
+import { instanceLabels, KEEP_DATA_ANNOTATIONS, runtimeLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import {
   assertBoolean, assertCpu, assertDnsLabel, assertDnsSubdomain, assertInteger, assertKasmNamespace, assertLabels, assertMemory,
   assertPlainObject, assertSize, fail,
@@ -169,7 +169,8 @@ export class CnpgDatabase extends Construct implements IKasmDatabase {
       postInitApplicationSql: ['CREATE EXTENSION IF NOT EXISTS "uuid-ossp"'],
     };
     this.resource = new Cluster(this, 'Resource', {
-      metadata: { name: this.clusterName, namespace: this.namespace, labels, annotations: waveAnnotation(SyncWave.DATABASE) },
+      // Deleting the Cluster deletes its volumes: uninstalling the GitOps app must not take the database with it.
+      metadata: { name: this.clusterName, namespace: this.namespace, labels, annotations: { ...waveAnnotation(SyncWave.DATABASE), ...KEEP_DATA_ANNOTATIONS } },
       spec: {
         instances: this.instances,
         imageName,

@@ -23,6 +23,13 @@ describe('the CloudNativePG Cluster', () => {
     expect(cluster.spec.storage).toEqual({ size: '50Gi', storageClass: 'longhorn' });
   });
 
+  test('GitOps never deletes or prunes the Cluster or the ScheduledBackup (their volumes and Backups go with them); the prune CronJob is ordinary', () => {
+    const keep = { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
+    expect(cluster.metadata.annotations).toMatchObject(keep);
+    expect(find(m, 'ScheduledBackup', 'kasm-db-backup').metadata.annotations).toMatchObject(keep);
+    expect(find(m, 'CronJob', 'kasm-db-backup-prune').metadata.annotations['argocd.argoproj.io/sync-options']).toBeUndefined();
+  });
+
   test('bootstrap creates Kasm\'s database, owner and extension from a Secret in its own namespace', () => {
     expect(cluster.spec.bootstrap.initdb).toEqual({
       database: 'kasm', owner: 'kasmapp', secret: { name: 'kasm-db-app-credentials' }, postInitApplicationSQL: ['CREATE EXTENSION IF NOT EXISTS "uuid-ossp"'],
