@@ -14,6 +14,7 @@ import { KEEP_DATA_ANNOTATIONS, SyncWave, waveAnnotation } from '../core/metadat
 import { envVars } from '../core/pod';
 import { volumeQuantity } from '../core/resources';
 import { assertDnsSubdomain, assertPlainObject, assertVolumeSize, fail, show } from '../core/validation';
+import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 import { addDatabaseJob, DatabaseJobContext } from './db-init';
 import { backupScript, migrateScript, UPGRADE_DIR } from './upgrade-scripts';
 
@@ -64,6 +65,8 @@ export class UpgradeJobs extends Construct {
         resources: { requests: { storage: k8s.Quantity.fromString(volumeQuantity(props.storage.toMebibytes({ rounding: SizeRoundingBehavior.NONE }))) } },
       },
     });
+    // A StorageClass named for this volume alone exists in the cluster, not in the app: tell the doctor so.
+    if (props.storageClassName) DoctorDeclarations.of(this).declare({ kind: ReferencedKind.STORAGE_CLASS, name: props.storageClassName, reason: 'KasmControlPlane upgradeBackup.storageClassName' });
     const env = envVars(props.contract.env.filter((e) => e.name.startsWith('POSTGRES_')), props.envContext);
     const volumes = [{ name: 'upgrade', persistentVolumeClaim: { claimName: this.volumeClaimName } }];
     this.backupJob = addDatabaseJob(this, 'Backup', props, {

@@ -14,6 +14,7 @@ import {
 } from '../core/pod';
 import { volumeQuantity } from '../core/resources';
 import { assertCron, assertDnsSubdomain, assertInteger, assertPlainObject, assertVolumeSize } from '../core/validation';
+import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 import { BACKUP_DIR, BACKUP_SCRIPT, RESTORE_SCRIPT } from './backup-scripts';
 import type { KasmDatabase } from './kasm-database';
 
@@ -59,6 +60,8 @@ export class DatabaseBackup extends Construct {
     this.podSelector = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': db.name };
     const meta = (n: string, extra: Record<string, string> = {}) => ({ name: n, namespace: db.namespace, labels, annotations: { ...waveAnnotation(SyncWave.DATABASE), ...extra } });
 
+    // A StorageClass named for this volume alone exists in the cluster, not in the app: tell the doctor so.
+    DoctorDeclarations.of(this).declare({ kind: ReferencedKind.STORAGE_CLASS, name: storageClassName, reason: 'KasmDatabase backup.storageClassName (or the database volume\'s)' });
     this.volumeClaimName = `${db.name}-db-backups`;
     new k8s.KubePersistentVolumeClaim(this, 'Volume', {
       // The dumps outlive an app deletion: Argo CD and Flux leave the volume alone.

@@ -195,3 +195,9 @@ describe('the committed output is the record of what is deployed', () => {
     fs.rmSync(out, { recursive: true, force: true });
   });
 });
+
+test('a dump volume on a StorageClass of its own synthesizes: the class is declared to the doctor, not refused', () => {
+  const chart = new K3sDev(Testing.app(), 'd', { version: KasmVersion.V1_19_0, upgradeFrom: KasmVersion.V1_18_1, upgradeBackup: { storage: Size.gibibytes(20), storageClassName: 'fast-nvme' } });
+  const pvc = (Testing.synth(chart) as Manifest[]).find((m) => m.kind === 'PersistentVolumeClaim' && m.metadata.name === 'kasm-upgrade-backup')!;
+  expect(pvc.spec.storageClassName).toBe('fast-nvme');
+});

@@ -182,3 +182,8 @@ describe('the restore program', () => {
     } finally { s.cleanup(); }
   });
 });
+
+test('a backup volume on a StorageClass other than the database\'s synthesizes: the class is declared to the doctor', () => {
+  const chart = new K3sProd(Testing.app(), 'p', { hostname: 'kasm.example.com', backup: { storageClassName: 'nfs-backups' } });
+  expect(find(Testing.synth(chart) as Manifest[], 'PersistentVolumeClaim', 'kasm-db-backups').spec.storageClassName).toBe('nfs-backups');
+});

@@ -27,7 +27,7 @@ describe('the CloudNativePG Cluster', () => {
     const keep = { 'argocd.argoproj.io/sync-options': 'Delete=false,Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
     expect(cluster.metadata.annotations).toMatchObject(keep);
     expect(find(m, 'ScheduledBackup', 'kasm-db-backup').metadata.annotations).toMatchObject(keep);
-    expect(find(m, 'CronJob', 'kasm-db-backup-prune').metadata.annotations['argocd.argoproj.io/sync-options']).toBeUndefined();
+    expect(find(m, 'CronJob', 'kasm-db-backup-prune').metadata.annotations?.['argocd.argoproj.io/sync-options']).toBeUndefined();
   });
 
   test('bootstrap creates Kasm\'s database, owner and extension from a Secret in its own namespace', () => {
