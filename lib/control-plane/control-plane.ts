@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Duration, Size } from 'cdk8s';
+import { ApiObject, Chart, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ClusterProfile } from '../cluster/profile';
@@ -7,19 +7,15 @@ import {
 } from '../contract/types';
 import { KasmVersion } from '../contract/version';
 import { EnvContext, imageName } from '../core/pod';
-import { assertImagePullSecrets, assertPodOptions, KasmPodOptions, mergePodOptions } from '../core/pod-options';
+import { KasmPodOptions, mergePodOptions } from '../core/pod-options';
 import { resolveResources } from '../core/resources';
-import {
-  assertDuration, assertInstanceName, assertKasmNamespace, assertOneOf, assertPlainObject, assertRegistry, assertWholeSeconds, assertZoneName, fail, KasmConfigError, show,
-} from '../core/validation';
+import { fail, KasmConfigError, show } from '../core/validation';
 import { componentLabels, instanceLabels, selectorLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import { IKasmDatabase } from '../database/interface';
-import { KasmDatabase } from '../database/kasm-database';
 import { attachDoctor } from '../doctor/app-doctor';
 import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 import { checkControlPlane } from '../doctor/edges';
 import { rememberWhileUnchanged } from '../core/validation-memo';
-import { NetworkPeer } from '../security/network-peer';
 import { assertSecrets, IKasmSecrets, KasmSecrets } from '../security/secrets';
 import { ComponentWorkload } from './component';
 import { databaseHostFor } from './database-alias';
@@ -29,6 +25,7 @@ import { renderProxyConfig } from './proxy-config';
 import { addProxyConfigMap, ProxyConfigMount } from './proxy-config-map';
 import { enabledComponents } from './enabled-components';
 import { ImagePullPolicy, KasmComponentOptions, KasmControlPlaneProps, TrustedCaBundle } from './props';
+import { resolveSettings } from './settings';
 import { checkTrustedCaBundle, trustedCaParts, TrustedCaParts } from './trusted-ca';
 import { checkUpgrade, checkUpgradeBackup, UpgradeJobs } from './upgrade';
 import { checkUpstreamAuth, defaultUpstreamAuthUrl, UpstreamAuth, zoneSettingsEnv } from './upstream-auth';
@@ -90,60 +87,25 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   public readonly zones: readonly ResolvedZone[];
   /** Each extra zone's view of the contract (its per-zone components under the zone's names). */
   private readonly zoneContracts = new Map<string, KasmContract>();
-  private readonly zoneServices = new Map<string, k8s.KubeService>();
 
   constructor(scope: Construct, id: string, props: KasmControlPlaneProps) {
     super(scope, id);
     const owner = 'KasmControlPlane';
-    assertPlainObject(owner, 'props', props, true);
-    if (!props.database) {
-      throw new KasmConfigError(`${owner} database: undefined is not accepted; pass a KasmDatabase (or another IKasmDatabase)`);
-    }
-    this.database = props.database;
-    if (props.version !== undefined && !(props.version instanceof KasmVersion)) {
-      fail(owner, 'version', props.version, 'is not a KasmVersion; use KasmVersion.V1_18_1 or KasmVersion.of(\'1.18.1\')');
-    }
-    this.version = props.version ?? props.database.version;
-    if (this.version.version !== props.database.version.version) {
-      fail(owner, 'version', this.version.version, `does not match the database's version ${show(props.database.version.version)}; `
-        + 'build both from the same KasmVersion');
-    }
-    this.contract = this.version.contract;
-    this.namespace = props.namespace ?? props.database.namespace;
-    const ownDatabase = props.database instanceof KasmDatabase ? props.database : undefined;
-    this.name = props.name ?? ownDatabase?.name ?? 'kasm';
-    this.size = props.size ?? SizePreset.SMALL;
-    this.zoneName = props.zoneName ?? 'default';
-    this.pullPolicy = props.imagePullPolicy ?? ImagePullPolicy.IF_NOT_PRESENT;
-    this.imageRegistry = props.imageRegistry;
-    assertImagePullSecrets(owner, 'imagePullSecrets', props.imagePullSecrets);
-    this.imagePullSecrets = [...(props.imagePullSecrets ?? [])];
-    assertPodOptions(owner, 'podDefaults', props.podDefaults);
-    assertPodOptions(owner, 'dbInit', props.dbInit, this.contract.dbInit.env.map((e) => e.name));
-    this.podDefaults = props.podDefaults ?? {};
-    this.dbInitOptions = mergePodOptions(this.podDefaults, props.dbInit);
-    this.cluster = props.cluster ?? ownDatabase?.cluster ?? ClusterProfile.k3s();
-    if (!(this.cluster instanceof ClusterProfile)) fail(owner, 'cluster', this.cluster, 'is not a ClusterProfile; use ClusterProfile.k3s(), ClusterProfile.rke2() or ClusterProfile.custom({...})');
-    const dnsResolver = this.cluster.dnsServiceIp;
-    if (props.sessionTimeout !== undefined) assertDuration(owner, 'sessionTimeout', props.sessionTimeout);
-    const sessionTimeoutSeconds = (props.sessionTimeout ?? Duration.minutes(30)).toSeconds({ integral: false });
-    assertKasmNamespace(owner, 'namespace', this.namespace);
-    assertInstanceName(owner, 'name', this.name);
-    if (this.imageRegistry !== undefined) assertRegistry(owner, 'imageRegistry', this.imageRegistry);
-    assertOneOf(owner, 'size', this.size, Object.values(SizePreset));
-    assertZoneName(owner, 'zoneName', this.zoneName);
-    if (this.zoneName !== 'default') {
-      fail(owner, 'zoneName', this.zoneName, 'is not supported yet: the seeded zone and the Service names Kasm derives from it '
-        + '(kasm-proxy-default, kasm-manager-default) are those of \'default\', so another name would leave the env and the '
-        + 'database disagreeing; leave zoneName unset');
-    }
-    assertPlainObject(owner, 'components', props.components);
-    assertOneOf(owner, 'imagePullPolicy', this.pullPolicy, Object.values(ImagePullPolicy));
-    assertWholeSeconds(owner, 'sessionTimeout', sessionTimeoutSeconds, 60, 86400);
-    if (!(props.database.peer instanceof NetworkPeer)) {
-      fail(owner, 'database.peer', props.database.peer, 'is not a NetworkPeer: every database edge needs a peer, or default deny drops it; '
-        + 'pass a KasmDatabase or KasmDatabase.fromEndpoint({ peer, ... })');
-    }
+    const settings = resolveSettings(owner, props);
+    const { ownDatabase, dnsResolver, sessionTimeoutSeconds } = settings;
+    this.database = settings.database;
+    this.version = settings.version;
+    this.contract = settings.version.contract;
+    this.namespace = settings.namespace;
+    this.name = settings.name;
+    this.size = settings.size;
+    this.zoneName = settings.zoneName;
+    this.pullPolicy = settings.pullPolicy;
+    this.imageRegistry = settings.imageRegistry;
+    this.imagePullSecrets = settings.imagePullSecrets;
+    this.podDefaults = settings.podDefaults;
+    this.dbInitOptions = settings.dbInitOptions;
+    this.cluster = settings.cluster;
     this.databaseHost = databaseHostFor(this, props.database, { namespace: this.namespace, instance: this.name, version: this.version, cluster: this.cluster });
     if (props.secrets !== undefined) assertSecrets(owner, 'secrets', props.secrets);
     this.secrets = props.secrets ?? (ownDatabase && ownDatabase.name === this.name ? ownDatabase.secrets : KasmSecrets.fromExisting({ name: this.name }));
@@ -362,10 +324,8 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       podOptions: mergePodOptions(this.podDefaults, opts),
       imagePullSecrets: this.imagePullSecrets,
     });
-    if (zone) {
-      this.zoneServices.set(`${zone.slug}/${id}`, workload.service);
-      return;
-    }
+    // The accessors below serve the first zone; a further zone's objects are reached by their names.
+    if (zone) return;
     this.workloads.set(id, workload);
     this.services.set(id, workload.service);
   }
