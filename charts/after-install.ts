@@ -7,6 +7,8 @@ import { Chart } from 'cdk8s';
 import { TrustedCaBundle } from '../lib/control-plane/props';
 import { KasmControlPlane } from '../lib/control-plane/control-plane';
 import type { KasmZone } from '../lib/control-plane/zones';
+import { SizePreset } from '../lib/contract/types';
+import { KasmVersion } from '../lib/contract/version';
 import { assertPlainObject } from '../lib/core/validation';
 import { IKasmFrontDoor } from '../lib/ingress/interface';
 import { KasmRdpExposure, RdpExposureKind } from '../lib/ingress/rdp-exposure';
@@ -43,6 +45,11 @@ export interface KasmAfterInstallProps {
   readonly rdp?: VariantRdpOptions;
   /** Zones, each with its own api, manager and proxy (Kasm 1.19.0); the first is `default`. @default - one zone, `default` */
   readonly zones?: readonly KasmZone[];
+  /**
+   * The database's `max_connections`; synth says when the pools at the HPA maximum need more.
+   * @default - the release's figure for the preset times the zones (Kasm 1.19.0: 200 / 400 / 600 per zone), else 100
+   */
+  readonly databaseMaxConnections?: number;
 }
 
 /** The control-plane props the after-install settings imply. */
@@ -85,4 +92,15 @@ export function addOnboarding(chart: Chart, props: KasmAfterInstallProps, cp: Ka
 export function withEgress(egress: readonly EgressRule[] | undefined, extra: readonly EgressRule[]): readonly EgressRule[] | undefined {
   if (egress !== undefined && !Array.isArray(egress)) return egress;
   return [...(egress ?? []), ...extra];
+}
+
+/**
+ * The database's `max_connections` for the release's preset times the zones (each zone's api and manager hold their
+ * own pools, as Kasm's 1.19 chart sizes it); `undefined` where the release has no figure (the database's default).
+ */
+export function databaseMaxConnections(version: KasmVersion, size: SizePreset, zones: readonly KasmZone[] | undefined, given?: number): number | undefined {
+  // A version that is not a KasmVersion (plain data) is refused, by name, by the database construct.
+  if (given !== undefined || !(version instanceof KasmVersion)) return given;
+  const perZone = version.contract.database.maxConnectionsPerZone?.[size];
+  return perZone === undefined ? undefined : perZone * Math.max(1, Array.isArray(zones) ? zones.length : 1);
 }

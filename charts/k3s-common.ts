@@ -22,7 +22,7 @@ import { EgressRule } from '../lib/security/egress';
 import { KasmSecurity } from '../lib/security/kasm-security';
 import { KasmNamespace } from '../lib/security/namespace';
 import { CredentialSource, TlsSource } from '../lib/security/sources';
-import { addOnboarding, afterInstallControlPlaneProps, afterInstallSecurityInputs, KasmAfterInstallProps, rdpEntryPointOf, withEgress } from './after-install';
+import { addOnboarding, afterInstallControlPlaneProps, databaseMaxConnections, afterInstallSecurityInputs, KasmAfterInstallProps, rdpEntryPointOf, withEgress } from './after-install';
 import { KasmOnboarding } from '../lib/onboarding/kasm-onboarding';
 
 /** Props every K3s variant shares. */
@@ -127,6 +127,7 @@ export function composeK3s(chart: Chart, props: KasmK3sProps, defaults: K3sVaria
     storageClassName: props.storageClassName,
     storage: props.databaseStorage ?? defaults.databaseStorage,
     size,
+    maxConnections: databaseMaxConnections(version, size, props.zones, props.databaseMaxConnections),
     imageRegistry: props.imageRegistry,
     imagePullSecrets: props.imagePullSecrets,
     backup: props.backup ?? defaults.backup,

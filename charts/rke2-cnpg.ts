@@ -14,7 +14,7 @@ import { KasmAlerts } from '../lib/doctor/alerts';
 import { KasmScaling, KasmScalingOptions } from '../lib/scaling/kasm-scaling';
 import { EgressRule } from '../lib/security/egress';
 import { KasmOnboarding } from '../lib/onboarding/kasm-onboarding';
-import { addOnboarding, withEgress, afterInstallControlPlaneProps, afterInstallSecurityInputs, KasmAfterInstallProps, rdpEntryPointOf } from './after-install';
+import { addOnboarding, databaseMaxConnections, withEgress, afterInstallControlPlaneProps, afterInstallSecurityInputs, KasmAfterInstallProps, rdpEntryPointOf } from './after-install';
 import { KasmSecurity } from '../lib/security/kasm-security';
 import { KasmNamespace } from '../lib/security/namespace';
 import { CertManagerIssuerKind, TlsSource } from '../lib/security/sources';
@@ -108,6 +108,7 @@ export class Rke2Cnpg extends Chart {
       storage: props.databaseStorage ?? Size.gibibytes(50),
       nodeSelector: props.databaseNodeSelector,
       backup: props.databaseBackup ?? {},
+      maxConnections: databaseMaxConnections(version, props.size ?? SizePreset.MEDIUM, props.zones, props.databaseMaxConnections),
     });
     this.controlPlane = new KasmControlPlane(this, 'ControlPlane', {
       ...afterInstallControlPlaneProps(props, props.hostname),

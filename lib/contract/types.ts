@@ -304,6 +304,12 @@ export interface DatabaseContract {
    * Service of this name in the control plane's namespace.
    */
   readonly fixedClientHost?: string;
+  /**
+   * `max_connections` per size preset and zone, where the release's pools need more than PostgreSQL's 100 (1.19's api
+   * and manager each hold a pool of 10 plus 20 overflow).
+   * @default - 100 in every preset
+   */
+  readonly maxConnectionsPerZone?: Readonly<Record<SizePreset, number>>;
   readonly dataMountPath: string;
   /** PGDATA, a subdirectory of the data mount so initdb never meets `lost+found`. */
   readonly pgdata: string;

@@ -176,6 +176,11 @@ export class ComponentWorkload extends Construct implements IScalableWorkload {
     });
   }
 
+  /** The most pods this workload may run: the HPA's maximum, or its replicas. */
+  public get maxReplicas(): number {
+    return this.scaling?.maxReplicas ?? this.replicas;
+  }
+
   /** Hand replicas to an HPA and add spread and anti-affinity (called once, by KasmScaling). */
   public configureScaling(scaling: WorkloadScaling): void {
     if (this.scaling) throw new Error(`${this.node.path} is already scaled by another KasmScaling`);

@@ -26,6 +26,7 @@ import { addProxyConfigMap, ProxyConfigMount } from './proxy-config-map';
 import { enabledComponents } from './enabled-components';
 import { ImagePullPolicy, KasmComponentOptions, KasmControlPlaneProps, TrustedCaBundle } from './props';
 import { resolveSettings } from './settings';
+import { connectionBudgetProblem } from './connection-budget';
 import { checkTrustedCaBundle, trustedCaParts, TrustedCaParts } from './trusted-ca';
 import { checkUpgrade, checkUpgradeBackup, UpgradeJobs } from './upgrade';
 import { checkUpstreamAuth, defaultUpstreamAuthUrl, UpstreamAuth, zoneSettingsEnv } from './upstream-auth';
@@ -87,6 +88,8 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   public readonly zones: readonly ResolvedZone[];
   /** Each extra zone's view of the contract (its per-zone components under the zone's names). */
   private readonly zoneContracts = new Map<string, KasmContract>();
+  /** Every component workload of every zone, with its contract entry (for the connection budget). */
+  private readonly allWorkloads: { workload: ComponentWorkload; contract: ComponentContract }[] = [];
 
   constructor(scope: Construct, id: string, props: KasmControlPlaneProps) {
     super(scope, id);
@@ -146,6 +149,11 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     }
     this.addDbInitJob();
     this.node.addValidation({ validate: () => rememberWhileUnchanged(this, Chart.of(this), () => checkControlPlane(this)) });
+    // Read at synth, after KasmScaling set the HPA maxima.
+    this.node.addValidation({
+      validate: () => [connectionBudgetProblem(this.allWorkloads.map(({ workload, contract }) => ({ workloadName: workload.workloadName, pods: workload.maxReplicas, env: contract.env })),
+        this.database.maxConnections)].filter((p): p is string => p !== undefined),
+    });
     this.declareSecrets();
     attachDoctor(this);
   }
@@ -324,6 +332,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       podOptions: mergePodOptions(this.podDefaults, opts),
       imagePullSecrets: this.imagePullSecrets,
     });
+    this.allWorkloads.push({ workload, contract: c });
     // The accessors below serve the first zone; a further zone's objects are reached by their names.
     if (zone) return;
     this.workloads.set(id, workload);

@@ -32,6 +32,11 @@ export interface WorkloadScaling {
   readonly topologySpreadConstraints: k8s.TopologySpreadConstraint[];
   /** Required anti-affinity against the workload's own pods, merged into any user affinity. */
   readonly podAntiAffinity?: k8s.PodAntiAffinity;
+  /**
+   * The most pods the workload may run (the HPA's maximum), for the database connection budget.
+   * @default - the workload's replicas
+   */
+  readonly maxReplicas?: number;
 }
 
 /** What KasmScaling may change on a component's workload. */

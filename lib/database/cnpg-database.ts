@@ -8,6 +8,7 @@ import {
   Cluster, ClusterSpecAffinityTolerations, ClusterSpecBootstrapInitdb, ClusterSpecResourcesLimits, ClusterSpecResourcesRequests,
 } from '../../imports/cnpg-cluster-postgresql.cnpg.io';
 import { ClusterProfile } from '../cluster/profile';
+import { SizePreset } from '../contract/types';
 import { KasmVersion } from '../contract/version';
 import { instanceLabels, KEEP_DATA_ANNOTATIONS, runtimeLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import {
@@ -32,6 +33,11 @@ export const CNPG_IMAGES: Readonly<Record<number, string>> = {
 export interface CnpgDatabaseProps {
   /** Kasm release; its contract decides the PostgreSQL major, database and owner. @default KasmVersion.V1_18_1 */
   readonly version?: KasmVersion;
+  /**
+   * PostgreSQL `max_connections` (a Cluster parameter); the control plane's synth-time check says when its pools need more.
+   * @default - the release's medium figure (Kasm 1.19.0: 400), else CloudNativePG's 100
+   */
+  readonly maxConnections?: number;
   /** Name of the Cluster (and prefix of its Services, `<name>-rw`). @default 'kasm-db' */
   readonly clusterName?: string;
   /** Namespace of the Cluster, created here with Pod Security restricted and default deny. @default 'database' */
@@ -80,6 +86,8 @@ const POSTGRES_PORT = 5432;
 /** Kasm's database on CloudNativePG, in its own namespace. */
 export class CnpgDatabase extends Construct implements IKasmDatabase {
   public readonly version: KasmVersion;
+  /** The server's `max_connections`. */
+  public readonly maxConnections: number;
   public readonly namespace: string;
   public readonly host: string;
   public readonly port = POSTGRES_PORT;
@@ -115,6 +123,8 @@ export class CnpgDatabase extends Construct implements IKasmDatabase {
     if (props.secrets !== undefined) assertSecrets(owner, 'secrets', props.secrets);
     const secrets = props.secrets ?? KasmSecrets.fromExisting({ name });
 
+    this.maxConnections = props.maxConnections ?? contract.maxConnectionsPerZone?.[SizePreset.MEDIUM] ?? 100;
+    assertInteger(owner, 'maxConnections', this.maxConnections, 10, 10000);
     this.instances = props.instances ?? 3;
     assertInteger(owner, 'instances', this.instances, 1, 9);
     if (this.instances % 2 === 0) {
@@ -189,6 +199,7 @@ export class CnpgDatabase extends Construct implements IKasmDatabase {
           podAntiAffinityType: props.requiredAntiAffinity ? 'required' : 'preferred',
         },
         postgresql: {
+          ...(this.maxConnections !== 100 ? { parameters: { max_connections: String(this.maxConnections) } } : {}),
           // The network speaks TLS only (CloudNativePG serves its own CA's certificate).
           pgHba: [`hostssl ${this.databaseName} ${this.user} all scram-sha-256`],
         },

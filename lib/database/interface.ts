@@ -43,4 +43,9 @@ export interface IKasmDatabase extends IConstruct {
   readonly ownFlows?: readonly Flow[];
   /** TLS Secret the database serves, when this app deploys the database (KasmSecurity fills it). */
   readonly tlsSecretName?: string;
+  /**
+   * The server's `max_connections`, when this app configures it; the control plane checks its pools fit.
+   * @default - unknown: a database elsewhere is not checked
+   */
+  readonly maxConnections?: number;
 }

@@ -43,7 +43,10 @@ export interface KasmDatabaseProps {
   readonly size?: SizePreset;
   /** Override parts of the preset's requests and limits. @default - the preset's figures */
   readonly resources?: ResourceOverrides;
-  /** PostgreSQL `max_connections`. @default 100 */
+  /**
+   * PostgreSQL `max_connections`; the control plane's synth-time check says when its pools need more.
+   * @default - the release's figure for the size preset (Kasm 1.19.0: 200 small, 400 medium, 600 large), else 100
+   */
   readonly maxConnections?: number;
   /** PostgreSQL `shared_buffers`, as a memory quantity. @default '128Mi' */
   readonly sharedBuffers?: string;
@@ -93,6 +96,8 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
   public readonly storageClassName: string;
   public readonly cluster: ClusterProfile;
   public readonly storage: Size;
+  /** The server's `max_connections`. */
+  public readonly maxConnections: number;
   public readonly secrets: IKasmSecrets;
   /** The StatefulSet. */
   public readonly statefulSet: k8s.KubeStatefulSet;
@@ -111,7 +116,8 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
     this.storageClassName = props.storageClassName ?? this.cluster.defaultStorageClass;
     this.storage = props.storage ?? Size.gibibytes(10);
     const size = props.size ?? SizePreset.SMALL;
-    const maxConnections = props.maxConnections ?? 100;
+    const maxConnections = props.maxConnections ?? this.version.contract.database.maxConnectionsPerZone?.[size] ?? 100;
+    this.maxConnections = maxConnections;
     const sharedBuffers = props.sharedBuffers ?? '128Mi';
     assertKasmNamespace(owner, 'namespace', this.namespace);
     assertInstanceName(owner, 'name', this.name);

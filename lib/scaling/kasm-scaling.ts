@@ -110,6 +110,7 @@ export class KasmScaling extends Construct {
       const selector = { ...workload.selector };
       workload.configureScaling({
         autoscaled: hpa,
+        maxReplicas,
         topologySpreadConstraints: spread && maxReplicas > 1 ? [HOSTNAME, ZONE].map((topologyKey) => ({
           topologyKey,
           maxSkew: 1,

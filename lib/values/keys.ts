@@ -129,6 +129,7 @@ export const VALUES: ObjectSpec = obj({
       size: f(size, { doc: 'Size of the database volume (of each instance on CloudNativePG).', defaults: { 'k3s-dev': '10Gi', 'k3s-prod': '50Gi', 'rke2-cnpg': '50Gi' } }),
       className: f(subdomain, { doc: 'StorageClass of the database volume.', defaultDoc: 'cluster.defaultStorageClass', variants: K3S }),
     }), { doc: 'The database volume.' }),
+    maxConnections: f({ kind: 'integer', min: 10, max: 10000 }, { doc: 'PostgreSQL max_connections; synth says when the api and manager pools at the HPA maximum need more.', defaultDoc: 'the release\'s figure for the size preset times the zones (1.19.0: 200 / 400 / 600), else 100' }),
     namespace: f(namespace, { doc: 'Namespace of the CloudNativePG Cluster.', default: 'database', variants: RKE2 }),
     clusterName: f({ ...dnsLabel, maxLength: 40 }, { doc: 'Name of the CloudNativePG Cluster (Services <name>-rw, <name>-ro).', default: 'kasm-db', variants: RKE2 }),
     instances: f({ kind: 'integer', min: 1, max: 9 }, { doc: 'PostgreSQL instances (an odd count).', default: 3, variants: RKE2 }),

@@ -91,6 +91,7 @@ function shared(variant: ValuesVariant, v: Values) {
     trustedCaBundle: v.trustedCaBundle,
     rdp: v.rdp,
     zones: v.zones,
+    databaseMaxConnections: v.database?.maxConnections,
     alerts: v.alerts,
   };
 }
@@ -181,6 +182,7 @@ const PROP_PATHS: readonly (readonly [owner: RegExp, prop: string, key: string])
   [/^KasmControlPlane$/, 'upstreamAuthAddress', 'upstreamAuthAddress'],
   [/^KasmControlPlane$/, 'trustedCaBundle', 'trustedCaBundle'],
   [/^KasmControlPlane$/, 'zones', 'zones'],
+  [/^KasmDatabase$|^CnpgDatabase$/, 'maxConnections', 'database.maxConnections'],
   [/^KasmSecurity$/, 'agentCidrs', 'network.agentCidrs'],
   [/^KasmSecurity$/, 'serverCidrs', 'network.serverCidrs'],
   [/./, 'credentials.encryptedData', 'secrets.credentials.sealedSecrets.encryptedData'],

@@ -115,6 +115,10 @@ const CASES: readonly Case[] = [
       expect(one(ms, 'Deployment', 'kasm-manager-eu').spec.template.spec.containers[0].env).toContainEqual({ name: 'SERVER_ZONE_NAME', value: 'eu' });
       expect(one(ms, 'ConfigMap', 'kasm-onboarding').data['upstream-auth-address.eu']).toBe('eu.kasm.example.com');
     } },
+  { variant: 'k3s-dev', values: { database: { maxConnections: 250 } }, covers: ['database.maxConnections'],
+    check: (ms) => expect(one(ms, 'ConfigMap', 'kasm-db-config').data['postgresql.conf']).toContain('max_connections = 250') },
+  { variant: 'rke2-cnpg', values: { database: { maxConnections: 500 } }, covers: ['database.maxConnections'],
+    check: (ms) => expect(one(ms, 'Cluster', 'kasm-db').spec.postgresql.parameters).toEqual({ max_connections: '500' }) },
   { variant: 'k3s-dev', values: { trustedCaBundle: { configMapName: 'corp-ca', key: 'bundle.pem' } }, covers: ['trustedCaBundle.configMapName', 'trustedCaBundle.key'],
     check: (ms) => expect(one(ms, 'Deployment', 'kasm-api').spec.template.spec.volumes).toContainEqual({ name: 'trusted-ca-source', configMap: { name: 'corp-ca', items: [{ key: 'bundle.pem', path: 'bundle.pem' }] } }) },
   { variant: 'rke2-cnpg', values: { trustedCaBundle: { secretName: 'corp-ca' } }, covers: ['trustedCaBundle.secretName'],

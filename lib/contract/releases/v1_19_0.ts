@@ -315,6 +315,8 @@ export const KASM_1_19_0: KasmContract = {
     user: 'kasmapp',
     // [read] "self-hosted PostgreSQL Database v16"; the upgrade's version wait loops until the major is 16.
     postgresMajorVersion: 16,
+    // [read] 200 / 400 x zones / 600 x zones; dev is ours (one pod each of api and manager: 60 at most).
+    maxConnectionsPerZone: { [SizePreset.DEV]: 100, [SizePreset.SMALL]: 200, [SizePreset.MEDIUM]: 400, [SizePreset.LARGE]: 600 },
     dataMountPath: '/var/lib/postgresql/data',
     pgdata: PGDATA,
     configDir: '/var/lib/postgresql/conf',
