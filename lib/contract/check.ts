@@ -4,8 +4,9 @@
  * held to them in tests; `KasmVersion.fromContract` holds a caller's entry to them at synth time.
  */
 import {
-  ComponentContract, ComponentId, ContainerContract, DerivedValue, ExternalPeer, KasmContract, ScalingMode, SizePreset,
+  ComponentContract, ComponentId, DerivedValue, ExternalPeer, KasmContract, ScalingMode, SizePreset,
 } from './types';
+import { podContainers, podPorts } from './pod';
 
 const PINNED_TAG = /^[0-9]+\.[0-9]+\.[0-9]+(-[a-z0-9.]+)?$/;
 const FLOATING_TAG = /latest|develop|rolling/;
@@ -19,12 +20,7 @@ const REQUIRED_KEYS = [
   'components', 'database', 'dbInit', 'proxy', 'edges', 'secretKeys', 'tlsRoles', 'sizing', 'proxyWorkers', 'waitImages', 'optionalComponents',
 ] as const;
 
-/** One container of a component's pod, main or sidecar, with its name. */
-type PodContainer = ContainerContract & { readonly name: string };
 
-function containersOf(c: ComponentContract): PodContainer[] {
-  return [{ ...c, name: c.workloadName }, ...(c.sidecars ?? [])];
-}
 
 /** Every rule the entry breaks, one line each; empty when the entry is sound. */
 export function contractProblems(contract: KasmContract): string[] {
@@ -43,7 +39,7 @@ export function contractProblems(contract: KasmContract): string[] {
   for (const [id, c] of components) {
     const where = `components.${id}`;
     if (!knownIds.has(id) || c.id !== id) at(where, `the key and the entry's id (${JSON.stringify(c.id)}) must be the same ComponentId`);
-    const containers = containersOf(c);
+    const containers = podContainers(c);
     const names = new Set<string>();
     const portNames = new Set<string>();
     const portNumbers = new Set<number>();
@@ -88,7 +84,7 @@ export function contractProblems(contract: KasmContract): string[] {
       if (!isExternal(end) && !JOB_ENDS.includes(end as ComponentId) && !contract.components[end as ComponentId]) at(where, `${end} is not a component of this entry`);
     }
     const target = contract.components[e.to as ComponentId];
-    if (target && !containersOf(target).some((c) => c.ports.some((p) => p.port === e.port))) at(where, `${e.to} declares no port ${e.port}`);
+    if (target && !podPorts(target).some((p) => p.port === e.port)) at(where, `${e.to} declares no port ${e.port}`);
     if (e.waitFor && !contract.waitImages[e.waitFor]) at(where, `waits for ${e.waitFor} but waitImages has no image for it`);
   }
   for (const r of contract.proxy.routes) {

@@ -3,6 +3,7 @@
  * with per-pod addresses) and Service, built from the component's contract entry (private to the control plane).
  */
 import { ApiObject, Lazy } from 'cdk8s';
+import { podPorts } from '../contract/pod';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
@@ -169,7 +170,7 @@ export class ComponentWorkload extends Construct implements IScalableWorkload {
         // Headless for a StatefulSet: DNS answers with every ready pod, and each pod gets its own name.
         ...(this.kind === WorkloadKind.STATEFUL_SET ? { clusterIp: 'None' } : {}),
         selector,
-        ports: [...c.ports, ...(c.sidecars ?? []).flatMap((sc) => sc.ports)].filter((p) => p.exposed).map((p) => ({
+        ports: podPorts(c).filter((p) => p.exposed).map((p) => ({
           name: p.name, port: p.port, targetPort: k8s.IntOrString.fromNumber(p.port), protocol: 'TCP',
         })),
       },

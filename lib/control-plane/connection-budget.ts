@@ -4,6 +4,7 @@
  * ask for more connections than PostgreSQL's `max_connections` allows, and logins fail under load with "too many
  * clients". Checked at synth instead.
  */
+import { IConstruct } from 'constructs';
 import { EnvContract } from '../contract/types';
 
 /** Connections PostgreSQL keeps for superusers (its default), and what the Jobs (db-init, backups, upgrade) need. */
@@ -40,4 +41,9 @@ export function connectionBudgetProblem(users: readonly PoolUser[], maxConnectio
     + `of ${detail} and ${JOBS} for the Jobs need ${demand} at the maximum replicas. Raise the database's maxConnections to at least `
     + `${demand + RESERVED} (the variants' databaseMaxConnections, values key database.maxConnections; KasmDatabase or CnpgDatabase `
     + 'maxConnections), or lower replicas or the HPA maximum.';
+}
+
+/** Check the budget at synth (after KasmScaling set the HPA maxima), as a validation of `scope`. */
+export function addConnectionBudgetCheck(scope: IConstruct, users: () => readonly PoolUser[], maxConnections: number | undefined): void {
+  scope.node.addValidation({ validate: () => [connectionBudgetProblem(users(), maxConnections)].filter((p): p is string => p !== undefined) });
 }

@@ -19,26 +19,23 @@ import { rememberWhileUnchanged } from '../core/validation-memo';
 import { assertSecrets, IKasmSecrets, KasmSecrets } from '../security/secrets';
 import { ComponentWorkload } from './component';
 import { databaseHostFor } from './database-alias';
-import { DatabaseJobContext, DbInitJob } from './db-init';
+import { addDatabaseJobs } from './database-jobs';
 import { IKasmControlPlane, IScalableWorkload, ResolvedEdge } from './interface';
 import { renderProxyConfig } from './proxy-config';
 import { addProxyConfigMap, ProxyConfigMount } from './proxy-config-map';
 import { enabledComponents } from './enabled-components';
 import { ImagePullPolicy, KasmComponentOptions, KasmControlPlaneProps, TrustedCaBundle } from './props';
 import { resolveSettings } from './settings';
-import { connectionBudgetProblem } from './connection-budget';
-import { checkTrustedCaBundle, trustedCaParts, TrustedCaParts } from './trusted-ca';
-import { checkUpgrade, checkUpgradeBackup, UpgradeJobs } from './upgrade';
+import { addConnectionBudgetCheck } from './connection-budget';
+import { checkTrustedCaBundle, declareTrustedCaBundle, trustedCaFor } from './trusted-ca';
+import { checkUpgrade, checkUpgradeBackup } from './upgrade';
 import { checkUpstreamAuth, defaultUpstreamAuthUrl, UpstreamAuth, zoneSettingsEnv } from './upstream-auth';
-import { checkZones, perZoneComponents, ResolvedZone, zoneContract, zoneEdges, zoneSlug } from './zones';
+import { checkZones, perZoneComponents, ResolvedZone, zoneEdges, zoneSlug, ZoneView, zoneViews } from './zones';
 import { resolveEdges, waitTargetsOf } from './graph';
 import { waitContainer } from './wait';
 
 export { ImagePullPolicy } from './props';
 export type { KasmComponentOptions, KasmControlPlaneProps, TrustedCaBundle } from './props';
-
-/** Components that make outbound TLS calls to identity providers, LDAP and agents, so they get the trusted CA bundle. */
-const TRUSTING_COMPONENTS: readonly ComponentId[] = [ComponentId.API, ComponentId.MANAGER];
 
 /**
  * Every Kasm control-plane component of the chosen release, wired to a database: Deployments, Services,
@@ -67,7 +64,6 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   /** The dependency graph of this deployment, for NetworkPolicies and the doctor. */
   public readonly edges: readonly ResolvedEdge[];
   private readonly workloads = new Map<ComponentId, ComponentWorkload>();
-  private readonly services = new Map<ComponentId, k8s.KubeService>();
   private readonly contract: KasmContract;
   /** Registry mirror prefix applied to every image, if any. */
   public readonly imageRegistry?: string;
@@ -86,8 +82,8 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   public readonly trustedCaBundle?: TrustedCaBundle;
   /** The zones this control plane serves, the seeded first zone first. */
   public readonly zones: readonly ResolvedZone[];
-  /** Each extra zone's view of the contract (its per-zone components under the zone's names). */
-  private readonly zoneContracts = new Map<string, KasmContract>();
+  /** Every zone's view of the contract, the first zone first. */
+  private readonly zoneViews: readonly ZoneView[];
   /** Every component workload of every zone, with its contract entry (for the connection budget). */
   private readonly allWorkloads: { workload: ComponentWorkload; contract: ComponentContract }[] = [];
 
@@ -134,26 +130,21 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     const zoneProxy = this.contract.components[ComponentId.PROXY]?.zoneServiceName;
     this.zones = checkZones(owner, 'zones', props.zones, this.version, { name: this.zoneName, slug: zoneSlug(this.zoneName), upstreamAuth: this.upstreamAuth },
       (slug) => defaultUpstreamAuthUrl((zoneProxy ?? '').replace('{zone}', slug), this.namespace, this.cluster.clusterDomain, this.contract.proxy.httpsPort));
-    for (const zone of this.zones.slice(1)) this.zoneContracts.set(zone.slug, zoneContract(this.contract, zone));
+    this.zoneViews = zoneViews(this.contract, this.zones);
     this.edges = this.resolveEdges();
     this.seedsUpstreamAuth = this.contract.seedsZoneSettings === true;
     this.trustedCaBundle = checkTrustedCaBundle(owner, 'trustedCaBundle', props.trustedCaBundle);
 
-    for (const component of this.components) {
-      this.addComponent(owner, component, props.components?.[component], { dnsResolver, sessionTimeoutSeconds });
-    }
-    for (const zone of this.zones.slice(1)) {
-      for (const component of perZoneComponents(this.contract).filter((c) => this.components.includes(c))) {
-        this.addComponent(owner, component, props.components?.[component], { dnsResolver, sessionTimeoutSeconds }, zone);
-      }
+    // The first zone gets every component; each further zone its own instance of the per-zone ones.
+    for (const view of this.zoneViews) {
+      const ids = view.tag === undefined ? this.components : perZoneComponents(this.contract).filter((c) => this.components.includes(c));
+      for (const component of ids) this.addComponent(owner, component, props.components?.[component], { dnsResolver, sessionTimeoutSeconds }, view);
     }
     this.addDbInitJob();
     this.node.addValidation({ validate: () => rememberWhileUnchanged(this, Chart.of(this), () => checkControlPlane(this)) });
     // Read at synth, after KasmScaling set the HPA maxima.
-    this.node.addValidation({
-      validate: () => [connectionBudgetProblem(this.allWorkloads.map(({ workload, contract }) => ({ workloadName: workload.workloadName, pods: workload.maxReplicas, env: contract.env })),
-        this.database.maxConnections)].filter((p): p is string => p !== undefined),
-    });
+    addConnectionBudgetCheck(this, () => this.allWorkloads.map(({ workload, contract }) => ({ workloadName: workload.workloadName, pods: workload.maxReplicas, env: contract.env })),
+      this.database.maxConnections);
     this.declareSecrets();
     attachDoctor(this);
   }
@@ -165,20 +156,14 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     for (const name of this.imagePullSecrets) doctor.declare({ kind: ReferencedKind.SECRET, namespace: this.namespace, name, reason: 'KasmControlPlane imagePullSecrets' });
     const names = [this.secrets.credentialsSecretName, this.secrets.ingressTlsSecretName, this.database.passwordSecret.name, ...Object.values(TlsRole).map((r) => this.secrets.tlsSecretName(r))];
     for (const name of new Set(names)) doctor.declare({ kind: ReferencedKind.SECRET, namespace: this.namespace, name, reason });
-    const ca = this.trustedCaBundle;
-    if (ca) {
-      doctor.declare({
-        kind: ca.configMapName !== undefined ? ReferencedKind.CONFIG_MAP : ReferencedKind.SECRET,
-        namespace: this.namespace, name: (ca.configMapName ?? ca.secretName)!, reason: 'KasmControlPlane trustedCaBundle (yours: PEM certificates of your private CAs)',
-      });
-    }
+    if (this.trustedCaBundle) declareTrustedCaBundle(this, this.namespace, this.trustedCaBundle);
   }
 
   /** The Service of a component, e.g. to point an ingress at the proxy. */
   public serviceOf(id: ComponentId): k8s.KubeService {
-    const svc = this.services.get(id);
-    if (!svc) throw new KasmConfigError(`KasmControlPlane: component ${show(id)} is not deployed; deployed: ${this.components.map(show).join(', ')}`);
-    return svc;
+    const w = this.workloads.get(id);
+    if (!w) throw this.notDeployed(id);
+    return w.service;
   }
 
   /** The Deployment of a component (a component the contract runs as a StatefulSet has none: see {@link workloadObjectOf}). */
@@ -193,15 +178,19 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   /** The Deployment or StatefulSet of a component, whichever the release runs it as. */
   public workloadObjectOf(id: ComponentId): ApiObject {
     const w = this.workloads.get(id);
-    if (!w) throw new KasmConfigError(`KasmControlPlane: component ${show(id)} is not deployed; deployed: ${this.components.map(show).join(', ')}`);
+    if (!w) throw this.notDeployed(id);
     return w.workload;
   }
 
   /** The workload of a deployed component, for KasmScaling. */
   public workloadOf(id: ComponentId): IScalableWorkload {
     const w = this.workloads.get(id);
-    if (!w) throw new KasmConfigError(`KasmControlPlane: component ${show(id)} is not deployed; deployed: ${this.components.map(show).join(', ')}`);
+    if (!w) throw this.notDeployed(id);
     return w;
+  }
+
+  private notDeployed(id: ComponentId): KasmConfigError {
+    return new KasmConfigError(`KasmControlPlane: component ${show(id)} is not deployed; deployed: ${this.components.map(show).join(', ')}`);
   }
 
   /** Pod labels that select one component's pods. */
@@ -248,10 +237,9 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       return this.components.includes(id);
     };
     const edges = resolveEdges(this.contract, (id) => this.selectorOf(id), deployed);
-    for (const zone of this.zones.slice(1)) {
-      const contract = this.zoneContracts.get(zone.slug)!;
+    for (const { contract, tag } of this.zoneViews.slice(1)) {
       const selector = (id: ComponentId) => (contract.components[id]?.zoneServiceName !== undefined ? selectorLabels(this.name, contract.components[id]!.workloadName) : this.selectorOf(id));
-      edges.push(...resolveEdges({ ...contract, edges: zoneEdges(contract) }, selector, deployed).map((e) => ({ ...e, zone: zone.slug })));
+      edges.push(...resolveEdges({ ...contract, edges: zoneEdges(contract) }, selector, deployed).map((e) => ({ ...e, zone: tag })));
     }
     return edges;
   }
@@ -261,9 +249,9 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
    * @default - the first zone
    */
   public serviceNameOf(id: ComponentId, zone?: string): string {
-    const contract = zone === undefined || zone === this.zones[0].slug ? this.contract : this.zoneContracts.get(zone);
-    if (!contract) throw new KasmConfigError(`KasmControlPlane: no zone ${show(zone)}; zones: ${this.zones.map((z) => show(z.slug)).join(', ')}`);
-    const c = contract.components[id];
+    const view = zone === undefined ? this.zoneViews[0] : this.zoneViews.find((v) => v.zone.slug === zone);
+    if (!view) throw new KasmConfigError(`KasmControlPlane: no zone ${show(zone)}; zones: ${this.zones.map((z) => show(z.slug)).join(', ')}`);
+    const c = view.contract.components[id];
     if (!c) throw new KasmConfigError(`Kasm ${this.version.version} has no component ${show(id)}`);
     return c.serviceName;
   }
@@ -273,10 +261,9 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     return [...new Set(this.zones.map((z) => this.serviceNameOf(id, z.slug)))];
   }
 
-  private waitContainers(id: ComponentId, uid: number, zone?: ResolvedZone): k8s.Container[] {
-    const contract = zone ? this.zoneContracts.get(zone.slug)! : this.contract;
-    const edges = this.edges.filter((e) => e.zone === zone?.slug);
-    return waitTargetsOf(edges, id, (c) => contract.components[c] ?? this.contractOf(c), { host: this.databaseHost, port: this.database.port }).map((t) => {
+  private waitContainers(id: ComponentId, uid: number, view = this.zoneViews[0]): k8s.Container[] {
+    const edges = this.edges.filter((e) => e.zone === view.tag);
+    return waitTargetsOf(edges, id, (c) => view.contract.components[c] ?? this.contractOf(c), { host: this.databaseHost, port: this.database.port }).map((t) => {
       const image = this.contract.waitImages[t.check];
       if (!image) throw new Error(`Kasm ${this.version.version} contract has no wait image for ${t.check}`);
       return waitContainer(t, imageName(image, this.imageRegistry), uid, this.envContext, this.pullPolicy);
@@ -284,12 +271,10 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   }
 
   private addComponent(owner: string, id: ComponentId, opts: KasmComponentOptions | undefined,
-    proxy: { dnsResolver: string; sessionTimeoutSeconds: number }, zone?: ResolvedZone): void {
-    const contract = zone ? this.zoneContracts.get(zone.slug)! : this.contract;
+    proxy: { dnsResolver: string; sessionTimeoutSeconds: number }, view: ZoneView): void {
+    const { contract, zone, suffix } = view;
     const c = contract.components[id] ?? this.contractOf(id);
-    const envContext: EnvContext = zone
-      ? { ...this.envContext, derived: { ...this.envContext.derived, [DerivedValue.ZONE_NAME]: zone.name, [DerivedValue.ZONE_SLUG]: zone.slug } }
-      : this.envContext;
+    const envContext: EnvContext = { ...this.envContext, derived: { ...this.envContext.derived, [DerivedValue.ZONE_NAME]: zone.name, [DerivedValue.ZONE_SLUG]: zone.slug } };
     const sizing = this.contract.sizing[this.size][id];
     if (!sizing) throw new Error(`Kasm ${this.version.version} contract has no ${this.size} sizing for ${id}`);
     const resources = resolveResources(owner, `components.${id}.resources`, sizing.resources, opts?.resources);
@@ -302,17 +287,15 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
         dnsResolver: proxy.dnsResolver,
         sessionTimeoutSeconds: proxy.sessionTimeoutSeconds,
       });
-      config = addProxyConfigMap(this, zone ? `ProxyConfig-${zone.slug}` : 'ProxyConfig', {
-        name: zone ? `${this.name}-proxy-${zone.slug}-config` : `${this.name}-proxy-config`,
+      config = addProxyConfigMap(this, `ProxyConfig${suffix}`, {
+        name: `${this.name}-proxy${suffix}-config`,
         namespace: this.namespace,
         labels: componentLabels(this.name, this.version.version, c.workloadName, id),
         annotations: waveAnnotation(SyncWave.CONTROL_PLANE),
       }, files);
     }
-    const trust: TrustedCaParts | undefined = this.trustedCaBundle && TRUSTING_COMPONENTS.includes(id)
-      ? trustedCaParts({ ...this.trustedCaBundle, key: this.trustedCaBundle.key ?? 'ca.crt' }, imageName(c.image, this.imageRegistry), c.runAsUser, this.pullPolicy)
-      : undefined;
-    const workload = new ComponentWorkload(this, zone ? `${id}-${zone.slug}` : id, {
+    const trust = trustedCaFor(id, this.trustedCaBundle, imageName(c.image, this.imageRegistry), c.runAsUser, this.pullPolicy);
+    const workload = new ComponentWorkload(this, `${id}${suffix}`, {
       id,
       contract: c,
       instance: this.name,
@@ -324,7 +307,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       imagePullPolicy: this.pullPolicy,
       envContext,
       tlsSecretName: (role) => this.secrets.tlsSecretName(role),
-      initContainers: [...(trust ? [trust.initContainer] : []), ...this.waitContainers(id, c.runAsUser, zone)],
+      initContainers: [...(trust ? [trust.initContainer] : []), ...this.waitContainers(id, c.runAsUser, view)],
       extraVolumes: [...(config?.volumes ?? []), ...(trust?.volumes ?? [])],
       extraMounts: [...(config?.mounts ?? []), ...(trust?.mounts ?? [])],
       extraEnv: trust?.env,
@@ -334,15 +317,13 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     });
     this.allWorkloads.push({ workload, contract: c });
     // The accessors below serve the first zone; a further zone's objects are reached by their names.
-    if (zone) return;
+    if (view.tag !== undefined) return;
     this.workloads.set(id, workload);
-    this.services.set(id, workload.service);
   }
 
   private addDbInitJob(): void {
-    const init = this.contract.dbInit;
-    const context: DatabaseJobContext = {
-      contract: init,
+    addDatabaseJobs(this, {
+      contract: this.contract.dbInit,
       instance: this.name,
       namespace: this.namespace,
       imageRegistry: this.imageRegistry,
@@ -350,25 +331,13 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       envContext: this.envContext,
       podOptions: this.dbInitOptions,
       imagePullSecrets: this.imagePullSecrets,
-    };
-    if (!this.upgradeFrom) {
-      new DbInitJob(this, 'DbInit', {
-        ...context, version: this.version.version, versionSlug: this.version.slug, initContainers: this.waitContainers(ComponentId.DB_INIT, init.runAsUser),
-        extraEnv: this.seedsUpstreamAuth ? zoneSettingsEnv(this.zones) : [],
-      });
-      return;
-    }
-    // An upgrade never seeds: the migration takes db-init's place (and its labels, so its policy and waits).
-    const labelsOf = (id: ComponentId, component: string) => ({ ...instanceLabels(this.name, this.version.version), ...this.selectorOf(id), 'app.kubernetes.io/component': component });
-    new UpgradeJobs(this, 'Upgrade', {
-      ...context,
-      ...this.upgradeBackup,
-      from: this.upgradeFrom,
-      to: this.version,
-      backupLabels: labelsOf(ComponentId.DB_UPGRADE, 'pre-upgrade'),
-      migrationLabels: labelsOf(ComponentId.DB_INIT, 'db-upgrade'),
-      backupWaits: this.waitContainers(ComponentId.DB_UPGRADE, init.runAsUser),
-      migrationWaits: this.waitContainers(ComponentId.DB_INIT, init.runAsUser),
+    }, {
+      version: this.version,
+      upgradeFrom: this.upgradeFrom,
+      upgradeBackup: this.upgradeBackup,
+      zoneSettings: this.seedsUpstreamAuth ? zoneSettingsEnv(this.zones) : [],
+      waitsOf: (id) => this.waitContainers(id, this.contract.dbInit.runAsUser),
+      labelsOf: (id, component) => ({ ...instanceLabels(this.name, this.version.version), ...this.selectorOf(id), 'app.kubernetes.io/component': component }),
     });
   }
 

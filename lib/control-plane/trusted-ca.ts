@@ -5,6 +5,9 @@
  */
 import { k8s } from 'cdk8s-plus-27';
 import { WAIT_RESOURCES } from '../contract/sizing';
+import { IConstruct } from 'constructs';
+import { ComponentId } from '../contract/types';
+import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 import { hardenedContainer, resourceRequirements } from '../core/pod';
 import { assertDnsSubdomain, assertPlainObject, fail } from '../core/validation';
 import { TrustedCaBundle } from './props';
@@ -39,6 +42,14 @@ export interface TrustedCaParts {
   readonly env: k8s.EnvVar[];
 }
 
+/** Components that make outbound TLS calls to identity providers, LDAP and agents, so they get the bundle. */
+const TRUSTING_COMPONENTS: readonly ComponentId[] = [ComponentId.API, ComponentId.MANAGER];
+
+/** The parts for one component: `undefined` without a bundle, or for a component that makes no such calls. */
+export function trustedCaFor(id: ComponentId, bundle: TrustedCaBundle | undefined, image: string, uid: number, imagePullPolicy: string): TrustedCaParts | undefined {
+  return bundle && TRUSTING_COMPONENTS.includes(id) ? trustedCaParts({ ...bundle, key: bundle.key ?? 'ca.crt' }, image, uid, imagePullPolicy) : undefined;
+}
+
 /** The init container (in the component's own image, which carries the system bundle), volumes, mount and env. */
 export function trustedCaParts(bundle: TrustedCaBundle & { key: string }, image: string, uid: number, imagePullPolicy: string): TrustedCaParts {
   const source: k8s.Volume = bundle.configMapName !== undefined
@@ -68,4 +79,12 @@ export function trustedCaParts(bundle: TrustedCaBundle & { key: string }, image:
     mounts: [{ name: 'trusted-ca', mountPath: TRUSTED_CA_DIR, readOnly: true }],
     env: [{ name: 'SSL_CERT_FILE', value: TRUSTED_CA_FILE }, { name: 'REQUESTS_CA_BUNDLE', value: TRUSTED_CA_FILE }],
   };
+}
+
+/** The bundle is the user's: a ConfigMap or Secret the doctor will not find among the app's objects. */
+export function declareTrustedCaBundle(scope: IConstruct, namespace: string, bundle: TrustedCaBundle): void {
+  DoctorDeclarations.of(scope).declare({
+    kind: bundle.configMapName !== undefined ? ReferencedKind.CONFIG_MAP : ReferencedKind.SECRET,
+    namespace, name: (bundle.configMapName ?? bundle.secretName)!, reason: 'KasmControlPlane trustedCaBundle (yours: PEM certificates of your private CAs)',
+  });
 }

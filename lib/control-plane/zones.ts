@@ -80,6 +80,23 @@ export function checkZones(owner: string, prop: string, zones: readonly KasmZone
   return resolved;
 }
 
+/** One zone as the control plane builds it: the zone, its view of the contract, and what its own objects carry. */
+export interface ZoneView {
+  readonly zone: ResolvedZone;
+  /** The release's contract for the first zone; for the others, their per-zone components under their names. */
+  readonly contract: KasmContract;
+  /** The slug a further zone's edges carry; `undefined` for the first zone, whose objects keep the release's names. */
+  readonly tag?: string;
+  /** Appended to the names of the zone's own objects: '' for the first zone, `-<slug>` for the others. */
+  readonly suffix: string;
+}
+
+/** Every zone's view, the first zone first. */
+export function zoneViews(contract: KasmContract, zones: readonly ResolvedZone[]): ZoneView[] {
+  return zones.map((zone, i) => (i === 0 ? { zone, contract, suffix: '' }
+    : { zone, contract: zoneContract(contract, zone), tag: zone.slug, suffix: `-${zone.slug}` }));
+}
+
 /** The contract as one extra zone sees it: its per-zone components under the zone's names. */
 export function zoneContract(contract: KasmContract, zone: ResolvedZone): KasmContract {
   const components = Object.fromEntries(Object.entries(contract.components).map(([id, c]) => [id, c!.zoneServiceName === undefined ? c : {

@@ -7,7 +7,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { IngressRouteTcp, IngressRouteTcpSpecRoutesServicesPort } from '../../imports/traefik-ingressroutetcp-traefik.io';
 import { PORTS } from '../contract/ports';
-import { ComponentContract, ComponentId } from '../contract/types';
+import { podPorts } from '../contract/pod';
+import { ComponentId } from '../contract/types';
 import { IKasmControlPlane } from '../control-plane/interface';
 import { componentLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import { addNotes, NotesOrder } from '../core/notes';
@@ -79,7 +80,7 @@ export class KasmRdpExposure extends Construct implements IKasmExposure {
     this.kind = props.kind ?? RdpExposureKind.TRAEFIK_TCP;
     assertOneOf(owner, 'kind', this.kind, Object.values(RdpExposureKind));
     const gateway = [ComponentId.RDP_GATEWAY, ComponentId.CONNECTION_PROXY]
-      .find((c) => cp.components.includes(c) && portsOf(cp.contractOf(c)).includes(PORTS.rdpNative));
+      .find((c) => cp.components.includes(c) && podPorts(cp.contractOf(c)).some((p) => p.port === PORTS.rdpNative));
     if (!gateway) {
       fail(owner, 'controlPlane', cp.node.path, `deploys no component listening for native RDP on ${PORTS.rdpNative} (deployed: ${cp.components.map(show).join(', ')}); enable the RDP gateway`);
     }
@@ -144,9 +145,4 @@ export class KasmRdpExposure extends Construct implements IKasmExposure {
       ].join('\n\n'),
     });
   }
-}
-
-/** Every port the component's pod declares, across its containers. */
-function portsOf(c: ComponentContract): number[] {
-  return [...c.ports, ...(c.sidecars ?? []).flatMap((s) => s.ports)].map((p) => p.port);
 }

@@ -1,0 +1,55 @@
+/**
+ * The proxy's nginx configuration as data: routes, upstream blocks and where nginx keeps its files (rendered by
+ * `lib/control-plane/proxy-config.ts`). Re-exported by `./types`.
+ */
+import type { ComponentId } from './types';
+
+/** One nginx location of the proxy; see `lib/proxy-config.ts` for how each kind is rendered. */
+export type ProxyRoute =
+  /** Pass to a component's upstream (a named upstream block with keepalive). */
+  | {
+    readonly kind: 'service';
+    readonly location: string;
+    readonly upstream: string;
+    /** Path appended to the upstream, e.g. '/' to strip the location prefix. */
+    readonly upstreamPath?: string;
+    readonly scheme?: 'http' | 'https';
+    /** Forward the original scheme and port, which Kasm uses to build desktop URLs. */
+    readonly forwardedPort?: boolean;
+    /** Idle timeout of long-lived (websocket, RDP) connections; unset keeps nginx's 60 s. */
+    readonly longLived?: boolean;
+    readonly timeoutSeconds?: number;
+    readonly cors?: 'subscriptions';
+    readonly hsts?: boolean;
+  }
+  /** An internal auth_request subrequest target. */
+  | { readonly kind: 'authSubrequest'; readonly location: string; readonly component: ComponentId; readonly port: number; readonly path: string; readonly passCookies: boolean }
+  /** A location whose upstream (a desktop on an agent) is chosen by an auth subrequest's answer headers. */
+  | { readonly kind: 'agentSession'; readonly location: string; readonly authLocation: string; readonly stripPrefix: string; readonly dynamicScheme: boolean; readonly bearer: boolean }
+  /** Guacamole links that loop back into the proxy's own HTTP listener or into the guacd backends. */
+  | { readonly kind: 'guacLoopback'; readonly location: string; readonly target: 'loopback' | 'backend' }
+  /** A direct pass to `<component service>:<port><path>` without an upstream block. */
+  | { readonly kind: 'direct'; readonly location: string; readonly component: ComponentId; readonly port: number; readonly path: string; readonly longLived?: boolean }
+  | { readonly kind: 'corsPreflight'; readonly location: string }
+  | { readonly kind: 'ok'; readonly location: string }
+  | { readonly kind: 'static'; readonly location: string; readonly root: string; readonly workspaceRewrites: boolean };
+
+/** An nginx upstream block of the proxy. */
+export interface ProxyUpstream {
+  readonly name: string;
+  readonly component: ComponentId;
+  readonly ports: readonly number[];
+}
+
+/** The proxy's nginx configuration, as data. */
+export interface ProxyContract {
+  readonly httpPort: number;
+  readonly httpsPort: number;
+  readonly upstreams: readonly ProxyUpstream[];
+  readonly routes: readonly ProxyRoute[];
+  /** The component each route depends on, so a disabled component drops its routes. */
+  readonly routeOwners: Readonly<Record<string, ComponentId>>;
+  readonly configDir: string;
+  readonly servicesDir: string;
+  readonly staticRoot: string;
+}
