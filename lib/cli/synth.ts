@@ -7,10 +7,14 @@ import * as path from 'path';
 import { VARIANTS } from '../../charts';
 import { synthVariants } from '../gitops/dist-writer';
 import { ValuesVariant, VALUES_VARIANTS } from '../values/spec';
-import { defaultValuesFile, parseValues } from '../values/values-file';
 import { FlagSpec, flagHelp, parseFlags } from './args';
 import { Command, EXIT, UsageError } from './command';
-import { gitopsFromValues, variantFromValues } from '../values/variant';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+/** The values file's parser and mapping, loaded only when a values file is read or printed (most runs do neither). */
+const valuesFile = () => require('../values/values-file') as typeof import('../values/values-file');
+const valuesVariant = () => require('../values/variant') as typeof import('../values/variant');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const FLAGS: FlagSpec[] = [
   { name: 'variant', value: 'NAME', help: `one of ${VARIANTS.map((v) => v.name).join(', ')}, or 'all'` },
@@ -56,14 +60,15 @@ export const synthCommand: Command = {
     if (flags['print-defaults']) {
       if (flags.values !== undefined || flags.out !== undefined) throw new UsageError('--print-defaults writes to stdout and takes only --variant', 'synth');
       if (!single) throw new UsageError(`--print-defaults needs one variant: ${VALUES_VARIANTS.join(', ')}`, 'synth');
-      io.stdout(defaultValuesFile(single));
+      io.stdout(valuesFile().defaultValuesFile(single));
       return EXIT.OK;
     }
     const out = path.resolve(typeof flags.out === 'string' ? flags.out : 'dist');
     let written: string[];
     if (typeof flags.values === 'string') {
       if (!single) throw new UsageError(`--values applies to one variant: ${VALUES_VARIANTS.join(', ')}, not '${name}'`, 'synth');
-      const values = parseValues(readValuesFile(flags.values), flags.values, single);
+      const values = valuesFile().parseValues(readValuesFile(flags.values), flags.values, single);
+      const { gitopsFromValues, variantFromValues } = valuesVariant();
       written = synthVariants([variantFromValues(single, values, flags.values)], out, gitopsFromValues(values));
     } else {
       written = synthVariants(chosen, out);

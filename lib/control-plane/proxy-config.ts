@@ -7,6 +7,7 @@
  * resolver (agent host names in `proxy_pass $connect_hostname` need one; the chart has none), keepalive upstreams
  * clear the `Connection` header unless the client upgrades, and logs go to stdout/stderr for `kubectl logs`.
  */
+import { compareText } from '../core/order';
 import { UPSTREAMS } from '../contract/routes';
 import { ComponentId, KasmContract, ProxyRoute, ProxyUpstream } from '../contract/types';
 
@@ -340,5 +341,5 @@ export function proxyTargets(files: ProxyConfigFiles): { host: string; port: num
   for (const m of text.matchAll(/(?:server|proxy_pass https?:\/\/)\s*([a-z0-9-]+):([0-9]+)/g)) {
     found.set(`${m[1]}:${m[2]}`, { host: m[1], port: Number(m[2]) });
   }
-  return [...found.values()].sort((a, b) => `${a.host}:${a.port}`.localeCompare(`${b.host}:${b.port}`));
+  return [...found.values()].sort((a, b) => compareText(`${a.host}:${a.port}`, `${b.host}:${b.port}`));
 }

@@ -37,39 +37,47 @@ function labelProblems(labels: Record<string, unknown> | undefined, at: string):
   return out;
 }
 
-function walkQuantities(value: unknown, at: string, out: string[]): void {
-  if (Array.isArray(value)) { value.forEach((v, i) => walkQuantities(v, `${at}[${i}]`, out)); return; }
-  if (!value || typeof value !== 'object') return;
-  for (const [k, v] of Object.entries(value)) {
-    const here = `${at}.${k}`;
-    const isQuantityMap = ['requests', 'limits'].includes(k) && v && typeof v === 'object';
-    if (isQuantityMap) {
-      for (const [res, q] of Object.entries(v as object)) if (typeof q !== 'string' || !QUANTITY.test(q)) out.push(`${here}.${res} = ${JSON.stringify(q)} is not a quantity`);
-    } else if (k === 'sizeLimit' || (k === 'storage' && typeof v === 'string')) {
-      if (typeof v !== 'string' || !QUANTITY.test(v)) out.push(`${here} = ${JSON.stringify(v)} is not a quantity`);
-    } else {
-      walkQuantities(v, here, out);
-    }
-  }
+/** A path into the spec as the messages print it (`spec.template.spec.containers[0].ports`), built only for a problem. */
+type Path = readonly (string | number)[];
+const show = (at: Path): string => at.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+
+const PORT_FIELDS = new Set(['port', 'containerPort', 'targetPort']);
+
+function quantityProblem(at: Path, value: unknown, out: string[]): void {
+  if (typeof value !== 'string' || !QUANTITY.test(value)) out.push(`${show(at)} = ${JSON.stringify(value)} is not a quantity`);
 }
 
-function walkPorts(value: unknown, at: string, out: string[]): void {
-  if (Array.isArray(value)) { value.forEach((v, i) => walkPorts(v, `${at}[${i}]`, out)); return; }
+/**
+ * One walk over a spec for the quantities (resource requests and limits, `sizeLimit`, `storage`) and the ports
+ * (numbers in range, IANA names in every `ports` list). Why one: the spec is the bulk of a manifest, and the doctor
+ * reads every manifest at every synth.
+ */
+function walkSpec(value: unknown, at: (string | number)[], out: string[]): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) { at.push(i); walkSpec(value[i], at, out); at.pop(); }
+    return;
+  }
   if (!value || typeof value !== 'object') return;
-  for (const [k, v] of Object.entries(value)) {
-    const here = `${at}.${k}`;
-    if (['port', 'containerPort', 'targetPort'].includes(k) && typeof v === 'number' && !(Number.isInteger(v) && v >= 1 && v <= 65535)) {
-      out.push(`${here} = ${v} is not a port (1 to 65535)`);
-    } else if (k === 'ports' && Array.isArray(v)) {
-      v.forEach((p: any, i: number) => {
-        if (typeof p?.name === 'string' && (p.name.length > 15 || !IANA_SVC_NAME.test(p.name) || !/[a-z]/.test(p.name))) {
-          out.push(`${here}[${i}].name '${p.name}' is not an IANA service name (at most 15 characters)`);
-        }
-      });
-      walkPorts(v, here, out);
+  for (const k of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[k];
+    at.push(k);
+    if ((k === 'requests' || k === 'limits') && v && typeof v === 'object') {
+      for (const res of Object.keys(v)) { at.push(res); quantityProblem(at, (v as Record<string, unknown>)[res], out); at.pop(); }
+    } else if (k === 'sizeLimit' || (k === 'storage' && typeof v === 'string')) {
+      quantityProblem(at, v, out);
+    } else if (PORT_FIELDS.has(k) && typeof v === 'number') {
+      if (!(Number.isInteger(v) && v >= 1 && v <= 65535)) out.push(`${show(at)} = ${v} is not a port (1 to 65535)`);
     } else {
-      walkPorts(v, here, out);
+      if (k === 'ports' && Array.isArray(v)) {
+        v.forEach((p: any, i: number) => {
+          if (typeof p?.name === 'string' && (p.name.length > 15 || !IANA_SVC_NAME.test(p.name) || !/[a-z]/.test(p.name))) {
+            out.push(`${show([...at, i])}.name '${p.name}' is not an IANA service name (at most 15 characters)`);
+          }
+        });
+      }
+      walkSpec(v, at, out);
     }
+    at.pop();
   }
 }
 
@@ -99,7 +107,6 @@ export function apiLimitProblems(m: any): string[] {
       if (typeof v.name !== 'string' || v.name.length > 63 || !DNS_LABEL.test(v.name)) out.push(`volume name '${v.name}' is not a DNS label`);
     }
   }
-  walkQuantities(m?.spec, 'spec', out);
-  walkPorts(m?.spec, 'spec', out);
+  walkSpec(m?.spec, ['spec'], out);
   return out;
 }

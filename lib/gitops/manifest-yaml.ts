@@ -33,6 +33,11 @@ const MAX_IMPLICIT_KEY = 1024;
 
 let tagsCache: readonly ScalarTag[] | undefined | null;
 
+/** Single-line strings already rendered (NOT_HANDLED for those left to `Yaml.stringify`), so each is tested once. */
+const SINGLE_LINE = new Map<string, string>();
+const SINGLE_LINE_MAX = 100_000;
+const NOT_HANDLED = '\0';
+
 /**
  * The YAML 1.1 tags of the `yaml` package cdk8s renders with (its own bundled copy), whose tests decide whether a
  * plain string reads back as a string; null when that package cannot be found (then everything goes to cdk8s).
@@ -123,9 +128,28 @@ class Renderer {
 
   /** A string scalar (yaml's stringifyString and plainString, with `lineWidth: 0`: nothing is folded). */
   private string(value: string, indent: string, implicitKey: boolean): string {
+    const multiline = value.includes('\n');
+    if (multiline) return this.scalar(value, indent, implicitKey, true);
+    // One line renders alike as a key or a value at any indent, and manifests repeat their keys and labels.
+    let text = SINGLE_LINE.get(value);
+    if (text === undefined) {
+      try {
+        text = this.scalar(value, indent, implicitKey, false);
+      } catch (err) {
+        if (!(err instanceof NotHandled)) throw err;
+        text = NOT_HANDLED;
+      }
+      if (SINGLE_LINE.size >= SINGLE_LINE_MAX) SINGLE_LINE.clear();
+      SINGLE_LINE.set(value, text);
+    }
+    if (text === NOT_HANDLED) throw new NotHandled();
+    return text;
+  }
+
+  /** The rendering itself; `multiline` is whether `value` holds a line break. */
+  private scalar(value: string, indent: string, implicitKey: boolean, multiline: boolean): string {
     // '<<' is YAML 1.1's merge key, which yaml writes with a tag of its own.
     if (NEEDS_ESCAPE.test(value) || value === MERGE_KEY) throw new NotHandled();
-    const multiline = value.includes('\n');
     if (implicitKey && multiline) throw new NotHandled();
     if (NOT_PLAIN.test(value)) return implicitKey || !multiline ? quoted(value) : literalBlock(value, indent);
     if (!implicitKey && multiline) return literalBlock(value, indent);

@@ -9,6 +9,7 @@
 import { App, Chart } from 'cdk8s';
 import { forgetManifests, manifestsOf } from '../core/validation-memo';
 import { manifestYaml } from './manifest-yaml';
+import { compareText } from '../core/order';
 
 /** One object of the output. */
 export interface RenderedFile {
@@ -36,7 +37,7 @@ export function renderFiles(app: App, extension: string): RenderedFile[] {
     const file = `${doc.kind}.${doc.metadata.name}`.replace(/[^0-9a-zA-Z-_.]/g, '') + extension;
     files.set(file, { file, doc, text: manifestYaml(doc) });
   }
-  return [...files.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return [...files.values()].sort((a, b) => compareText(a.file, b.file));
 }
 
 /** cdk8s's app validation (`validate` in cdk8s/lib/app.js): every construct's validations, in tree order, one error. */

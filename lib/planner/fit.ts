@@ -5,6 +5,7 @@
  * leaving pods Pending on the day the HPA scales out.
  */
 import { quantityValue } from '../core/validation';
+import { compareText } from '../core/order';
 
 /** A group of identical nodes. */
 export interface NodePool {
@@ -97,7 +98,7 @@ export function fitPods(pods: readonly PodRequest[], pools: readonly NodePool[],
     return { cpu: cpu * (1 - system.perNodeCpuFraction) - system.perNodeCpu, memory: quantityValue(p.memory) - system.perNodeMemory, usedCpu: 0, usedMemory: 0, pods: [] as string[] };
   }));
   const all = [...system.clusterPods.map((p) => ({ ...p, name: `system/${p.name}` })), ...pods]
-    .sort((a, b) => b.memory - a.memory || b.cpu - a.cpu || a.name.localeCompare(b.name));
+    .sort((a, b) => b.memory - a.memory || b.cpu - a.cpu || compareText(a.name, b.name));
   const unplaced: PodRequest[] = [];
   for (const pod of all) {
     const node = nodes.find((n) => n.usedCpu + pod.cpu <= n.cpu + 1e-9 && n.usedMemory + pod.memory <= n.memory);

@@ -6,6 +6,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { SyncWave, waveAnnotation } from '../core/metadata';
+import { compareText } from '../core/order';
 import { Flow, FlowEnd, NAMESPACE_NAME_LABEL } from './network-peer';
 
 /** A NetworkPolicy peer for a flow end, seen from a policy in `namespace`. */
@@ -64,7 +65,7 @@ export class KasmNetworkPolicies extends Construct {
     }
 
     const describe = (flows: Flow[]) => flows.map((f) => `${key(f.from)} -> ${key(f.to)}:${f.port}/${f.protocol} (${f.purpose})`).join('; ');
-    for (const [, g] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [, g] of [...groups.entries()].sort(([a], [b]) => compareText(a, b))) {
       const selector = { matchLabels: { ...g.end.selector } };
       const base = g.end.name;
       for (const direction of ['egress', 'ingress'] as const) {

@@ -36,7 +36,7 @@ describe('the rule catches what the schemas do not', () => {
     ]);
   });
 
-  test('a label value, a port name, a port and a quantity out of bounds', () => {
+  test('a label value, a port name, a port and a quantity out of bounds, in the order the object holds them', () => {
     const problems = apiLimitProblems({
       kind: 'Deployment',
       metadata: { name: 'd', labels: { app: 'v'.repeat(64) } },
@@ -44,9 +44,9 @@ describe('the rule catches what the schemas do not', () => {
     });
     expect(problems).toEqual([
       `metadata.labels['app'] = "${'v'.repeat(64)}" is not a valid label value (at most 63 characters)`,
-      'spec.template.spec.containers[0].resources.limits.memory = "1 Gi" is not a quantity',
       'spec.template.spec.containers[0].ports[0].name \'much-too-long-port\' is not an IANA service name (at most 15 characters)',
       'spec.template.spec.containers[0].ports[0].containerPort = 70000 is not a port (1 to 65535)',
+      'spec.template.spec.containers[0].resources.limits.memory = "1 Gi" is not a quantity',
     ]);
   });
 

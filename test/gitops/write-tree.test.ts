@@ -50,3 +50,19 @@ test('into a missing folder, and over a file where the folder goes', () => {
   expect(entriesUnder(path.join(parent, 'file'))).toEqual(EXPECTED);
   fs.rmSync(parent, { recursive: true, force: true });
 });
+
+test('a file that already holds its content is not rewritten; a changed one is', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kasm-tree-'));
+  writeTree(dir, FILES);
+  const past = new Date('2020-01-01T00:00:00Z');
+  for (const file of FILES.keys()) fs.utimesSync(path.join(dir, file), past, past);
+  writeTree(dir, new Map([...FILES, ['top.yaml', 'top, changed'], ['c/z.yaml', 'zz']]));
+  const mtime = (file: string) => fs.statSync(path.join(dir, file)).mtime.getTime();
+  expect(mtime('a/x.yaml')).toBe(past.getTime());
+  expect(mtime('a/b/y.yaml')).toBe(past.getTime());
+  expect(mtime('top.yaml')).not.toBe(past.getTime());
+  expect(mtime('c/z.yaml')).not.toBe(past.getTime());
+  expect(fs.readFileSync(path.join(dir, 'top.yaml'), 'utf8')).toBe('top, changed');
+  expect(fs.readFileSync(path.join(dir, 'c/z.yaml'), 'utf8')).toBe('zz');
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -15,6 +15,7 @@ import { isPodReady, isPodSucceeded, podStatusText } from './pod-status';
 import { KasmTopology } from './topology';
 import { AffectedPod, DiagnoseOptions, DiagnosisReport, DiagnosisStatus, KubeObject, RootCause } from './types';
 import { DependencyWalk } from './walk';
+import { compareText } from '../../core/order';
 
 /** One explained starting point: a stuck pod, or an object that is broken without a pod of its own. */
 interface Entry {
@@ -52,7 +53,7 @@ function representative(entries: readonly Entry[], topology: KasmTopology): Entr
   return [...entries].sort((a, b) => {
     const [sa, sb] = [score(a), score(b)];
     for (let i = 0; i < sa.length; i++) if (sa[i] !== sb[i]) return sa[i] - sb[i];
-    return (a.pod?.metadata.name ?? '').localeCompare(b.pod?.metadata.name ?? '');
+    return compareText(a.pod?.metadata.name ?? '', b.pod?.metadata.name ?? '');
   })[0];
 }
 
@@ -70,14 +71,14 @@ function group(entries: readonly Entry[], topology: KasmTopology): RootCause[] {
       severity: members.some((m) => m.explanation.cause.severity === 'stuck') ? 'stuck' : 'degraded',
       summary: c.summary,
       chain: rep.explanation.hops,
-      affectedPods: [...affected.values()].sort((a, b) => a.name.localeCompare(b.name)),
+      affectedPods: [...affected.values()].sort((a, b) => compareText(a.name, b.name)),
       confirm: c.confirm,
       fix: c.fix,
       evidence,
     };
   });
   return causes.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'stuck' ? -1 : 1)
-    || b.affectedPods.length - a.affectedPods.length || a.id.localeCompare(b.id));
+    || b.affectedPods.length - a.affectedPods.length || compareText(a.id, b.id));
 }
 
 /** Workloads that want pods and have none (their pods are rejected at creation, or they were scaled away). */

@@ -5,6 +5,7 @@
  * they are answered once here instead of each detector scanning the item list.
  */
 import { KubeEvent, KubeObject } from './types';
+import { compareText } from '../../core/order';
 
 /** A dump that cannot be read; the CLI prints the message and exits 2. */
 export class DumpError extends Error {
@@ -54,7 +55,7 @@ export function dominantNamespace(items: readonly KubeObject[]): string | undefi
   for (const o of items) {
     if (o.kind === 'Pod' && o.metadata.namespace) counts.set(o.metadata.namespace, (counts.get(o.metadata.namespace) ?? 0) + 1);
   }
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))[0]?.[0];
 }
 
 /** Namespaces of a dump's namespaced objects, sorted; for "no objects in namespace X" messages. */
@@ -79,8 +80,8 @@ export class DumpIndex {
       }
       this.byKind.set(o.kind, [...(this.byKind.get(o.kind) ?? []), o]);
     }
-    for (const list of this.byKind.values()) list.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-    for (const list of this.events.values()) list.sort((a, b) => eventTime(a).localeCompare(eventTime(b)) || a.metadata.name.localeCompare(b.metadata.name));
+    for (const list of this.byKind.values()) list.sort((a, b) => compareText(a.metadata.name, b.metadata.name));
+    for (const list of this.events.values()) list.sort((a, b) => compareText(eventTime(a), eventTime(b)) || compareText(a.metadata.name, b.metadata.name));
   }
 
   /** Objects of one kind, sorted by name. */
@@ -158,6 +159,6 @@ export class DumpIndex {
   newestReplicaSetOf(deployment: KubeObject): KubeObject | undefined {
     const owned = this.all('ReplicaSet').filter((rs) => rs.metadata.ownerReferences?.some((r) => r.kind === 'Deployment' && r.name === deployment.metadata.name));
     const revision = (rs: KubeObject) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
-    return owned.sort((a, b) => revision(b) - revision(a) || a.metadata.name.localeCompare(b.metadata.name))[0];
+    return owned.sort((a, b) => revision(b) - revision(a) || compareText(a.metadata.name, b.metadata.name))[0];
   }
 }

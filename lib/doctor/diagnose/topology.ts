@@ -9,6 +9,7 @@ import { KasmVersion } from '../../contract/version';
 import { ComponentContract, ComponentId, DependencyEdge, ExternalPeer, ReadinessCheck } from '../../contract/types';
 import { DumpIndex } from './dump';
 import { KubeObject } from './types';
+import { compareText } from '../../core/order';
 
 /** Label keys the constructs put on every pod (kept in step with lib/core/metadata.ts). */
 export const NAME_LABEL = 'app.kubernetes.io/name';
@@ -71,7 +72,7 @@ export class KasmTopology {
       const v = p.metadata.labels?.[VERSION_LABEL];
       if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
     }
-    const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
     const supported = ranked.find(([v]) => KasmVersion.ALL.some((k) => k.version === v));
     if (supported) return { topology: new KasmTopology(KasmVersion.of(supported[0])) };
     const seen = ranked.map(([v]) => v);

@@ -17,6 +17,7 @@ import { explainNoPods } from './causes/workloads';
 import { blockingInitContainer, isPodReady, isPodSucceeded, neverStarted, podCondition, unreadyContainers } from './pod-status';
 import { CNPG_CLUSTER_LABEL, INSTANCE_LABEL, KasmTopology, WaitTarget } from './topology';
 import { KubeObject } from './types';
+import { compareText } from '../../core/order';
 
 /** Waiting reasons that are the init container's own fault, not the dependency's. */
 const OWN_FAULTS = ['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError'];
@@ -157,7 +158,7 @@ export class DependencyWalk implements Walk {
   private dbInitJob(): KubeObject | undefined {
     return this.ctx.dump.all('Job')
       .filter((j) => jobRole(j) === 'db-init')
-      .sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name))[0];
+      .sort((a, b) => compareText(b.metadata.creationTimestamp ?? '', a.metadata.creationTimestamp ?? '') || compareText(a.metadata.name, b.metadata.name))[0];
   }
 
   private unknown(pod: KubeObject, what: string): Explanation {

@@ -9,6 +9,7 @@ import { isPodSucceeded, podStatusText } from '../pod-status';
 import { KubeObject } from '../types';
 import { crashHint, lastLine } from './containers';
 import { explainFailedCreate } from './workloads';
+import { compareText } from '../../../core/order';
 
 /** What the Job is for, in words users know from the README. */
 export function jobRole(job: KubeObject): string {
@@ -32,7 +33,7 @@ export function jobFailure(job: KubeObject): { reason: string; message: string }
 export function jobPods(ctx: DiagnosisContext, job: KubeObject): KubeObject[] {
   return ctx.dump.pods()
     .filter((p) => ctx.dump.jobNameOf(p) === job.metadata.name)
-    .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name));
+    .sort((a, b) => compareText(a.metadata.creationTimestamp ?? '', b.metadata.creationTimestamp ?? '') || compareText(a.metadata.name, b.metadata.name));
 }
 
 /** The newest non-zero termination among a Job's pods: the message the user needs. */

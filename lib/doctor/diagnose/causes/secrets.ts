@@ -6,6 +6,7 @@
  */
 import { DiagnosisContext, explain, Explanation, kubectl, prepend, Walk } from '../cause';
 import { KubeObject } from '../types';
+import { compareText } from '../../../core/order';
 
 /** Annotation the generator puts on the Secrets it creates. */
 const GENERATED_BY_ANNOTATION = 'kasm.cdk8s.io/generated-by';
@@ -60,7 +61,7 @@ export function brokenSpecRefs(ctx: DiagnosisContext, pod: KubeObject, container
 export function generatorJob(ctx: DiagnosisContext): KubeObject | undefined {
   return ctx.dump.all('Job')
     .filter((j) => GENERATOR_NAME.test(j.metadata.name))
-    .sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name))[0];
+    .sort((a, b) => compareText(b.metadata.creationTimestamp ?? '', a.metadata.creationTimestamp ?? '') || compareText(a.metadata.name, b.metadata.name))[0];
 }
 
 function isComplete(job: KubeObject): boolean {
