@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, YamlOutputType } from 'cdk8s';
 import * as yaml from 'js-yaml';
@@ -9,8 +8,9 @@ import { KasmControlPlane } from '../control-plane/control-plane';
 import { KasmConfigError } from '../core/validation';
 import { renderNotes } from '../core/notes';
 import { KasmOnboarding } from '../onboarding/kasm-onboarding';
-import { renderFiles } from './render-files';
+import { RenderedFile, renderFiles } from './render-files';
 import { writeTree } from './write-tree';
+import { deployedVersion } from './deployed-version';
 
 /** One output folder: a name and the function that adds its chart(s) to an App. */
 export interface Variant {
@@ -40,42 +40,16 @@ const YAML_EXTENSION = '.yaml';
  * is built, checked and rendered in memory first: a refused synth leaves the committed folders as they were.
  */
 export function synthVariants(variants: readonly Variant[], outdir: string, gitops: GitOpsSourceProps = {}): string[] {
-  const deployed = new Map(variants.map((v) => [v.name, deployedVersion(path.join(outdir, v.name))]));
-  const rendered = variants.map((variant) => {
-    const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: YAML_EXTENSION });
-    variant.build(app);
-    assertDistinctFiles(app, variant.name);
-    assertUpgradeSaid(app, variant, deployed.get(variant.name));
-    return { app, files: renderFiles(app, YAML_EXTENSION) };
-  });
   const output = new Map<string, string>();
   const written: string[] = [];
   const gitopsVariants: GitOpsVariant[] = [];
-  for (const [i, variant] of variants.entries()) {
-    const health: GitOpsVariant['databaseHealth'][number][] = [];
-    let namespace = 'kasm';
-    const docs = rendered[i].files;
-    // During an upgrade the namespace and its NetworkPolicies come first too: the pre-upgrade dump needs its flows.
-    const upgrading = docs.some(({ doc }) => doc?.metadata?.annotations?.[PHASE_ANNOTATION] === PHASES.upgrade);
-    const byPhase = new Map<string, string[]>();
-    for (const { file, doc, text } of docs) {
-      const wave = Number(doc?.metadata?.annotations?.[SYNC_WAVE_ANNOTATION] ?? 0);
-      const phase = doc?.metadata?.annotations?.[PHASE_ANNOTATION] === PHASES.upgrade || (upgrading && wave <= SyncWave.NAMESPACE) ? PHASES.upgrade
-        : wave < SyncWave.DB_INIT ? PHASES.database : PHASES.app;
-      byPhase.set(phase, [...(byPhase.get(phase) ?? []), file]);
-      output.set(`${variant.name}/${phase}/${file}`, text);
-      if ((doc.kind === 'StatefulSet' && doc.apiVersion === 'apps/v1') || (doc.kind === 'Cluster' && String(doc.apiVersion).startsWith('postgresql.cnpg.io/'))) {
-        health.push({ apiVersion: doc.apiVersion, kind: doc.kind, name: doc.metadata.name, namespace: doc.metadata.namespace });
-      }
-      if (doc.kind === 'Deployment') namespace = doc.metadata.namespace;
-    }
-    // The upgrade phase exists only while an upgrade is under way (upgradeFrom set).
-    const phases = Object.values(PHASES).filter((p) => byPhase.has(p));
-    for (const phase of phases) output.set(`${variant.name}/${phase}/${KUSTOMIZATION_FILE}`, kustomization(byPhase.get(phase)!));
-    output.set(`${variant.name}/${KUSTOMIZATION_FILE}`, kustomization(phases));
-    const notes = notesOf(rendered[i].app, variant.name);
-    if (notes !== undefined) output.set(`${variant.name}/${NOTES_FILE}`, notes);
-    gitopsVariants.push({ name: variant.name, namespace, databaseHealth: health, upgrading: phases.includes(PHASES.upgrade) });
+  // One variant at a time, its construct tree dropped once its files are in `output`: a smaller heap to collect.
+  for (const variant of variants) {
+    const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: YAML_EXTENSION });
+    variant.build(app);
+    assertDistinctFiles(app, variant.name);
+    assertUpgradeSaid(app, variant, deployedVersion(path.join(outdir, variant.name)));
+    gitopsVariants.push(addVariantFiles(output, variant.name, app, renderFiles(app, YAML_EXTENSION)));
     written.push(path.join(outdir, variant.name));
   }
   for (const [tool, Manifests] of [['argocd', ArgoCdApplications], ['flux', FluxKustomizations]] as const) {
@@ -90,17 +64,34 @@ export function synthVariants(variants: readonly Variant[], outdir: string, gito
   return written;
 }
 
-
-/** The Kasm release a previous synth wrote into `dir` (the control plane's version label), if any. */
-function deployedVersion(dir: string): string | undefined {
-  if (!fs.existsSync(dir)) return undefined;
-  for (const file of listYaml(dir)) {
-    if (!path.basename(file).startsWith('Deployment.')) continue;
-    const doc = yaml.load(fs.readFileSync(path.join(dir, file), 'utf8')) as any;
-    const version = doc?.metadata?.labels?.['app.kubernetes.io/version'];
-    if (doc?.metadata?.labels?.['app.kubernetes.io/part-of'] === 'kasm' && typeof version === 'string') return version;
+/**
+ * Puts one variant's files into `output` under `<variant>/<phase>/`, with the kustomizations and NOTES.md, and
+ * returns what its GitOps manifests need to know about it.
+ */
+function addVariantFiles(output: Map<string, string>, name: string, app: App, docs: readonly RenderedFile[]): GitOpsVariant {
+  const health: GitOpsVariant['databaseHealth'][number][] = [];
+  let namespace = 'kasm';
+  // During an upgrade the namespace and its NetworkPolicies come first too: the pre-upgrade dump needs its flows.
+  const upgrading = docs.some(({ doc }) => doc?.metadata?.annotations?.[PHASE_ANNOTATION] === PHASES.upgrade);
+  const byPhase = new Map<string, string[]>();
+  for (const { file, doc, text } of docs) {
+    const wave = Number(doc?.metadata?.annotations?.[SYNC_WAVE_ANNOTATION] ?? 0);
+    const phase = doc?.metadata?.annotations?.[PHASE_ANNOTATION] === PHASES.upgrade || (upgrading && wave <= SyncWave.NAMESPACE) ? PHASES.upgrade
+      : wave < SyncWave.DB_INIT ? PHASES.database : PHASES.app;
+    byPhase.set(phase, [...(byPhase.get(phase) ?? []), file]);
+    output.set(`${name}/${phase}/${file}`, text);
+    if ((doc.kind === 'StatefulSet' && doc.apiVersion === 'apps/v1') || (doc.kind === 'Cluster' && String(doc.apiVersion).startsWith('postgresql.cnpg.io/'))) {
+      health.push({ apiVersion: doc.apiVersion, kind: doc.kind, name: doc.metadata.name, namespace: doc.metadata.namespace });
+    }
+    if (doc.kind === 'Deployment') namespace = doc.metadata.namespace;
   }
-  return undefined;
+  // The upgrade phase exists only while an upgrade is under way (upgradeFrom set).
+  const phases = Object.values(PHASES).filter((p) => byPhase.has(p));
+  for (const phase of phases) output.set(`${name}/${phase}/${KUSTOMIZATION_FILE}`, kustomization(byPhase.get(phase)!));
+  output.set(`${name}/${KUSTOMIZATION_FILE}`, kustomization(phases));
+  const notes = notesOf(app, name);
+  if (notes !== undefined) output.set(`${name}/${NOTES_FILE}`, notes);
+  return { name, namespace, databaseHealth: health, upgrading: phases.includes(PHASES.upgrade) };
 }
 
 /**
@@ -157,15 +148,4 @@ function assertDistinctFiles(app: App, variant: string): void {
     }
     seen.set(file, where);
   }
-}
-
-/** Every YAML file below `dir`, relative and sorted, except the kustomization itself. */
-function listYaml(dir: string, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...listYaml(dir, rel));
-    else if (entry.name.endsWith('.yaml') && rel !== KUSTOMIZATION_FILE) out.push(rel);
-  }
-  return out.sort();
 }
