@@ -6,8 +6,6 @@
  * users learn one binary and one `--help`.
  */
 import { CliIo, Command, EXIT, UsageError } from './command';
-import { KubectlError } from './kubectl-dump';
-import { DumpError } from '../doctor/diagnose/dump';
 import { KasmConfigError } from '../core/validation';
 
 /** A subcommand by name, its module loaded on first use. Why: `synth` need not load the diagnose engine, nor `diagnose` the charts. */
@@ -65,12 +63,24 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stderr(`cdk8s-kasm: ${err.message}\n`);
       return EXIT.FOUND;
     }
-    if (err instanceof KubectlError || err instanceof DumpError) {
+    if (isDiagnoseInputError(err)) {
       io.stderr(`cdk8s-kasm: ${err.message}\n`);
       return EXIT.USAGE;
     }
     throw err;
   }
+}
+
+/**
+ * Whether `err` says diagnose's input (kubectl's access, a dump file) is unusable. The modules that throw these are
+ * loaded here only on an error path: `child_process` and the dump reader are not part of every command's start.
+ */
+function isDiagnoseInputError(err: unknown): err is Error {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { KubectlError } = require('./kubectl-dump') as typeof import('./kubectl-dump');
+  const { DumpError } = require('../doctor/diagnose/dump') as typeof import('../doctor/diagnose/dump');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return err instanceof KubectlError || err instanceof DumpError;
 }
 
 /** The process's own streams. */

@@ -1,9 +1,19 @@
 import { KasmContract } from './types';
-import { KASM_1_16_0 } from './releases/v1_16_0';
-import { KASM_1_18_1 } from './releases/v1_18_1';
-import { KASM_1_19_0 } from './releases/v1_19_0';
 import { KasmConfigError, show } from '../core/validation';
-import { contractProblems } from './check';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+/**
+ * Each shipped release's contract, loaded on first use: every entry is a module of data, and a synth reads the one
+ * or two releases it deploys, not all of them.
+ */
+const SHIPPED: Record<string, () => KasmContract> = {
+  '1.19.0': () => (require('./releases/v1_19_0') as typeof import('./releases/v1_19_0')).KASM_1_19_0,
+  '1.18.1': () => (require('./releases/v1_18_1') as typeof import('./releases/v1_18_1')).KASM_1_18_1,
+  '1.16.0': () => (require('./releases/v1_16_0') as typeof import('./releases/v1_16_0')).KASM_1_16_0,
+};
+/** The rules a contract entry keeps, loaded by `fromContract` (shipped entries are held to them by the tests). */
+const contractProblems = (contract: KasmContract) => (require('./check') as typeof import('./check')).contractProblems(contract);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * A supported Kasm Workspaces release and its runtime contract.
@@ -13,11 +23,11 @@ import { contractProblems } from './check';
  */
 export class KasmVersion {
   /** Kasm 1.19.0, the current GA release (PostgreSQL 16). */
-  public static readonly V1_19_0 = new KasmVersion(KASM_1_19_0);
+  public static readonly V1_19_0 = new KasmVersion('1.19.0', SHIPPED['1.19.0']);
   /** Kasm 1.18.1, the default (PostgreSQL 14). */
-  public static readonly V1_18_1 = new KasmVersion(KASM_1_18_1);
+  public static readonly V1_18_1 = new KasmVersion('1.18.1', SHIPPED['1.18.1']);
   /** Kasm 1.16.0, the last release with Kasm Share and Redis. */
-  public static readonly V1_16_0 = new KasmVersion(KASM_1_16_0);
+  public static readonly V1_16_0 = new KasmVersion('1.16.0', SHIPPED['1.16.0']);
 
   /** Every supported release, newest first. */
   public static readonly ALL: readonly KasmVersion[] = [KasmVersion.V1_19_0, KasmVersion.V1_18_1, KasmVersion.V1_16_0];
@@ -56,14 +66,25 @@ export class KasmVersion {
     if (shipped) {
       throw new KasmConfigError(`KasmVersion.fromContract contract: version ${show(contract.version)} is a shipped release; use KasmVersion.of(${show(contract.version)})`);
     }
-    return new KasmVersion(contract);
+    return new KasmVersion(contract.version, () => contract);
   }
 
   /** The release number, e.g. '1.18.1'. */
   public readonly version: string;
+  private loaded?: KasmContract;
 
-  private constructor(public readonly contract: KasmContract) {
-    this.version = contract.version;
+  private constructor(version: string, private readonly load: () => KasmContract) {
+    this.version = version;
+  }
+
+  /** The release's runtime contract: images, ports, env, edges, routes and sizing of every component. */
+  public get contract(): KasmContract {
+    if (this.loaded === undefined) {
+      const contract = this.load();
+      if (contract.version !== this.version) throw new Error(`KasmVersion ${this.version}: its contract entry says ${contract.version}`);
+      this.loaded = contract;
+    }
+    return this.loaded;
   }
 
   /** The version with dots replaced, for use in object names ('1-18-1'). */

@@ -21,7 +21,6 @@ import { KasmEgressPolicy, KasmNetworkPolicies } from './network-policies';
 import { assertSources, CredentialSource, TlsSource } from './sources';
 import { attachDoctor } from '../doctor/app-doctor';
 import { ConnectionEnd, DoctorDeclarations, ExpectedConnection, ReferencedKind } from '../doctor/declarations';
-import { addExternalSecret, addSealedSecret } from './synced-credentials';
 
 /** Props for {@link KasmSecurity}. */
 export interface KasmSecurityProps {
@@ -49,6 +48,13 @@ export interface KasmSecurityProps {
   readonly exposures?: readonly IKasmExposure[];
 }
 
+
+/**
+ * The ExternalSecret and SealedSecret builders, loaded when a credentials source needs them: their generated
+ * bindings are a tenth of the package's code, and most deployments generate the Secret in the cluster instead.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const syncedCredentials = () => require('./synced-credentials') as typeof import('./synced-credentials');
 /**
  * Security by default for one control plane: its Secrets filled from a chosen source (generated in the cluster by
  * default, so nothing secret is ever in git), NetworkPolicies derived from the contract's dependency graph
@@ -148,8 +154,8 @@ export class KasmSecurity extends Construct {
         from: generator.pods, to: { kind: 'anywhere', name: 'kube-apiserver' }, port, protocol: 'TCP', purpose: 'creates the Secrets',
       })));
     }
-    if (this.credentials.kind === 'externalSecrets') addExternalSecret(this, cp, this.credentials.externalSecrets!, labels);
-    if (this.credentials.kind === 'sealedSecrets') addSealedSecret(this, cp, this.credentials.sealedSecrets!, labels);
+    if (this.credentials.kind === 'externalSecrets') syncedCredentials().addExternalSecret(this, cp, this.credentials.externalSecrets!, labels);
+    if (this.credentials.kind === 'sealedSecrets') syncedCredentials().addSealedSecret(this, cp, this.credentials.sealedSecrets!, labels);
     for (const c of certificates) {
       const source = c.role === 'ingress' ? this.ingressTls : this.tls;
       if (source.kind === 'certManager') addCertManagerCertificate(this, c, source.certManager!, cp.namespace, labels);

@@ -6,6 +6,14 @@ import { ComponentId, KasmVersion, ReadinessCheck, SizePreset } from '../../lib'
 import { contractProblems } from '../../lib/contract/check';
 
 describe('contract consistency', () => {
+  test('each release loads its own contract entry, once', () => {
+    for (const version of KasmVersion.ALL) {
+      expect(version.contract.version).toBe(version.version);
+      expect(version.contract).toBe(version.contract);
+      expect(KasmVersion.of(version.version)).toBe(version);
+    }
+  });
+
   for (const version of KasmVersion.ALL) {
     const c = version.contract;
     describe(`Kasm ${version.version}`, () => {
