@@ -4,10 +4,9 @@
  */
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ComponentId, ExternalPeer } from '../contract/types';
-import { IKasmControlPlane, ResolvedEdge } from '../control-plane/interface';
+import { IKasmControlPlane } from '../control-plane/interface';
 import { k8s } from 'cdk8s-plus-27';
-import { componentLabel, instanceLabels, LABELS, runtimeLabels, SyncWave, waveAnnotation } from '../core/metadata';
+import { instanceLabels, runtimeLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import { assertCidr, assertDuration, assertPlainObject, assertStringList, fail } from '../core/validation';
 import { assertFrontDoor, IKasmFrontDoor } from '../ingress/interface';
 import type { IKasmExposure } from '../ingress/rdp-exposure';
@@ -15,12 +14,13 @@ import { addNetworkNotes } from './network-notes';
 import { addCertManagerCertificate, certificatePlan } from './certificates';
 import { SecretGenerator } from './generator';
 import type { GeneratorPlan } from './generator/secret-generator';
-import { Flow, FlowEnd, NetworkPeer, sampleAddress } from './network-peer';
+import { Flow, NetworkPeer } from './network-peer';
+import { expectedConnections, graphFlows, SecurityReach } from './security-flows';
 import { EgressRule, egressRuleFlows } from './egress';
 import { KasmEgressPolicy, KasmNetworkPolicies } from './network-policies';
 import { assertSources, CredentialSource, TlsSource } from './sources';
 import { attachDoctor } from '../doctor/app-doctor';
-import { ConnectionEnd, DoctorDeclarations, ExpectedConnection, ReferencedKind } from '../doctor/declarations';
+import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 
 /** Props for {@link KasmSecurity}. */
 export interface KasmSecurityProps {
@@ -48,13 +48,13 @@ export interface KasmSecurityProps {
   readonly exposures?: readonly IKasmExposure[];
 }
 
-
 /**
  * The ExternalSecret and SealedSecret builders, loaded when a credentials source needs them: their generated
- * bindings are a tenth of the package's code, and most deployments generate the Secret in the cluster instead.
+ * bindings are ~100 KB of JavaScript to compile, and most deployments generate the Secret in the cluster instead.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const syncedCredentials = () => require('./synced-credentials') as typeof import('./synced-credentials');
+
 /**
  * Security by default for one control plane: its Secrets filled from a chosen source (generated in the cluster by
  * default, so nothing secret is ever in git), NetworkPolicies derived from the contract's dependency graph
@@ -161,7 +161,7 @@ export class KasmSecurity extends Construct {
       if (source.kind === 'certManager') addCertManagerCertificate(this, c, source.certManager!, cp.namespace, labels);
     }
 
-    this.graphAndGeneratorFlows = [...this.graphFlows(), ...generatorFlows];
+    this.graphAndGeneratorFlows = [...graphFlows(this.reach()), ...generatorFlows];
     this.databaseNamespace = this.databaseNamespacePolicies(props.networkPolicies ?? true, labels);
     this.policiesEnabled = props.networkPolicies ?? true;
     this.policyLabels = labels;
@@ -229,6 +229,11 @@ export class KasmSecurity extends Construct {
     }
   }
 
+  /** The ends and entrances the flows connect. */
+  private reach(): SecurityReach {
+    return { controlPlane: this.controlPlane, agents: this.agents, servers: this.servers, frontDoor: this.frontDoor, exposures: this.exposures };
+  }
+
   /**
    * Tell the doctor which Secrets exist without an object in the app, and which connections the policies must
    * admit: the contract's edges resolved to pods and sample addresses, independently of the flows above.
@@ -254,101 +259,6 @@ export class KasmSecurity extends Construct {
           : 'the database password in the database\'s namespace, which you create with the same value (see the README)',
       });
     }
-    doctor.expectConnections(() => this.expectedConnections());
+    doctor.expectConnections(() => expectedConnections(this.reach(), this.node.path, this.extraEgress.flatMap((e) => e.flows)));
   }
-
-  private expectedConnections(): ExpectedConnection[] {
-    const cp = this.controlPlane;
-    const owner = this.node.path;
-    const address = (peer: NetworkPeer | undefined): ConnectionEnd | undefined => {
-      const ip = peer ? sampleAddress(peer.end) : undefined;
-      return ip ? { kind: 'address', endpoint: { kind: 'external', ip, name: peer!.end.name } } : undefined;
-    };
-    const pods = (e: FlowEnd | undefined): ConnectionEnd | undefined =>
-      (e && e.kind === 'pods' ? { kind: 'pods', namespace: e.namespace, selector: e.selector, name: e.name } : undefined);
-    const end = (e: ComponentId | ExternalPeer): ConnectionEnd | undefined => {
-      if (e === ExternalPeer.AGENTS) return address(this.agents);
-      if (e === ExternalPeer.SERVERS) return address(this.servers);
-      if (e === ExternalPeer.INGRESS_CONTROLLER) return pods(this.frontDoor?.controller.end);
-      const id = e as ComponentId;
-      if (id === ComponentId.DB) {
-        const peer = cp.database.peer as NetworkPeer | undefined;
-        if (!peer) return { kind: 'missing', reason: 'the database has no network peer, so no policy can admit its clients' };
-        return peer.end.kind === 'cidrs' ? address(peer) ?? { kind: 'missing', reason: 'every address of the database peer is excepted' } : pods(peer.end)!;
-      }
-      return { kind: 'pods', namespace: cp.namespace, selector: cp.selectorOf(id), name: componentLabel(id) };
-    };
-    const out: ExpectedConnection[] = [];
-    for (const resolved of cp.edges) {
-      const { edge } = resolved;
-      const from = pods(zoneEnd(cp, resolved, 'from')) ?? end(edge.from);
-      const to = pods(zoneEnd(cp, resolved, 'to')) ?? end(edge.to);
-      // Ends left unconfigured on purpose (no agent or server ranges, no front door) stay closed.
-      if (!from || !to) continue;
-      const port = edge.from === ExternalPeer.INGRESS_CONTROLLER && this.frontDoor ? this.frontDoor.backendPort : edge.port;
-      out.push({ description: `${edge.from} -> ${edge.to}:${port} (${edge.purpose})${resolved.zone ? ` in zone ${resolved.zone}` : ''}`, from, to, port, protocol: 'TCP', owner });
-    }
-    for (const f of this.exposures.flatMap((e) => e.inbound)) {
-      const from = f.from.end.kind === 'cidrs' ? address(f.from) : pods(f.from.end);
-      if (from) out.push({ description: `${f.from.end.name} -> ${f.component}:${f.port} (${f.purpose})`, from, to: end(f.component)!, port: f.port, protocol: 'TCP', owner });
-    }
-    for (const f of this.extraEgress.flatMap((e) => e.flows)) {
-      const to = f.to.kind === 'cidrs' ? address(NetworkPeer.cidrs(f.to.blocks.map((b) => b.cidr), f.to.blocks.flatMap((b) => b.except ?? []), f.to.name)) : pods(f.to);
-      if (to) out.push({ description: `${f.from.name} -> ${f.to.name}:${f.port} (${f.purpose})`, from: pods(f.from)!, to, port: f.port, protocol: f.protocol, owner });
-    }
-    for (const f of cp.database.ownFlows ?? []) {
-      if (f.to.kind === 'anywhere') continue;
-      const to = f.to.kind === 'pods' ? pods(f.to) : undefined;
-      if (to && f.from.kind === 'pods') out.push({ description: `${f.from.name} -> ${f.to.name}:${f.port} (${f.purpose})`, from: pods(f.from)!, to, port: f.port, protocol: f.protocol, owner });
-    }
-    const dns = pods(cp.cluster.dns.end)!;
-    for (const id of [...cp.components, ComponentId.DB_INIT]) {
-      out.push({ description: `${id} -> cluster DNS (resolves Service and agent names)`, from: end(id)!, to: dns, port: 53, protocol: 'UDP', owner });
-    }
-    return out;
-  }
-
-  /** The dependency graph as flows: every in-cluster edge, the front door's controller, agents and servers, and DNS. */
-  private graphFlows(): Flow[] {
-    const cp = this.controlPlane;
-    const end = (e: ComponentId | ExternalPeer): FlowEnd | undefined => {
-      if (e === ExternalPeer.AGENTS) return this.agents?.end;
-      if (e === ExternalPeer.SERVERS) return this.servers?.end;
-      if (e === ExternalPeer.INGRESS_CONTROLLER) return this.frontDoor?.controller.end;
-      const id = e as ComponentId;
-      // The database is wherever its peer says: our pods, pods in another namespace, or addresses outside.
-      if (id === ComponentId.DB) return cp.database.peer.end;
-      return { kind: 'pods', name: componentLabel(id), namespace: cp.namespace, selector: cp.selectorOf(id) };
-    };
-    const flows: Flow[] = [];
-    for (const resolved of cp.edges) {
-      const { edge } = resolved;
-      const from = zoneEnd(cp, resolved, 'from') ?? end(edge.from);
-      const to = zoneEnd(cp, resolved, 'to') ?? end(edge.to);
-      if (!from || !to) continue;
-      // The front door decides which proxy port its controller connects to (HTTP behind Traefik's TLS, or HTTPS).
-      const port = edge.from === ExternalPeer.INGRESS_CONTROLLER && this.frontDoor ? this.frontDoor.backendPort : edge.port;
-      flows.push({ from, to, port, protocol: 'TCP', purpose: edge.purpose });
-    }
-    for (const f of this.exposures.flatMap((e) => e.inbound)) {
-      flows.push({ from: f.from.end, to: end(f.component)!, port: f.port, protocol: 'TCP', purpose: f.purpose });
-    }
-    const all: FlowEnd = { kind: 'pods', name: 'all-pods', namespace: cp.namespace, selector: {} };
-    for (const protocol of ['UDP', 'TCP'] as const) {
-      flows.push({ from: all, to: cp.cluster.dns.end, port: 53, protocol, purpose: 'resolves Service and agent names' });
-    }
-    return flows;
-  }
-}
-
-/**
- * An end of an extra zone's edge that is one of that zone's own instances (its own pods and name, e.g. `proxy-eu`);
- * `undefined` for the first zone's edges and for shared ends, which resolve as usual.
- */
-function zoneEnd(cp: IKasmControlPlane, resolved: ResolvedEdge, side: 'from' | 'to'): FlowEnd | undefined {
-  const id = resolved.edge[side];
-  const selector = resolved[side];
-  if (!resolved.zone || typeof selector === 'string' || id === ComponentId.DB) return undefined;
-  const own = selector[LABELS.name] !== cp.selectorOf(id as ComponentId)[LABELS.name];
-  return own ? { kind: 'pods', name: `${componentLabel(id as ComponentId)}-${resolved.zone}`, namespace: cp.namespace, selector: { ...selector } } : undefined;
 }
