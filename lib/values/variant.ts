@@ -210,6 +210,27 @@ export function valuesKeyOf(owner: string, prop: string): string | undefined {
   return undefined;
 }
 
+/** TypeScript spellings in the constructs' messages, and how a values file writes the same value. */
+const VALUES_SPELLINGS: readonly [RegExp, (n: string) => string][] = [
+  [/\bSize\.mebibytes\((\d+)\)/g, (n) => `'${n}Mi'`],
+  [/\bSize\.gibibytes\((\d+)\)/g, (n) => `'${n}Gi'`],
+  [/\bSize\.tebibytes\((\d+)\)/g, (n) => `'${n}Ti'`],
+  [/\bDuration\.seconds\((\d+)\)/g, (n) => `'${n}s'`],
+  [/\bDuration\.minutes\((\d+)\)/g, (n) => `'${n}m'`],
+  [/\bDuration\.hours\((\d+)\)/g, (n) => `'${n}h'`],
+  [/\bDuration\.days\((\d+)\)/g, (n) => `'${n}d'`],
+  // A message that already gives both spellings keeps the values one.
+  [/ \(in a values file: [^)]*\)/g, () => ''],
+];
+
+/**
+ * A construct's message as a values file's author reads it: `Size.gibibytes(10)` becomes `'10Gi'`. Why: the same
+ * check serves both callers, and a YAML user cannot type the TypeScript spelling.
+ */
+export function inValuesSpelling(message: string): string {
+  return VALUES_SPELLINGS.reduce((text, [pattern, spell]) => text.replace(pattern, (_all, n: string) => spell(n)), message);
+}
+
 function reexpress(variant: ValuesVariant, file: string, build: () => void): void {
   try {
     build();
@@ -217,6 +238,6 @@ function reexpress(variant: ValuesVariant, file: string, build: () => void): voi
     if (!(err instanceof KasmConfigError)) throw err;
     const m = /^(\S+) (.+?): ([\s\S]*)$/.exec(err.message);
     const key = m ? valuesKeyOf(m[1], m[2]) : undefined;
-    throw new KasmConfigError(key ? `${file}: ${key}: ${m![3]} (checked by ${m![1]} in ${variant})` : `${file}: ${err.message}`);
+    throw new KasmConfigError(inValuesSpelling(key ? `${file}: ${key}: ${m![3]} (checked by ${m![1]} in ${variant})` : `${file}: ${err.message}`));
   }
 }

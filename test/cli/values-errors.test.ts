@@ -2,7 +2,7 @@
 import Ajv from 'ajv';
 import * as yaml from 'js-yaml';
 import { Testing } from 'cdk8s';
-import { variantFromValues } from '../../lib/values/variant';
+import { inValuesSpelling, variantFromValues } from '../../lib/values/variant';
 import { show } from '../../lib/core/validation';
 import { VALUES } from '../../lib/values/keys';
 import { ValueSpec, ValuesVariant, VALUES_VARIANTS } from '../../lib/values/spec';
@@ -126,5 +126,26 @@ describe('errors the charts raise are re-expressed with the values key path', ()
     ['rke2-cnpg', 'hostname: a.example.com\nbackup:\n  schedule: "@daily"\n', /^values\.yaml: backup\.schedule: '@daily' is a macro; CloudNativePG needs the fields/],
   ] as const)('%s %j', (variant, text, message) => {
     expect(build(variant, text)).toThrow(message);
+  });
+
+  test.each([
+    ['k3s-dev', 'database:\n  storage: {size: 100Mi}\n', 'database.storage.size: \'100Mi\' is below 1Gi, too small for Kasm\'s database; pass e.g. \'10Gi\''],
+    ['k3s-prod', 'hostname: a.example.com\nbackup:\n  storage: {size: 100Mi}\n', 'backup.storage.size: \'100Mi\' is below 1Gi; pass e.g. \'20Gi\''],
+    ['k3s-dev', 'version: 1.19.0\nupgradeFrom: 1.18.1\nupgradeBackup: {size: 100Mi}\n', 'upgradeBackup.size: \'100Mi\' is below 1Gi: a Kasm database dump needs room; pass e.g. \'20Gi\''],
+  ] as const)('%s %j: the hint is spelled as a values file writes it, not in TypeScript', (variant, text, message) => {
+    expect(build(variant, text)).toThrow(message);
+    expect(build(variant, text)).not.toThrow(/Size\.|Duration\./);
+  });
+});
+
+describe('inValuesSpelling', () => {
+  test.each([
+    ['pass e.g. Size.gibibytes(10)', 'pass e.g. \'10Gi\''],
+    ['Size.mebibytes(512) or Size.tebibytes(2)', '\'512Mi\' or \'2Ti\''],
+    ['e.g. Duration.minutes(10), Duration.seconds(5), Duration.hours(1), Duration.days(30)', 'e.g. \'10m\', \'5s\', \'1h\', \'30d\''],
+    ['is not a Size; use Size.gibibytes(10) (in a values file: a string like \'10Gi\')', 'is not a Size; use \'10Gi\''],
+    ['nothing to change', 'nothing to change'],
+  ])('%s', (from, to) => {
+    expect(inValuesSpelling(from)).toBe(to);
   });
 });
