@@ -16,8 +16,16 @@ interface Manifest {
   readonly data?: Record<string, string>;
 }
 
+/** A pod template as the Service check reads it. */
+interface PodTemplate {
+  readonly owner: string;
+  readonly namespace?: string;
+  readonly labels: Record<string, string>;
+  readonly ports: number[];
+}
+
 /** Pod templates of the workload kinds the constructs emit. */
-function podTemplates(objects: Manifest[]): { owner: string; namespace?: string; labels: Record<string, string>; ports: number[] }[] {
+function podTemplates(objects: Manifest[]): PodTemplate[] {
   const out = [];
   for (const o of objects) {
     const template = o.kind === 'Deployment' || o.kind === 'StatefulSet' || o.kind === 'Job' ? o.spec?.template
@@ -34,16 +42,18 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
 
 /**
  * Check that a Service `name` in `namespace` publishes `port` and routes it to a pod that declares it.
- * Returns a problem description, or `undefined` when the path resolves.
+ * Returns a problem description, or `undefined` when the path resolves. `templates` are the pod templates of
+ * `objects`, for a caller that checks many paths over the same objects.
  */
-export function checkServicePath(objects: Manifest[], namespace: string, name: string, port: number): string | undefined {
+export function checkServicePath(objects: Manifest[], namespace: string, name: string, port: number,
+  templates: readonly PodTemplate[] = podTemplates(objects)): string | undefined {
   const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === name && (o.metadata.namespace ?? namespace) === namespace);
   if (!svc) return `no Service '${name}' in namespace '${namespace}' (the name is fixed by Kasm's images)`;
   const sp = (svc.spec?.ports ?? []).find((p: any) => p.port === port);
   if (!sp) return `Service '${name}' does not publish port ${port}`;
   const target = typeof sp.targetPort === 'number' ? sp.targetPort : port;
   const selector = svc.spec?.selector ?? {};
-  const pods = podTemplates(objects).filter((p) => (p.namespace ?? namespace) === namespace && matches(selector, p.labels));
+  const pods = templates.filter((p) => (p.namespace ?? namespace) === namespace && matches(selector, p.labels));
   if (pods.length === 0) return `Service '${name}' selects no pod (selector ${JSON.stringify(selector)})`;
   if (!pods.some((p) => p.ports.includes(target))) {
     return `no pod behind Service '${name}' declares container port ${target} (${pods.map((p) => p.owner).join(', ')})`;
@@ -54,6 +64,7 @@ export function checkServicePath(objects: Manifest[], namespace: string, name: s
 /** The doctor's findings for one control plane; empty when every edge resolves. */
 export function checkControlPlane(cp: KasmControlPlane): string[] {
   const objects = manifestsOf(Chart.of(cp)).map((o) => o.manifest as Manifest);
+  const templates = podTemplates(objects);
   const problems: string[] = [];
   for (const { edge, zone } of cp.edges) {
     if (Object.values(ExternalPeer).includes(edge.to as ExternalPeer)) continue;
@@ -66,7 +77,7 @@ export function checkControlPlane(cp: KasmControlPlane): string[] {
     } else {
       name = cp.serviceNameOf(edge.to as ComponentId, zone);
     }
-    const problem = checkServicePath(objects, namespace, name, edge.port);
+    const problem = checkServicePath(objects, namespace, name, edge.port, templates);
     if (problem) problems.push(`[doctor] ${edge.from} -> ${edge.to}:${edge.port} (${edge.purpose})${zone ? ` in zone ${zone}` : ''}: ${problem}`);
   }
   const configs = objects.filter((o) => o.kind === 'ConfigMap' && (o.metadata.name === `${cp.name}-proxy-config`
@@ -74,7 +85,7 @@ export function checkControlPlane(cp: KasmControlPlane): string[] {
   for (const proxyConfig of configs) {
     if (!proxyConfig.data) continue;
     for (const { host, port } of proxyTargets(proxyConfig.data as unknown as ProxyConfigFiles)) {
-      const problem = checkServicePath(objects, cp.namespace, host, port);
+      const problem = checkServicePath(objects, cp.namespace, host, port, templates);
       if (problem) problems.push(`[doctor] proxy nginx upstream ${host}:${port}: ${problem}`);
     }
   }
