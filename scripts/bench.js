@@ -7,6 +7,9 @@
  * - all three variants through the compiled CLI (`cdk8s-kasm synth --variant all`), against the floor: over an
  *   up-to-date output folder (what CI's freshness check runs; unchanged files are read, not rewritten), and into an
  *   empty folder each time (a first synth);
+ * - two references for the CLI's figure: building the three variants and asking cdk8s for every object's JSON, with
+ *   no check, YAML or file (what any cdk8s-based synth of these manifests costs at least), and cdk8s's own
+ *   `app.synth()` of the three variants (its validation, YAML writer and files);
  * - the same through tsx, against the compiled CLI (`npm run synth` builds and runs the compiled CLI instead: tsx measured over 1.5 x);
  * - the cost of each additional control plane (1, 10 and 100 control planes in separate namespaces, one app);
  * - peak memory (max RSS) of the all-variants run.
@@ -43,6 +46,23 @@ try {
   const all = measure([cli, 'synth', '--variant', 'all', '--out', out]);
   let fresh = 0;
   const empty = median(Array.from({ length: RUNS }, () => run([cli, 'synth', '--variant', 'all', '--out', path.join(out, `empty-${fresh++}`)]).ms));
+  const charts = JSON.stringify(path.join(BUILD, 'charts'));
+  const buildOnly = measure(['-e', `
+    const { App, ApiObject } = require('cdk8s');
+    for (const v of require(${charts}).VARIANTS) {
+      const app = new App();
+      v.build(app);
+      for (const c of app.node.findAll()) if (c instanceof ApiObject) c.toJson();
+    }
+  `]);
+  const cdk8sSynth = measure(['-e', `
+    const { App, YamlOutputType } = require('cdk8s');
+    for (const v of require(${charts}).VARIANTS) {
+      const app = new App({ outdir: ${JSON.stringify(out)} + '/cdk8s/' + v.name, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+      v.build(app);
+      app.synth();
+    }
+  `]);
   // The TypeScript through tsx, for comparison: `npm run synth` used it until it measured 1.85 x the compiled CLI
   // (the allowance is 1.5 x), and now builds and runs the compiled CLI.
   const tsx = measure(['--import', 'tsx', path.join(ROOT, 'lib', 'cli', 'main.ts'), 'synth', '--variant', 'all', '--out', out]);
@@ -68,6 +88,8 @@ try {
     ['floor: require(\'cdk8s-plus-27\')', `${floor.toFixed(0)} ms`, '1.00', ''],
     ['all three variants (compiled CLI)', `${all.toFixed(0)} ms`, (all / floor).toFixed(2), '<= 2.00'],
     ['  the same, into an empty folder', `${empty.toFixed(0)} ms`, (empty / floor).toFixed(2), ''],
+    ['  reference: build + cdk8s toJson only', `${buildOnly.toFixed(0)} ms`, (buildOnly / floor).toFixed(2), 'no checks, YAML or files'],
+    ['  reference: cdk8s app.synth()', `${cdk8sSynth.toFixed(0)} ms`, (cdk8sSynth / floor).toFixed(2), `${(cdk8sSynth / all).toFixed(2)} x the CLI`],
     ['all three variants (tsx, not used by npm run synth)', `${tsx.toFixed(0)} ms`, (tsx / floor).toFixed(2), `${(tsx / all).toFixed(2)} x the CLI`],
     ['1 control plane', `${one.toFixed(0)} ms`, (one / floor).toFixed(2), ''],
     ['10 control planes', `${ten.toFixed(0)} ms`, (ten / floor).toFixed(2), ''],
