@@ -2,15 +2,6 @@ import { KasmContract } from './types';
 import { KasmConfigError, show } from '../core/validation';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-/**
- * Each shipped release's contract, loaded on first use: every entry is a module of data, and a synth reads the one
- * or two releases it deploys, not all of them.
- */
-const SHIPPED: Record<string, () => KasmContract> = {
-  '1.19.0': () => (require('./releases/v1_19_0') as typeof import('./releases/v1_19_0')).KASM_1_19_0,
-  '1.18.1': () => (require('./releases/v1_18_1') as typeof import('./releases/v1_18_1')).KASM_1_18_1,
-  '1.16.0': () => (require('./releases/v1_16_0') as typeof import('./releases/v1_16_0')).KASM_1_16_0,
-};
 /** The rules a contract entry keeps, loaded by `fromContract` (shipped entries are held to them by the tests). */
 const contractProblems = (contract: KasmContract) => (require('./check') as typeof import('./check')).contractProblems(contract);
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -22,12 +13,16 @@ const contractProblems = (contract: KasmContract) => (require('./check') as type
  * construct code.
  */
 export class KasmVersion {
+  // Each shipped release's contract loads on first use: every entry is a module of data, and a synth reads the one
+  // or two releases it deploys, not all of them.
+  /* eslint-disable @typescript-eslint/no-require-imports */
   /** Kasm 1.19.0, the current GA release (PostgreSQL 16). */
-  public static readonly V1_19_0 = new KasmVersion('1.19.0', SHIPPED['1.19.0']);
+  public static readonly V1_19_0 = new KasmVersion('1.19.0', () => (require('./releases/v1_19_0') as typeof import('./releases/v1_19_0')).KASM_1_19_0);
   /** Kasm 1.18.1, the default (PostgreSQL 14). */
-  public static readonly V1_18_1 = new KasmVersion('1.18.1', SHIPPED['1.18.1']);
+  public static readonly V1_18_1 = new KasmVersion('1.18.1', () => (require('./releases/v1_18_1') as typeof import('./releases/v1_18_1')).KASM_1_18_1);
   /** Kasm 1.16.0, the last release with Kasm Share and Redis. */
-  public static readonly V1_16_0 = new KasmVersion('1.16.0', SHIPPED['1.16.0']);
+  public static readonly V1_16_0 = new KasmVersion('1.16.0', () => (require('./releases/v1_16_0') as typeof import('./releases/v1_16_0')).KASM_1_16_0);
+  /* eslint-enable @typescript-eslint/no-require-imports */
 
   /** Every supported release, newest first. */
   public static readonly ALL: readonly KasmVersion[] = [KasmVersion.V1_19_0, KasmVersion.V1_18_1, KasmVersion.V1_16_0];

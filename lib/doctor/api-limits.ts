@@ -39,12 +39,12 @@ function labelProblems(labels: Record<string, unknown> | undefined, at: string):
 
 /** A path into the spec as the messages print it (`spec.template.spec.containers[0].ports`), built only for a problem. */
 type Path = readonly (string | number)[];
-const show = (at: Path): string => at.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+const pathText = (at: Path): string => at.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
 
 const PORT_FIELDS = new Set(['port', 'containerPort', 'targetPort']);
 
 function quantityProblem(at: Path, value: unknown, out: string[]): void {
-  if (typeof value !== 'string' || !QUANTITY.test(value)) out.push(`${show(at)} = ${JSON.stringify(value)} is not a quantity`);
+  if (typeof value !== 'string' || !QUANTITY.test(value)) out.push(`${pathText(at)} = ${JSON.stringify(value)} is not a quantity`);
 }
 
 /**
@@ -66,12 +66,12 @@ function walkSpec(value: unknown, at: (string | number)[], out: string[]): void 
     } else if (k === 'sizeLimit' || (k === 'storage' && typeof v === 'string')) {
       quantityProblem(at, v, out);
     } else if (PORT_FIELDS.has(k) && typeof v === 'number') {
-      if (!(Number.isInteger(v) && v >= 1 && v <= 65535)) out.push(`${show(at)} = ${v} is not a port (1 to 65535)`);
+      if (!(Number.isInteger(v) && v >= 1 && v <= 65535)) out.push(`${pathText(at)} = ${v} is not a port (1 to 65535)`);
     } else {
       if (k === 'ports' && Array.isArray(v)) {
         v.forEach((p: any, i: number) => {
           if (typeof p?.name === 'string' && (p.name.length > 15 || !IANA_SVC_NAME.test(p.name) || !/[a-z]/.test(p.name))) {
-            out.push(`${show([...at, i])}.name '${p.name}' is not an IANA service name (at most 15 characters)`);
+            out.push(`${pathText([...at, i])}.name '${p.name}' is not an IANA service name (at most 15 characters)`);
           }
         });
       }

@@ -210,25 +210,20 @@ export function valuesKeyOf(owner: string, prop: string): string | undefined {
   return undefined;
 }
 
-/** TypeScript spellings in the constructs' messages, and how a values file writes the same value. */
-const VALUES_SPELLINGS: readonly [RegExp, (n: string) => string][] = [
-  [/\bSize\.mebibytes\((\d+)\)/g, (n) => `'${n}Mi'`],
-  [/\bSize\.gibibytes\((\d+)\)/g, (n) => `'${n}Gi'`],
-  [/\bSize\.tebibytes\((\d+)\)/g, (n) => `'${n}Ti'`],
-  [/\bDuration\.seconds\((\d+)\)/g, (n) => `'${n}s'`],
-  [/\bDuration\.minutes\((\d+)\)/g, (n) => `'${n}m'`],
-  [/\bDuration\.hours\((\d+)\)/g, (n) => `'${n}h'`],
-  [/\bDuration\.days\((\d+)\)/g, (n) => `'${n}d'`],
-  // A message that already gives both spellings keeps the values one.
-  [/ \(in a values file: [^)]*\)/g, () => ''],
-];
+/** The unit a values file writes for each `Size` and `Duration` factory the constructs' messages name. */
+const VALUES_UNITS: Record<string, string> = {
+  mebibytes: 'Mi', gibibytes: 'Gi', tebibytes: 'Ti', seconds: 's', minutes: 'm', hours: 'h', days: 'd',
+};
 
 /**
  * A construct's message as a values file's author reads it: `Size.gibibytes(10)` becomes `'10Gi'`. Why: the same
  * check serves both callers, and a YAML user cannot type the TypeScript spelling.
  */
 export function inValuesSpelling(message: string): string {
-  return VALUES_SPELLINGS.reduce((text, [pattern, spell]) => text.replace(pattern, (_all, n: string) => spell(n)), message);
+  return message
+    .replace(/\b(?:Size|Duration)\.(\w+)\((\d+)\)/g, (all, factory: string, n: string) => (VALUES_UNITS[factory] ? `'${n}${VALUES_UNITS[factory]}'` : all))
+    // A message that already gives both spellings keeps the values one.
+    .replace(/ \(in a values file: [^)]*\)/g, '');
 }
 
 function reexpress(variant: ValuesVariant, file: string, build: () => void): void {
