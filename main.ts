@@ -7,6 +7,7 @@ import * as path from 'path';
 import { VARIANTS } from './charts';
 import { synthVariants } from './lib/gitops/dist-writer';
 import { KasmConfigError } from './lib/core/validation';
+import { OutputFolderError } from './lib/gitops/owned-output';
 
 try {
   const outdir = path.join(__dirname, 'dist');
@@ -14,7 +15,7 @@ try {
     process.stdout.write(`synthesized ${path.relative(process.cwd(), dir) || dir}\n`);
   }
 } catch (err) {
-  if (err instanceof KasmConfigError || (err instanceof Error && err.message.startsWith('Validation failed'))) {
+  if (err instanceof KasmConfigError || err instanceof OutputFolderError || (err instanceof Error && err.message.startsWith('Validation failed'))) {
     process.stderr.write(`cdk8s-kasm: ${err.message}\n`);
     process.exit(1);
   }

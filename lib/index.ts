@@ -103,5 +103,7 @@ export type {
 export { KasmConfigError } from './core/validation';
 export { SyncWave, SYNC_WAVE_ANNOTATION } from './core/metadata';
 export { synthVariants, KUSTOMIZATION_FILE } from './gitops/dist-writer';
+export { OutputFolderError, OWNED_RECORD } from './gitops/owned-output';
+export type { OwnedOutputOptions } from './gitops/owned-output';
 export type { Variant } from './gitops/dist-writer';
 export type { GitOpsSourceProps } from './gitops/gitops-manifests';

@@ -7,6 +7,7 @@
  */
 import { CliIo, Command, EXIT, UsageError } from './command';
 import { KasmConfigError } from '../core/validation';
+import { OutputFolderError } from '../gitops/owned-output';
 
 /** A subcommand by name, its module loaded on first use. Why: `synth` need not load the diagnose engine, nor `diagnose` the charts. */
 interface CommandEntry {
@@ -63,7 +64,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stderr(`cdk8s-kasm: ${err.message}\n`);
       return EXIT.FOUND;
     }
-    if (isDiagnoseInputError(err)) {
+    if (err instanceof OutputFolderError || isDiagnoseInputError(err)) {
       io.stderr(`cdk8s-kasm: ${err.message}\n`);
       return EXIT.USAGE;
     }

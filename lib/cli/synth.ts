@@ -18,7 +18,8 @@ const valuesVariant = () => require('../values/variant') as typeof import('../va
 
 const FLAGS: FlagSpec[] = [
   { name: 'variant', value: 'NAME', help: `one of ${VARIANTS.map((v) => v.name).join(', ')}, or 'all'` },
-  { name: 'out', value: 'DIR', help: 'output folder, emptied first (default: dist)' },
+  { name: 'out', value: 'DIR', help: 'output folder: new, empty, or written by cdk8s-kasm before (default: dist)' },
+  { name: 'adopt', help: 'write into a folder cdk8s-kasm did not write (a repository): only its own files are written' },
   { name: 'values', value: 'FILE', help: 'a YAML values file to apply to the variant (one variant, not all)' },
   { name: 'print-defaults', help: 'print the variant\'s values file of defaults, every key with its doc, and exit' },
   { name: 'help', short: 'h', help: 'show this help' },
@@ -30,6 +31,11 @@ const HELP = `Usage: cdk8s-kasm synth --variant NAME [--values FILE] [--out DIR]
 Synthesizes a published variant into DIR/<variant>/, with the GitOps manifests under DIR/gitops/. Without --values
 it writes the variant's defaults, as committed under dist/; with --values the keys of FILE replace them (the GitOps
 manifests take gitops.repoUrl, gitops.revision and gitops.path). --print-defaults is the reference of keys.
+
+DIR keeps a record of the files cdk8s-kasm wrote there (.cdk8s-kasm-owned): a later synth replaces and removes only
+those, and never the values file. A folder without that record must be new or empty, unless --adopt says to write
+into it anyway (a repository root, or output from before the record): even then nothing but this synth's files is
+touched. A failed synth leaves the previous output as it was.
 
 ${flagHelp(FLAGS)}
 `;
@@ -64,14 +70,15 @@ export const synthCommand: Command = {
       return EXIT.OK;
     }
     const out = path.resolve(typeof flags.out === 'string' ? flags.out : 'dist');
+    const adopt = flags.adopt === true;
     let written: string[];
     if (typeof flags.values === 'string') {
       if (!single) throw new UsageError(`--values applies to one variant: ${VALUES_VARIANTS.join(', ')}, not '${name}'`, 'synth');
       const values = valuesFile().parseValues(readValuesFile(flags.values), flags.values, single);
       const { gitopsFromValues, variantFromValues } = valuesVariant();
-      written = synthVariants([variantFromValues(single, values, flags.values)], out, gitopsFromValues(values));
+      written = synthVariants([variantFromValues(single, values, flags.values)], out, gitopsFromValues(values), { adopt, inputs: [flags.values] });
     } else {
-      written = synthVariants(chosen, out);
+      written = synthVariants(chosen, out, {}, { adopt });
     }
     for (const dir of written) io.stdout(`synthesized ${path.relative(process.cwd(), dir) || dir}\n`);
     return EXIT.OK;

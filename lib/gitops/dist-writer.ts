@@ -9,7 +9,7 @@ import { renderNotes } from '../core/notes';
 import { KasmOnboarding } from '../onboarding/kasm-onboarding';
 import { manifestYaml } from './manifest-yaml';
 import { RenderedFile, renderFiles } from './render-files';
-import { writeTree } from './write-tree';
+import { checkOutputFolder, OwnedOutputOptions, writeOwnedTree } from './owned-output';
 import { deployedVersion } from './deployed-version';
 
 /** One output folder: a name and the function that adds its chart(s) to an App. */
@@ -35,32 +35,35 @@ const YAML_EXTENSION = '.yaml';
  * `kustomization.yaml`, and one at the top that includes both (`kubectl apply -k <outdir>/<name>`). Then
  * `<outdir>/gitops/` with an Argo CD Application per variant and Flux objects that apply the phases in order.
  *
- * The output directory ends up holding exactly these files, so no stale file survives a rename (a bare `App.synth()`
- * leaves them), and file lists are sorted, so the same inputs give byte-identical folders on any machine. Everything
- * is built, checked and rendered in memory first: a refused synth leaves the committed folders as they were.
+ * Only files this package wrote before are replaced or removed (their list is kept in `.cdk8s-kasm-owned`), so no
+ * stale file of ours survives a rename and nothing of the user's is touched: a folder cdk8s-kasm did not write must be
+ * new or empty unless `output.adopt` says otherwise, and `output.inputs` (the values file) are never written. File
+ * lists are sorted, so the same inputs give byte-identical folders on any machine. Everything is built, checked and
+ * rendered in memory first, then staged: a refused synth or a failed write leaves the previous output as it was.
  */
-export function synthVariants(variants: readonly Variant[], outdir: string, gitops: GitOpsSourceProps = {}): string[] {
-  const output = new Map<string, string>();
+export function synthVariants(variants: readonly Variant[], outdir: string, gitops: GitOpsSourceProps = {}, output: OwnedOutputOptions = {}): string[] {
+  const folder = checkOutputFolder(outdir, output);
+  const files = new Map<string, string>();
   const written: string[] = [];
   const gitopsVariants: GitOpsVariant[] = [];
-  // One variant at a time, its construct tree dropped once its files are in `output`: a smaller heap to collect.
+  // One variant at a time, its construct tree dropped once its files are in `files`: a smaller heap to collect.
   for (const variant of variants) {
     const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: YAML_EXTENSION });
     variant.build(app);
     assertDistinctFiles(app, variant.name);
     assertUpgradeSaid(app, variant, deployedVersion(path.join(outdir, variant.name)));
-    gitopsVariants.push(addVariantFiles(output, variant.name, app, renderFiles(app, YAML_EXTENSION)));
+    gitopsVariants.push(addVariantFiles(files, variant.name, app, renderFiles(app, YAML_EXTENSION)));
     written.push(path.join(outdir, variant.name));
   }
   for (const [tool, Manifests] of [['argocd', ArgoCdApplications], ['flux', FluxKustomizations]] as const) {
     const toolApp = new App({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, outputFileExtension: YAML_EXTENSION });
     new Manifests(toolApp, tool, gitopsVariants, gitops);
-    const files = renderFiles(toolApp, YAML_EXTENSION);
-    for (const { file, text } of files) output.set(`gitops/${tool}/${file}`, text);
-    output.set(`gitops/${tool}/${KUSTOMIZATION_FILE}`, kustomization(files.map((f) => f.file)));
+    const rendered = renderFiles(toolApp, YAML_EXTENSION);
+    for (const { file, text } of rendered) files.set(`gitops/${tool}/${file}`, text);
+    files.set(`gitops/${tool}/${KUSTOMIZATION_FILE}`, kustomization(rendered.map((f) => f.file)));
     written.push(path.join(outdir, 'gitops', tool));
   }
-  writeTree(outdir, output);
+  writeOwnedTree(folder, files);
   return written;
 }
 

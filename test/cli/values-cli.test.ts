@@ -55,7 +55,7 @@ describe.each(VALUES_VARIANTS)('--print-defaults for %s', (variant) => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(filesUnder(path.join(out, variant))).toEqual(filesUnder(path.join(ROOT, 'dist', variant)));
-    expect(fs.readdirSync(out).sort()).toEqual(['gitops', variant]);
+    expect(fs.readdirSync(out).sort()).toEqual(['.cdk8s-kasm-owned', 'gitops', variant]);
   }, 60_000);
 });
 
