@@ -34,7 +34,7 @@ function run(args) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const measure = (args) => median(Array.from({ length: RUNS }, () => run(args).ms));
 
-if (!fs.existsSync(path.join(BUILD, 'lib', 'cli', 'main.js'))) {
+if (!fs.existsSync(path.join(BUILD, 'cli', 'main.js'))) {
   process.stdout.write('building (npm run build) ...\n');
   const b = spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (b.status !== 0) process.exit(1);
@@ -42,7 +42,7 @@ if (!fs.existsSync(path.join(BUILD, 'lib', 'cli', 'main.js'))) {
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kasm-bench-'));
 try {
   const floor = measure(['-e', "require('cdk8s-plus-27')"]);
-  const cli = path.join(BUILD, 'lib', 'cli', 'main.js');
+  const cli = path.join(BUILD, 'cli', 'main.js');
   const all = measure([cli, 'synth', '--variant', 'all', '--out', out]);
   let fresh = 0;
   const empty = median(Array.from({ length: RUNS }, () => run([cli, 'synth', '--variant', 'all', '--out', path.join(out, `empty-${fresh++}`)]).ms));
@@ -65,7 +65,7 @@ try {
   `]);
   // The TypeScript through tsx, for comparison: `npm run synth` used it until it measured 1.85 x the compiled CLI
   // (the allowance is 1.5 x), and now builds and runs the compiled CLI.
-  const tsx = measure(['--import', 'tsx', path.join(ROOT, 'lib', 'cli', 'main.ts'), 'synth', '--variant', 'all', '--out', out]);
+  const tsx = measure(['--import', 'tsx', path.join(ROOT, 'cli', 'main.ts'), 'synth', '--variant', 'all', '--out', out]);
   const peak = Number(run(['-e', `
     process.argv = [process.argv[0], ${JSON.stringify(cli)}, 'synth', '--variant', 'all', '--out', ${JSON.stringify(out)}];
     require(${JSON.stringify(cli)});

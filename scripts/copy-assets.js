@@ -11,7 +11,7 @@ const root = path.resolve(__dirname, '..');
 const assets = [
   ['lib/security/generator/secret-generator.js', 'build/lib/security/generator/secret-generator.js'],
   ['lib/security/generator/secret-generator.d.ts', 'build/lib/security/generator/secret-generator.d.ts'],
-  ['lib/values/values.schema.json', 'build/lib/values/values.schema.json'],
+  ['cli/values/values.schema.json', 'build/cli/values/values.schema.json'],
 ];
 for (const file of fs.readdirSync(path.join(root, 'lib/doctor/schemas')).filter((f) => f.endsWith('.json')).sort()) {
   assets.push([`lib/doctor/schemas/${file}`, `build/lib/doctor/schemas/${file}`]);

@@ -1,15 +1,15 @@
 /**
- * Writes lib/values/values.schema.json and the README's configuration reference from the key tree in
- * lib/values/keys.ts (`npm run values-schema`); the test suite fails when either is stale, so the schema, the
+ * Writes cli/values/values.schema.json and the README's configuration reference from the key tree in
+ * cli/values/keys.ts (`npm run values-schema`); the test suite fails when either is stale, so the schema, the
  * documentation and the CLI's checks never drift apart.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { withValuesReference } from '../lib/values/reference';
-import { valuesJsonSchemaText } from '../lib/values/values-file';
+import { withValuesReference } from '../cli/values/reference';
+import { valuesJsonSchemaText } from '../cli/values/values-file';
 
 const root = path.join(__dirname, '..');
-const schema = path.join(root, 'lib', 'values', 'values.schema.json');
+const schema = path.join(root, 'cli', 'values', 'values.schema.json');
 fs.writeFileSync(schema, valuesJsonSchemaText());
 const readme = path.join(root, 'README.md');
 fs.writeFileSync(readme, withValuesReference(fs.readFileSync(readme, 'utf8')));

@@ -1,4 +1,7 @@
-/** The layout's promises: modules import downwards only (no cycles), and internals stay out of the public index. */
+/**
+ * The layout's promises: the tiers import downwards only (cli -> charts -> lib -> imports, every import counted, type-only
+ * ones and `require` too), lib/ has no cycles, and internals stay out of the public index.
+ */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as lib from '../lib';
@@ -60,4 +63,44 @@ test('the public index exports constructs and factories, not internal helpers', 
   for (const internal of ['fail', 'show', 'assertDnsLabel', 'renderProxyConfig', 'waitScript', 'hardenedContainer', 'seedScript', 'runDoctor']) {
     expect(exported).not.toContain(internal);
   }
+});
+
+const ROOT = path.join(__dirname, '..');
+/** Each tier and the tiers it may import from (itself included). */
+const TIERS: Readonly<Record<string, readonly string[]>> = {
+  imports: ['imports'],
+  lib: ['lib', 'imports'],
+  charts: ['charts', 'lib', 'imports'],
+  cli: ['cli', 'charts', 'lib', 'imports'],
+};
+
+/** Every module a file names: `import ... from`, `export ... from`, `import type`, `require(...)` and `import(...)`. */
+function specifiers(text: string): string[] {
+  const found = [
+    ...text.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s+'([^']+)'/gms),
+    ...text.matchAll(/^\s*import\s+'([^']+)'/gm),
+    ...text.matchAll(/\b(?:require|import)\(\s*'([^']+)'\s*\)/g),
+  ];
+  return found.map((m) => m[1]);
+}
+
+const tierOf = (file: string): string | undefined => Object.keys(TIERS).find((t) => file === path.join(ROOT, t) || file.startsWith(path.join(ROOT, t) + path.sep));
+
+test('tiers import downwards only: cli -> charts -> lib -> imports, every kind of import', () => {
+  const offending: string[] = [];
+  for (const tier of Object.keys(TIERS)) {
+    for (const file of tsFiles(path.join(ROOT, tier))) {
+      for (const spec of specifiers(fs.readFileSync(file, 'utf8'))) {
+        if (!spec.startsWith('.')) continue;
+        const target = tierOf(path.resolve(path.dirname(file), spec)) ?? 'outside the tiers';
+        if (!TIERS[tier].includes(target)) offending.push(`${path.relative(ROOT, file)} -> ${spec} (${target})`);
+      }
+    }
+  }
+  expect(offending).toEqual([]);
+});
+
+test('the tier check sees type-only imports, re-exports, require and import()', () => {
+  const text = "import type { A } from '../charts';\nexport { B } from '../cli/x';\nconst c = require('../charts/y');\ntype D = typeof import('../cli/z');\n";
+  expect(specifiers(text).sort()).toEqual(['../charts', '../charts/y', '../cli/x', '../cli/z']);
 });

@@ -3,7 +3,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { runCli } from '../support/cli';
 
-const MAIN = path.join(__dirname, '..', '..', 'lib', 'cli', 'main.ts');
+const MAIN = path.join(__dirname, '..', '..', 'cli', 'main.ts');
 const spawned = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8' });
 const run = (...args: string[]) => runCli(args);
 

@@ -7,7 +7,7 @@ import { runCli } from '../support/cli';
 import { filesUnder } from '../support/files';
 
 const ROOT = path.join(__dirname, '..', '..');
-const MAIN = path.join(ROOT, 'lib', 'cli', 'main.ts');
+const MAIN = path.join(ROOT, 'cli', 'main.ts');
 const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8', cwd: ROOT });
 
 

@@ -5,14 +5,14 @@ import * as path from 'path';
 import Ajv from 'ajv';
 import * as yaml from 'js-yaml';
 import { VARIANTS } from '../../charts';
-import { VALUES_VARIANTS } from '../../lib/values/spec';
-import { valuesJsonSchemaText } from '../../lib/values/values-file';
+import { VALUES_VARIANTS } from '../../cli/values/spec';
+import { valuesJsonSchemaText } from '../../cli/values/values-file';
 import { runCli } from '../support/cli';
 import { filesUnder } from '../support/files';
 
 const ROOT = path.join(__dirname, '..', '..');
 const run = (...args: string[]) => runCli(args);
-const SCHEMA_FILE = path.join(ROOT, 'lib', 'values', 'values.schema.json');
+const SCHEMA_FILE = path.join(ROOT, 'cli', 'values', 'values.schema.json');
 
 
 let work: string;
@@ -20,7 +20,7 @@ beforeAll(() => { work = fs.mkdtempSync(path.join(os.tmpdir(), 'kasm-values-cli-
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 describe('the values schema', () => {
-  test('the committed lib/values/values.schema.json is what lib/values/keys.ts generates (npm run values-schema)', () => {
+  test('the committed cli/values/values.schema.json is what cli/values/keys.ts generates (npm run values-schema)', () => {
     expect(fs.readFileSync(SCHEMA_FILE, 'utf8')).toBe(valuesJsonSchemaText());
   });
 
@@ -30,9 +30,9 @@ describe('the values schema', () => {
 
   test('the package ships it: files, exports and copy-assets', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    expect(pkg.exports['./values.schema.json']).toBe('./build/lib/values/values.schema.json');
-    expect(pkg.files).toContain('build/lib/values/values.schema.json');
-    expect(fs.readFileSync(path.join(ROOT, 'scripts', 'copy-assets.js'), 'utf8')).toContain("'lib/values/values.schema.json'");
+    expect(pkg.exports['./values.schema.json']).toBe('./build/cli/values/values.schema.json');
+    expect(pkg.files).toContain('build/cli/values/values.schema.json');
+    expect(fs.readFileSync(path.join(ROOT, 'scripts', 'copy-assets.js'), 'utf8')).toContain("'cli/values/values.schema.json'");
   });
 });
 

@@ -2,11 +2,11 @@
 import Ajv from 'ajv';
 import * as yaml from 'js-yaml';
 import { Testing } from 'cdk8s';
-import { inValuesSpelling, variantFromValues } from '../../lib/values/variant';
+import { inValuesSpelling, variantFromValues } from '../../cli/values/variant';
 import { show } from '../../lib/core/validation';
-import { VALUES } from '../../lib/values/keys';
-import { ValueSpec, ValuesVariant, VALUES_VARIANTS } from '../../lib/values/spec';
-import { parseValues, valuesJsonSchema } from '../../lib/values/values-file';
+import { VALUES } from '../../cli/values/keys';
+import { ValueSpec, ValuesVariant, VALUES_VARIANTS } from '../../cli/values/spec';
+import { parseValues, valuesJsonSchema } from '../../cli/values/values-file';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 const schema = valuesJsonSchema();

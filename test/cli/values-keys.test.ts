@@ -4,11 +4,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { gitopsFromValues, variantFromValues } from '../../lib/values/variant';
+import { gitopsFromValues, variantFromValues } from '../../cli/values/variant';
 import { synthVariants } from '../../lib/gitops/dist-writer';
-import { VALUES } from '../../lib/values/keys';
-import { ValueSpec, ValuesVariant, VALUES_VARIANTS } from '../../lib/values/spec';
-import { parseValues } from '../../lib/values/values-file';
+import { VALUES } from '../../cli/values/keys';
+import { ValueSpec, ValuesVariant, VALUES_VARIANTS } from '../../cli/values/spec';
+import { parseValues } from '../../cli/values/values-file';
 import { Manifest } from '../support/manifests';
 
 const PUBLIC = { 'k3s-dev': {}, 'k3s-prod': { hostname: 'kasm.example.com' }, 'rke2-cnpg': { hostname: 'kasm.example.com' } };

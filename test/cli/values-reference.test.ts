@@ -1,9 +1,9 @@
 /** The README's configuration reference is the key tree's: every key a row, every default as the tree says. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { VALUES } from '../../lib/values/keys';
-import { REFERENCE_MARKERS, valuesReference, withValuesReference } from '../../lib/values/reference';
-import { ValueSpec, VALUES_VARIANTS } from '../../lib/values/spec';
+import { VALUES } from '../../cli/values/keys';
+import { REFERENCE_MARKERS, valuesReference, withValuesReference } from '../../cli/values/reference';
+import { ValueSpec, VALUES_VARIANTS } from '../../cli/values/spec';
 
 const README = path.join(__dirname, '..', '..', 'README.md');
 
@@ -20,7 +20,7 @@ function keyPaths(spec: ValueSpec, at = ''): string[] {
 const rowOf = (key: string) => valuesReference().split('\n').find((l) => l.startsWith(`| \`${key}\` |`));
 
 describe('the configuration reference', () => {
-  test('the README holds what lib/values/keys.ts renders (npm run values-schema)', () => {
+  test('the README holds what cli/values/keys.ts renders (npm run values-schema)', () => {
     const readme = fs.readFileSync(README, 'utf8');
     const between = readme.split(`${REFERENCE_MARKERS.start}\n`)[1].split(`\n${REFERENCE_MARKERS.end}`)[0];
     expect(between).toBe(valuesReference());

@@ -6,11 +6,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { redactSecret } from '../../lib/cli/kubectl-dump';
+import { redactSecret } from '../../cli/kubectl-dump';
 import { runCli } from '../support/cli';
 
 const ROOT = path.join(__dirname, '..', '..');
-const MAIN = path.join(ROOT, 'lib', 'cli', 'main.ts');
+const MAIN = path.join(ROOT, 'cli', 'main.ts');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'diagnose');
 const SECRET_VALUE = 'pa55-w0rd-that-must-never-print';
 

@@ -1,5 +1,5 @@
 /** The `cdk8s-kasm` entry point run in the test's own process. */
-import { main } from '../../lib/cli/main';
+import { main } from '../../cli/main';
 
 /** What a run of the CLI left: its exit status and everything it printed. */
 export interface CliRun {
@@ -25,7 +25,7 @@ export async function runCli(args: readonly string[], options: { input?: string 
     const status = await main(args, io);
     return { status, stdout, stderr };
   } catch (err) {
-    // The bin's own last resort (lib/cli/main.ts): an internal error is printed with its stack and exits 2.
+    // The bin's own last resort (cli/main.ts): an internal error is printed with its stack and exits 2.
     return { status: 2, stdout, stderr: `${stderr}cdk8s-kasm: internal error: ${err instanceof Error ? err.stack : String(err)}\n` };
   }
 }

@@ -5,15 +5,15 @@
  */
 import { Duration, Size } from 'cdk8s';
 import { K3sDev, K3sProd, Rke2Cnpg } from '../../charts';
-import { ClusterProfile } from '../cluster/profile';
-import { KasmVersion } from '../contract/version';
-import { KasmConfigError } from '../core/validation';
-import { BackendVerification } from '../ingress/ingress-route';
-import { GitOpsSourceProps } from '../gitops/gitops-manifests';
-import { Variant } from '../gitops/dist-writer';
-import { EgressRule } from '../security/egress';
-import { NetworkPeer } from '../security/network-peer';
-import { CredentialSource, TlsSource } from '../security/sources';
+import { ClusterProfile } from '../../lib/cluster/profile';
+import { KasmVersion } from '../../lib/contract/version';
+import { KasmConfigError } from '../../lib/core/validation';
+import { BackendVerification } from '../../lib/ingress/ingress-route';
+import { GitOpsSourceProps } from '../../lib/gitops/gitops-manifests';
+import { Variant } from '../../lib/gitops/dist-writer';
+import { EgressRule } from '../../lib/security/egress';
+import { NetworkPeer } from '../../lib/security/network-peer';
+import { CredentialSource, TlsSource } from '../../lib/security/sources';
 import { VALUES } from './keys';
 import { defaultOf, ValuesVariant } from './spec';
 import { Values } from './values-file';

@@ -4,19 +4,19 @@
  * exists only in the variants whose chart has the prop); accepted values come from the contract and the library's
  * enums, so a new Kasm release or preset flows through.
  */
-import { ClusterProfile } from '../cluster/profile';
-import { ComponentId, ScalingMode, SecretKey, SizePreset } from '../contract/types';
-import { KasmVersion } from '../contract/version';
+import { ClusterProfile } from '../../lib/cluster/profile';
+import { ComponentId, ScalingMode, SecretKey, SizePreset } from '../../lib/contract/types';
+import { KasmVersion } from '../../lib/contract/version';
 import {
   assertCidr, assertCpu, assertCron, assertDnsLabel, assertDnsSubdomain, assertHostname, assertInstanceName, assertIpv4,
   assertKasmNamespace, assertLabels, assertMemory, assertRegistry, assertZoneName, fail, MAX_INSTANCE_NAME_LENGTH,
-} from '../core/validation';
-import { CnpgBackupMethod } from '../database/cnpg-backup';
-import { EgressProtocol } from '../security/egress';
-import { IdentityProviderKind } from '../security/identity-providers';
-import { RdpExposureKind } from '../ingress/rdp-exposure';
-import { checkUpstreamAuth } from '../control-plane/upstream-auth';
-import { CertManagerIssuerKind, CredentialSourceKind, ExternalSecretStoreKind, SealedSecretScope, TlsSourceKind } from '../security/sources';
+} from '../../lib/core/validation';
+import { CnpgBackupMethod } from '../../lib/database/cnpg-backup';
+import { EgressProtocol } from '../../lib/security/egress';
+import { IdentityProviderKind } from '../../lib/security/identity-providers';
+import { RdpExposureKind } from '../../lib/ingress/rdp-exposure';
+import { checkUpstreamAuth } from '../../lib/control-plane/upstream-auth';
+import { CertManagerIssuerKind, CredentialSourceKind, ExternalSecretStoreKind, SealedSecretScope, TlsSourceKind } from '../../lib/security/sources';
 import { Field, ObjectSpec, ValueSpec, ValuesVariant } from './spec';
 
 const K3S: readonly ValuesVariant[] = ['k3s-dev', 'k3s-prod'];

@@ -4,7 +4,7 @@
  * cannot drift apart. The checks reuse the library's own assert helpers, so a values error reads like a prop error
  * with the key path in place of the prop.
  */
-import { KasmConfigError, show } from '../core/validation';
+import { KasmConfigError, show } from '../../lib/core/validation';
 
 /** The published variants a values file configures (a test keeps this equal to the charts' VARIANTS). */
 export const VALUES_VARIANTS = ['k3s-dev', 'k3s-prod', 'rke2-cnpg'] as const;

@@ -6,8 +6,8 @@
  * users learn one binary and one `--help`.
  */
 import { CliIo, Command, EXIT, UsageError } from './command';
-import { KasmConfigError } from '../core/validation';
-import { OutputFolderError } from '../gitops/owned-output';
+import { KasmConfigError } from '../lib/core/validation';
+import { OutputFolderError } from '../lib/gitops/owned-output';
 
 /** A subcommand by name, its module loaded on first use. Why: `synth` need not load the diagnose engine, nor `diagnose` the charts. */
 interface CommandEntry {
@@ -79,7 +79,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 function isDiagnoseInputError(err: unknown): err is Error {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { KubectlError } = require('./kubectl-dump') as typeof import('./kubectl-dump');
-  const { DumpError } = require('../doctor/diagnose/dump') as typeof import('../doctor/diagnose/dump');
+  const { DumpError } = require('../lib/doctor/diagnose/dump') as typeof import('../lib/doctor/diagnose/dump');
   /* eslint-enable @typescript-eslint/no-require-imports */
   return err instanceof KubectlError || err instanceof DumpError;
 }

@@ -3,7 +3,7 @@
  * `cdk8s-kasm synth --print-defaults` prints, so a team that only writes YAML has the reference of keys at hand.
  */
 import * as yaml from 'js-yaml';
-import { KasmConfigError } from '../core/validation';
+import { KasmConfigError } from '../../lib/core/validation';
 import { VALUES } from './keys';
 import { acceptedText, appliesTo, defaultOf, ObjectSpec, toJsonSchema, validateValue, ValuesVariant, VALUES_VARIANTS } from './spec';
 
@@ -21,7 +21,7 @@ export function valuesJsonSchema(): Record<string, unknown> {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://github.com/cdk8s-kasm/cdk8s-kasm/values.schema.json',
     title: 'cdk8s-kasm values',
-    description: 'Values file of `cdk8s-kasm synth --values`; validate against #/definitions/<variant> for one variant. Generated from lib/values/keys.ts (npm run values-schema).',
+    description: 'Values file of `cdk8s-kasm synth --values`; validate against #/definitions/<variant> for one variant. Generated from cli/values/keys.ts (npm run values-schema).',
     definitions,
     anyOf: VALUES_VARIANTS.map((v) => ({ $ref: `#/definitions/${v}` })),
   };

@@ -4,16 +4,16 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { VARIANTS } from '../../charts';
-import { synthVariants } from '../gitops/dist-writer';
-import { ValuesVariant, VALUES_VARIANTS } from '../values/spec';
+import { VARIANTS } from '../charts';
+import { synthVariants } from '../lib/gitops/dist-writer';
+import { ValuesVariant, VALUES_VARIANTS } from './values/spec';
 import { FlagSpec, flagHelp, parseFlags } from './args';
 import { Command, EXIT, UsageError } from './command';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 /** The values file's parser and mapping, loaded only when a values file is read or printed (most runs do neither). */
-const valuesFile = () => require('../values/values-file') as typeof import('../values/values-file');
-const valuesVariant = () => require('../values/variant') as typeof import('../values/variant');
+const valuesFile = () => require('./values/values-file') as typeof import('./values/values-file');
+const valuesVariant = () => require('./values/variant') as typeof import('./values/variant');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const FLAGS: FlagSpec[] = [

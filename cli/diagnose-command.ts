@@ -6,7 +6,7 @@
  * dump reproduces exactly what the user saw.
  */
 import * as fs from 'fs';
-import { diagnose, DumpError, dumpCommand, renderJson, renderText } from '../doctor/diagnose';
+import { diagnose, DumpError, dumpCommand, renderJson, renderText } from '../lib/doctor/diagnose';
 import { flagHelp, FlagSpec, parseFlags } from './args';
 import { CliIo, Command, EXIT, UsageError } from './command';
 import { readLiveDump } from './kubectl-dump';

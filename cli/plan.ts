@@ -1,5 +1,5 @@
 /** `cdk8s-kasm plan --users N`: K3s nodes, agent VMs and database storage for a number of concurrent users. */
-import { formatCapacityPlan, planCapacity } from '../planner/capacity';
+import { formatCapacityPlan, planCapacity } from '../lib/planner/capacity';
 import { FlagSpec, flagHelp, parseFlags } from './args';
 import { Command, EXIT, UsageError } from './command';
 

@@ -6,8 +6,8 @@
  * are never kept, passed on or printed.
  */
 import { execFile } from 'child_process';
-import { CLUSTER_RESOURCES, NAMESPACED_RESOURCES } from '../doctor/diagnose/dump-command';
-import { KubeObject } from '../doctor/diagnose/types';
+import { CLUSTER_RESOURCES, NAMESPACED_RESOURCES } from '../lib/doctor/diagnose/dump-command';
+import { KubeObject } from '../lib/doctor/diagnose/types';
 
 /** kubectl could not be run or refused a request; the CLI prints the message and exits 2. */
 export class KubectlError extends Error {
