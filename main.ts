@@ -8,6 +8,7 @@ import { VARIANTS } from './charts';
 import { synthVariants } from './lib/gitops/dist-writer';
 import { KasmConfigError } from './lib/core/validation';
 import { OutputFolderError } from './lib/gitops/owned-output';
+import { KasmValidationError } from './lib/core/findings';
 
 try {
   const outdir = path.join(__dirname, 'dist');
@@ -15,7 +16,7 @@ try {
     process.stdout.write(`synthesized ${path.relative(process.cwd(), dir) || dir}\n`);
   }
 } catch (err) {
-  if (err instanceof KasmConfigError || err instanceof OutputFolderError || (err instanceof Error && err.message.startsWith('Validation failed'))) {
+  if (err instanceof KasmConfigError || err instanceof OutputFolderError || err instanceof KasmValidationError) {
     process.stderr.write(`cdk8s-kasm: ${err.message}\n`);
     process.exit(1);
   }

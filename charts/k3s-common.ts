@@ -9,6 +9,7 @@ import { SizePreset } from '../lib/contract/types';
 import { KasmVersion } from '../lib/contract/version';
 import { KasmUpgradeBackupOptions } from '../lib/control-plane/upgrade';
 import { manifestsOf, rememberWhileUnchanged } from '../lib/core/validation-memo';
+import { addFindingCheck } from '../lib/core/findings';
 import { KasmControlPlane } from '../lib/control-plane/control-plane';
 import { assertBoolean, assertHostname, assertPlainObject, assertSize } from '../lib/core/validation';
 import { assertNodePools } from '../lib/planner/node-pools';
@@ -178,15 +179,18 @@ export function composeK3s(chart: Chart, props: KasmK3sProps, defaults: K3sVaria
   assertNodePools(defaults.owner, 'nodes', nodes);
   assertBoolean(defaults.owner, 'checkCapacity', props.checkCapacity);
   if (props.checkCapacity ?? true) {
-    chart.node.addValidation({
-      validate: () => rememberWhileUnchanged(chart, chart, () => {
-        const manifests = manifestsOf(chart).map((o) => o.manifest);
-        const pods = podsAtMaximum(manifests);
-        const result = fitPods(pods, nodes, k3sSystemReservation(database.storageClassName === 'longhorn'));
-        return result.fits ? [] : [`[capacity] ${defaults.owner} does not fit its nodes (${nodes.map((n) => `${n.count} × ${n.cpu} CPU / ${n.memory}`).join(' + ')}) `
-          + `with every component at its maximum replicas. Add nodes (nodes prop), lower replicas or the HPA maximum, or a smaller preset.\n${formatFit(result, pods)}`];
-      }),
-    });
+    addFindingCheck(chart, () => rememberWhileUnchanged(chart, chart, () => {
+      const manifests = manifestsOf(chart).map((o) => o.manifest);
+      const pods = podsAtMaximum(manifests);
+      const result = fitPods(pods, nodes, k3sSystemReservation(database.storageClassName === 'longhorn'));
+      return result.fits ? [] : [{
+        rule: 'capacity',
+        object: chart.node.path,
+        message: `${defaults.owner} does not fit its nodes (${nodes.map((n) => `${n.count} × ${n.cpu} CPU / ${n.memory}`).join(' + ')}) with every component at its maximum replicas`,
+        fix: 'add nodes (nodes prop), lower replicas or the HPA maximum, or a smaller preset',
+        detail: formatFit(result, pods),
+      }];
+    }));
   }
   return { namespace, database, controlPlane, ingress, security, traefikTimeouts, onboarding };
 }

@@ -8,6 +8,7 @@
 import { CliIo, Command, EXIT, UsageError } from './command';
 import { KasmConfigError } from '../lib/core/validation';
 import { OutputFolderError } from '../lib/gitops/owned-output';
+import { KasmValidationError } from '../lib/core/findings';
 
 /** A subcommand by name, its module loaded on first use. Why: `synth` need not load the diagnose engine, nor `diagnose` the charts. */
 interface CommandEntry {
@@ -60,7 +61,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stderr(`cdk8s-kasm: ${err.message}\nRun ${help} for usage.\n`);
       return EXIT.USAGE;
     }
-    if (err instanceof KasmConfigError || (err instanceof Error && err.message.startsWith('Validation failed'))) {
+    if (err instanceof KasmConfigError || err instanceof KasmValidationError) {
       io.stderr(`cdk8s-kasm: ${err.message}\n`);
       return EXIT.FOUND;
     }

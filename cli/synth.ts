@@ -6,6 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { VARIANTS } from '../charts';
 import { synthVariants } from '../lib/gitops/dist-writer';
+import { KasmValidationError } from '../lib/core/findings';
+import { KasmConfigError } from '../lib/core/validation';
 import { ValuesVariant, VALUES_VARIANTS } from './values/spec';
 import { FlagSpec, flagHelp, parseFlags } from './args';
 import { Command, EXIT, UsageError } from './command';
@@ -21,6 +23,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'out', value: 'DIR', help: 'output folder: new, empty, or written by cdk8s-kasm before (default: dist)' },
   { name: 'adopt', help: 'write into a folder cdk8s-kasm did not write (a repository): only its own files are written' },
   { name: 'values', value: 'FILE', help: 'a YAML values file to apply to the variant (one variant, not all)' },
+  { name: 'json', help: 'on a refusal, print the findings (rule, object, message, fix) or the error\'s fields as JSON on stdout' },
   { name: 'print-defaults', help: 'print the variant\'s values file of defaults, every key with its doc, and exit' },
   { name: 'help', short: 'h', help: 'show this help' },
 ];
@@ -72,15 +75,24 @@ export const synthCommand: Command = {
     const out = path.resolve(typeof flags.out === 'string' ? flags.out : 'dist');
     const adopt = flags.adopt === true;
     let written: string[];
-    if (typeof flags.values === 'string') {
-      if (!single) throw new UsageError(`--values applies to one variant: ${VALUES_VARIANTS.join(', ')}, not '${name}'`, 'synth');
-      const values = valuesFile().parseValues(readValuesFile(flags.values), flags.values, single);
-      const { gitopsFromValues, variantFromValues } = valuesVariant();
-      written = synthVariants([variantFromValues(single, values, flags.values)], out, gitopsFromValues(values), { adopt, inputs: [flags.values] });
-    } else {
-      written = synthVariants(chosen, out, {}, { adopt });
+    try {
+      written = synthesize(flags, single, chosen, out, adopt);
+    } catch (err) {
+      if (flags.json !== true || !(err instanceof KasmValidationError || err instanceof KasmConfigError)) throw err;
+      const report = err instanceof KasmValidationError ? { findings: err.findings } : { error: { message: err.message, ...(err.fields ?? {}) } };
+      io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+      return EXIT.FOUND;
     }
     for (const dir of written) io.stdout(`synthesized ${path.relative(process.cwd(), dir) || dir}\n`);
     return EXIT.OK;
   },
 };
+
+/** Synthesizes the chosen variants, or the one variant with its values file, into `out`. */
+function synthesize(flags: ReturnType<typeof parseFlags>, single: ValuesVariant | undefined, chosen: typeof VARIANTS, out: string, adopt: boolean): string[] {
+  if (typeof flags.values !== 'string') return synthVariants(chosen, out, {}, { adopt });
+  if (!single) throw new UsageError(`--values applies to one variant: ${VALUES_VARIANTS.join(', ')}, not '${flags.variant}'`, 'synth');
+  const values = valuesFile().parseValues(readValuesFile(flags.values), flags.values, single);
+  const { gitopsFromValues, variantFromValues } = valuesVariant();
+  return synthVariants([variantFromValues(single, values, flags.values)], out, gitopsFromValues(values), { adopt, inputs: [flags.values] });
+}

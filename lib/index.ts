@@ -101,6 +101,9 @@ export type {
 
 // Configuration errors and output
 export { KasmConfigError } from './core/validation';
+export type { ConfigProblem, ProblemPart, Spelled, Spelling } from './core/config-error';
+export { KasmValidationError } from './core/findings';
+export type { Finding } from './core/findings';
 export { SyncWave, SYNC_WAVE_ANNOTATION } from './core/metadata';
 export { synthVariants, KUSTOMIZATION_FILE } from './gitops/dist-writer';
 export { OutputFolderError, OWNED_RECORD } from './gitops/owned-output';

@@ -210,29 +210,13 @@ export function valuesKeyOf(owner: string, prop: string): string | undefined {
   return undefined;
 }
 
-/** The unit a values file writes for each `Size` and `Duration` factory the constructs' messages name. */
-const VALUES_UNITS: Record<string, string> = {
-  mebibytes: 'Mi', gibibytes: 'Gi', tebibytes: 'Ti', seconds: 's', minutes: 'm', hours: 'h', days: 'd',
-};
-
-/**
- * A construct's message as a values file's author reads it: `Size.gibibytes(10)` becomes `'10Gi'`. Why: the same
- * check serves both callers, and a YAML user cannot type the TypeScript spelling.
- */
-export function inValuesSpelling(message: string): string {
-  return message
-    .replace(/\b(?:Size|Duration)\.(\w+)\((\d+)\)/g, (all, factory: string, n: string) => (VALUES_UNITS[factory] ? `'${n}${VALUES_UNITS[factory]}'` : all))
-    // A message that already gives both spellings keeps the values one.
-    .replace(/ \(in a values file: [^)]*\)/g, '');
-}
-
 function reexpress(variant: ValuesVariant, file: string, build: () => void): void {
   try {
     build();
   } catch (err) {
     if (!(err instanceof KasmConfigError)) throw err;
-    const m = /^(\S+) (.+?): ([\s\S]*)$/.exec(err.message);
-    const key = m ? valuesKeyOf(m[1], m[2]) : undefined;
-    throw new KasmConfigError(inValuesSpelling(key ? `${file}: ${key}: ${m![3]} (checked by ${m![1]} in ${variant})` : `${file}: ${err.message}`));
+    // The error's fields say which construct and prop; the table says which key fed that prop. No message is parsed.
+    const key = err.fields === undefined ? undefined : valuesKeyOf(err.fields.owner, err.fields.prop);
+    throw err.inValuesFile(file, key, variant);
   }
 }

@@ -35,8 +35,7 @@ export class KasmVersion {
   public static of(version: string, owner = 'KasmVersion', prop = 'version'): KasmVersion {
     const found = KasmVersion.ALL.find((v) => v.version === version);
     if (!found) {
-      throw new KasmConfigError(`${owner} ${prop}: ${show(version)} is not a supported Kasm version; `
-        + `accepted: ${KasmVersion.ALL.map((v) => show(v.version)).join(', ')}`);
+      throw new KasmConfigError({ owner, prop, value: version, problem: [`is not a supported Kasm version; accepted: ${KasmVersion.ALL.map((v) => show(v.version)).join(', ')}`] });
     }
     return found;
   }

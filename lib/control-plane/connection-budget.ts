@@ -5,6 +5,7 @@
  * clients". Checked at synth instead.
  */
 import { IConstruct } from 'constructs';
+import { addFindingCheck } from '../core/findings';
 import { EnvContract } from '../contract/types';
 
 /** Connections PostgreSQL keeps for superusers (its default), and what the Jobs (db-init, backups, upgrade) need. */
@@ -37,13 +38,16 @@ export function connectionBudgetProblem(users: readonly PoolUser[], maxConnectio
   const available = maxConnections - RESERVED;
   if (demand <= available) return undefined;
   const detail = pools.map((u) => `${u.workloadName} ${u.pods} × ${u.each}`).join(', ');
-  return `[capacity] the database allows ${maxConnections} connections (max_connections, ${RESERVED} kept for superusers), but the pools `
+  return `the database allows ${maxConnections} connections (max_connections, ${RESERVED} kept for superusers), but the pools `
     + `of ${detail} and ${JOBS} for the Jobs need ${demand} at the maximum replicas. Raise the database's maxConnections to at least `
     + `${demand + RESERVED} (the variants' databaseMaxConnections, values key database.maxConnections; KasmDatabase or CnpgDatabase `
-    + 'maxConnections), or lower replicas or the HPA maximum.';
+    + 'maxConnections), or lower replicas or the HPA maximum';
 }
 
 /** Check the budget at synth (after KasmScaling set the HPA maxima), as a validation of `scope`. */
 export function addConnectionBudgetCheck(scope: IConstruct, users: () => readonly PoolUser[], maxConnections: number | undefined): void {
-  scope.node.addValidation({ validate: () => [connectionBudgetProblem(users(), maxConnections)].filter((p): p is string => p !== undefined) });
+  addFindingCheck(scope, () => {
+    const message = connectionBudgetProblem(users(), maxConnections);
+    return message === undefined ? [] : [{ rule: 'connection-budget', object: scope.node.path, message }];
+  });
 }

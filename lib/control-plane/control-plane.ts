@@ -16,6 +16,7 @@ import { attachDoctor } from '../doctor/app-doctor';
 import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 import { checkControlPlane } from '../doctor/edges';
 import { rememberWhileUnchanged } from '../core/validation-memo';
+import { addFindingCheck } from '../core/findings';
 import { assertSecrets, IKasmSecrets, KasmSecrets } from '../security/secrets';
 import { ComponentWorkload } from './component';
 import { databaseHostFor } from './database-alias';
@@ -141,7 +142,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       for (const component of ids) this.addComponent(owner, component, props.components?.[component], { dnsResolver, sessionTimeoutSeconds }, view);
     }
     this.addDbInitJob();
-    this.node.addValidation({ validate: () => rememberWhileUnchanged(this, Chart.of(this), () => checkControlPlane(this)) });
+    addFindingCheck(this, () => rememberWhileUnchanged(this, Chart.of(this), () => checkControlPlane(this)));
     // Read at synth, after KasmScaling set the HPA maxima.
     addConnectionBudgetCheck(this, () => this.allWorkloads.map(({ workload, contract }) => ({ workloadName: workload.workloadName, pods: workload.maxReplicas, env: contract.env })),
       this.database.maxConnections);

@@ -124,7 +124,7 @@ export function checkUpgrade(owner: string, to: KasmVersion, from: unknown): Kas
 export function checkUpgradeBackup(owner: string, options: KasmUpgradeBackupOptions | undefined): { storage: Size; storageClassName?: string } {
   assertPlainObject(owner, 'upgradeBackup', options);
   const storage = options?.storage ?? Size.gibibytes(20);
-  assertVolumeSize(owner, 'upgradeBackup.storage', storage, 'Size.gibibytes(20)', ': a Kasm database dump needs room');
+  assertVolumeSize(owner, 'upgradeBackup.storage', storage, 20, ': a Kasm database dump needs room');
   if (options?.storageClassName !== undefined) assertDnsSubdomain(owner, 'upgradeBackup.storageClassName', options.storageClassName);
   return { storage, ...(options?.storageClassName !== undefined ? { storageClassName: options.storageClassName } : {}) };
 }

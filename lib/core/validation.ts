@@ -6,25 +6,13 @@
  */
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 
-/** An error in user-supplied configuration; `main.ts` prints its message without a stack trace. */
-export class KasmConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'KasmConfigError';
-  }
-}
+import { durationSpelled, KasmConfigError, ProblemPart, show, sizeSpelled } from './config-error';
 
-/** Render a received value for an error message. */
-export function show(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  return JSON.stringify(value);
-}
+export { KasmConfigError, show } from './config-error';
 
-/** Throw a {@link KasmConfigError} of the standard shape: `<owner> <prop>: <value> <problem>`. */
-export function fail(owner: string, prop: string, value: unknown, problem: string): never {
-  throw new KasmConfigError(`${owner} ${prop}: ${show(value)} ${problem}`);
+/** Throw a {@link KasmConfigError} with its fields: the owner, the prop, the value and the problem. */
+export function fail(owner: string, prop: string, value: unknown, problem: string | readonly ProblemPart[]): never {
+  throw new KasmConfigError({ owner, prop, value, problem: typeof problem === 'string' ? [problem] : problem });
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -229,7 +217,7 @@ export function cidrContainsIp(cidr: string, ip: string): boolean {
 export function assertDuration(owner: string, prop: string, value: unknown): void {
   const ok = value !== null && typeof value === 'object' && typeof (value as { toSeconds?: unknown }).toSeconds === 'function'
     && typeof (value as { toMilliseconds?: unknown }).toMilliseconds === 'function';
-  if (!ok) fail(owner, prop, value, 'is not a Duration; use Duration.minutes(30) (in a values file: a string like \'30m\')');
+  if (!ok) fail(owner, prop, value, ['is not a Duration; use ', durationSpelled(30, 'm')]);
   const ms = (value as { toMilliseconds(): number }).toMilliseconds();
   if (!Number.isFinite(ms) || ms <= 0) fail(owner, prop, `${ms}ms`, 'is not accepted; pass a positive, finite duration');
 }
@@ -237,17 +225,17 @@ export function assertDuration(owner: string, prop: string, value: unknown): voi
 /** A cdk8s Size. */
 export function assertSize(owner: string, prop: string, value: unknown): void {
   const ok = value !== null && typeof value === 'object' && typeof (value as { toMebibytes?: unknown }).toMebibytes === 'function';
-  if (!ok) fail(owner, prop, value, 'is not a Size; use Size.gibibytes(10) (in a values file: a string like \'10Gi\')');
+  if (!ok) fail(owner, prop, value, ['is not a Size; use ', sizeSpelled(10, 'Gi')]);
 }
 
 /**
  * A cdk8s Size for a volume: at least 1Gi (smaller volumes cannot hold what Kasm writes). Returns it in mebibytes.
  * `why` completes "is below 1Gi" for the volume at hand, `example` is the Size to suggest.
  */
-export function assertVolumeSize(owner: string, prop: string, value: unknown, example: string, why = ''): number {
+export function assertVolumeSize(owner: string, prop: string, value: unknown, exampleGi: number, why = ''): number {
   assertSize(owner, prop, value);
   const mi = (value as Size).toMebibytes({ rounding: SizeRoundingBehavior.NONE });
-  if (!(mi >= 1024)) fail(owner, prop, `${mi}Mi`, `is below 1Gi${why}; pass e.g. ${example}`);
+  if (!(mi >= 1024)) fail(owner, prop, `${mi}Mi`, [`is below 1Gi${why}; pass e.g. `, sizeSpelled(exampleGi, 'Gi')]);
   return mi;
 }
 

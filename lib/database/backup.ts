@@ -50,7 +50,7 @@ export class DatabaseBackup extends Construct {
     this.retention = options.retention ?? 7;
     assertInteger(owner, 'backup.retention', this.retention, 1, 1000);
     const storage = options.storage ?? Size.gibibytes(20);
-    const storageMi = assertVolumeSize(owner, 'backup.storage', storage, 'Size.gibibytes(20)');
+    const storageMi = assertVolumeSize(owner, 'backup.storage', storage, 20);
     const storageClassName = options.storageClassName ?? db.storageClassName;
     assertDnsSubdomain(owner, 'backup.storageClassName', storageClassName);
 

@@ -15,6 +15,7 @@ import {
   assertBoolean, assertCpu, assertDnsLabel, assertDnsSubdomain, assertInteger, assertKasmNamespace, assertLabels, assertMemory,
   assertPlainObject, assertSize, fail,
 } from '../core/validation';
+import { sizeSpelled } from '../core/config-error';
 import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
 import { Flow, FlowEnd, NetworkPeer } from '../security/network-peer';
 import { KasmNamespace } from '../security/namespace';
@@ -144,7 +145,7 @@ export class CnpgDatabase extends Construct implements IKasmDatabase {
     const storage = props.storage ?? Size.gibibytes(20);
     assertSize(owner, 'storage', storage);
     const storageGi = storage.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
-    if (!(storageGi >= 1) || !Number.isInteger(storageGi)) fail(owner, 'storage', `${storageGi}Gi`, 'is not accepted; pass whole gibibytes, at least Size.gibibytes(1)');
+    if (!(storageGi >= 1) || !Number.isInteger(storageGi)) fail(owner, 'storage', `${storageGi}Gi`, ['is not accepted; pass whole gibibytes, at least ', sizeSpelled(1, 'Gi')]);
     const storageClass = props.storageClassName ?? cluster.defaultStorageClass;
     assertDnsSubdomain(owner, 'storageClassName', storageClass);
     const nodeSelector = props.nodeSelector ?? { 'workload-type': 'database' };

@@ -127,7 +127,7 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
     if (typeof sharedBuffers !== 'string' || !/^[1-9][0-9]*(Mi|Gi)$/.test(sharedBuffers)) {
       fail(owner, 'sharedBuffers', sharedBuffers, 'is not accepted; pass whole mebibytes or gibibytes like \'128Mi\' or \'1Gi\'');
     }
-    const storageQuantity = volumeQuantity(assertVolumeSize(owner, 'storage', this.storage, 'Size.gibibytes(10)', ', too small for Kasm\'s database'));
+    const storageQuantity = volumeQuantity(assertVolumeSize(owner, 'storage', this.storage, 10, ', too small for Kasm\'s database'));
     if (props.imageRegistry !== undefined) assertRegistry(owner, 'imageRegistry', props.imageRegistry);
     assertImagePullSecrets(owner, 'imagePullSecrets', props.imagePullSecrets);
     const podOptions = props.pod ?? {};

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { SyncWave, waveAnnotation } from '../core/metadata';
 import { PrometheusRule, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring-prometheusrule-monitoring.coreos.com';
 import { assertDnsLabel, assertLabels, fail } from '../core/validation';
+import { durationSpelled } from '../core/config-error';
 
 /** Props for {@link KasmAlerts}. */
 export interface KasmAlertsProps {
@@ -112,7 +113,7 @@ function initWaitFor(threshold: Duration): string {
   const seconds = threshold.toSeconds({ integral: false });
   const minutes = seconds / 60;
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_INIT_WAIT_MINUTES) {
-    fail(OWNER, 'initWaitThreshold', `${seconds}s`, `is not accepted; pass whole minutes from 1 to ${MAX_INIT_WAIT_MINUTES}, e.g. Duration.minutes(10)`);
+    fail(OWNER, 'initWaitThreshold', `${seconds}s`, [`is not accepted; pass whole minutes from 1 to ${MAX_INIT_WAIT_MINUTES}, e.g. `, durationSpelled(10, 'm')]);
   }
   return `${minutes}m`;
 }

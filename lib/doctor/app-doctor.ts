@@ -8,6 +8,7 @@
  * or declared external by a prop; names, labels, ports and quantities are within the API server's limits.
  */
 import { Chart } from 'cdk8s';
+import { addFindingCheck, Finding, findingText } from '../core/findings';
 import { IConstruct } from 'constructs';
 import { apiLimitProblems } from './api-limits';
 import { ConnectionEnd, DoctorDeclarations } from './declarations';
@@ -174,9 +175,14 @@ function referenceFindings(objects: readonly SynthesizedObject[], declarations: 
   return findings;
 }
 
+/** The doctor's findings in the shape every synth-time finding has. */
+export function asFindings(findings: readonly DoctorFinding[]): Finding[] {
+  return findings.map((f) => ({ rule: `doctor:${f.rule}`, object: f.path, message: f.problem, fix: f.fix }));
+}
+
 /** The findings as one report, one problem per line with its fix. */
 export function formatFindings(findings: readonly DoctorFinding[]): string[] {
-  return findings.map((f) => `[doctor:${f.rule}] ${f.problem} (at ${f.path}). Fix: ${f.fix}`);
+  return asFindings(findings).map(findingText);
 }
 
 const ATTACHED = new WeakSet<IConstruct>();
@@ -200,11 +206,9 @@ export function attachDoctor(scope: IConstruct): void {
   const chart = Chart.of(scope);
   if (ATTACHED.has(chart)) return;
   ATTACHED.add(chart);
-  chart.node.addValidation({
-    validate: () => {
-      const prefix = chart.node.path;
-      const findings = PASS_FINDINGS.get(root) ?? evaluateApp();
-      return formatFindings(findings.filter((f) => f.path === prefix || f.path.startsWith(`${prefix}/`)));
-    },
+  addFindingCheck(chart, () => {
+    const prefix = chart.node.path;
+    const findings = PASS_FINDINGS.get(root) ?? evaluateApp();
+    return asFindings(findings.filter((f) => f.path === prefix || f.path.startsWith(`${prefix}/`)));
   });
 }

@@ -4,6 +4,7 @@
  * no pod, a pod that does not declare the port), plus every upstream the proxy's nginx refers to.
  */
 import { Chart } from 'cdk8s';
+import { Finding } from '../core/findings';
 import { ComponentId, ExternalPeer } from '../contract/types';
 import type { KasmControlPlane } from '../control-plane/control-plane';
 import { ProxyConfigFiles, proxyTargets } from '../control-plane/proxy-config';
@@ -62,7 +63,7 @@ export function checkServicePath(objects: Manifest[], namespace: string, name: s
 }
 
 /** The doctor's findings for one control plane; empty when every edge resolves. */
-export function checkControlPlane(cp: KasmControlPlane): string[] {
+export function checkControlPlane(cp: KasmControlPlane): Finding[] {
   const objects = manifestsOf(Chart.of(cp)).map((o) => o.manifest as Manifest);
   const templates = podTemplates(objects);
   const problems: string[] = [];
@@ -78,7 +79,7 @@ export function checkControlPlane(cp: KasmControlPlane): string[] {
       name = cp.serviceNameOf(edge.to as ComponentId, zone);
     }
     const problem = checkServicePath(objects, namespace, name, edge.port, templates);
-    if (problem) problems.push(`[doctor] ${edge.from} -> ${edge.to}:${edge.port} (${edge.purpose})${zone ? ` in zone ${zone}` : ''}: ${problem}`);
+    if (problem) problems.push(`${edge.from} -> ${edge.to}:${edge.port} (${edge.purpose})${zone ? ` in zone ${zone}` : ''}: ${problem}`);
   }
   const configs = objects.filter((o) => o.kind === 'ConfigMap' && (o.metadata.name === `${cp.name}-proxy-config`
     || cp.zones.slice(1).some((z) => o.metadata.name === `${cp.name}-proxy-${z.slug}-config`)));
@@ -86,8 +87,8 @@ export function checkControlPlane(cp: KasmControlPlane): string[] {
     if (!proxyConfig.data) continue;
     for (const { host, port } of proxyTargets(proxyConfig.data as unknown as ProxyConfigFiles)) {
       const problem = checkServicePath(objects, cp.namespace, host, port, templates);
-      if (problem) problems.push(`[doctor] proxy nginx upstream ${host}:${port}: ${problem}`);
+      if (problem) problems.push(`proxy nginx upstream ${host}:${port}: ${problem}`);
     }
   }
-  return [...new Set(problems)];
+  return [...new Set(problems)].map((message) => ({ rule: 'doctor:edge', object: cp.node.path, message }));
 }

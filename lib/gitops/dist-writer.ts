@@ -5,6 +5,7 @@ import { ArgoCdApplications, FluxKustomizations, GitOpsSourceProps, GitOpsVarian
 import { PHASE_ANNOTATION } from '../control-plane/upgrade';
 import { KasmControlPlane } from '../control-plane/control-plane';
 import { KasmConfigError } from '../core/validation';
+import { KasmValidationError } from '../core/findings';
 import { renderNotes } from '../core/notes';
 import { KasmOnboarding } from '../onboarding/kasm-onboarding';
 import { manifestYaml } from './manifest-yaml';
@@ -146,8 +147,8 @@ function assertDistinctFiles(app: App, variant: string): void {
     const where = `${o.metadata.namespace ?? '(cluster)'}`;
     const first = seen.get(file);
     if (first !== undefined) {
-      throw new Error(`Validation failed with the following errors:\n  [${variant}] ${o.kind} '${o.name}' exists in namespace ${first} and ${where}; `
-        + `both would be written to ${file}.yaml. Give one of them another name.`);
+      throw new KasmValidationError([{ rule: 'distinct-files', object: o.node.path, message: `${o.kind} '${o.name}' exists in namespace ${first} and ${where}; `
+        + `both would be written to ${file}.yaml (variant ${variant}).`, fix: 'Give one of them another name.' }]);
     }
     seen.set(file, where);
   }

@@ -10,6 +10,7 @@ import { App, Chart } from 'cdk8s';
 import { forgetManifests, manifestsOf } from '../core/validation-memo';
 import { manifestYaml } from './manifest-yaml';
 import { compareText } from '../core/order';
+import { collectFindings, KasmValidationError } from '../core/findings';
 
 /** One object of the output. */
 export interface RenderedFile {
@@ -21,7 +22,7 @@ export interface RenderedFile {
   readonly text: string;
 }
 
-/** Every object of `app`, validated and rendered; throws cdk8s's `Validation failed ...` error on a finding. */
+/** Every object of `app`, validated and rendered; throws a {@link KasmValidationError} (cdk8s's `Validation failed ...` text) on a finding. */
 export function renderFiles(app: App, extension: string): RenderedFile[] {
   const charts = app.charts;
   // A chart inside a chart: cdk8s's own rendering decides which objects each writes.
@@ -42,9 +43,6 @@ export function renderFiles(app: App, extension: string): RenderedFile[] {
 
 /** cdk8s's app validation (`validate` in cdk8s/lib/app.js): every construct's validations, in tree order, one error. */
 function validateApp(app: App): void {
-  const errors: string[] = [];
-  for (const child of app.node.findAll()) {
-    for (const error of child.node.validate()) errors.push(`[${child.node.path}] ${error}`);
-  }
-  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  const findings = collectFindings(app);
+  if (findings.length > 0) throw new KasmValidationError(findings);
 }

@@ -2,7 +2,8 @@
 import Ajv from 'ajv';
 import * as yaml from 'js-yaml';
 import { Testing } from 'cdk8s';
-import { inValuesSpelling, variantFromValues } from '../../cli/values/variant';
+import { variantFromValues } from '../../cli/values/variant';
+import { durationSpelled, KasmConfigError, sizeSpelled } from '../../lib/core/config-error';
 import { show } from '../../lib/core/validation';
 import { VALUES } from '../../cli/values/keys';
 import { ValueSpec, ValuesVariant, VALUES_VARIANTS } from '../../cli/values/spec';
@@ -138,14 +139,29 @@ describe('errors the charts raise are re-expressed with the values key path', ()
   });
 });
 
-describe('inValuesSpelling', () => {
-  test.each([
-    ['pass e.g. Size.gibibytes(10)', 'pass e.g. \'10Gi\''],
-    ['Size.mebibytes(512) or Size.tebibytes(2)', '\'512Mi\' or \'2Ti\''],
-    ['e.g. Duration.minutes(10), Duration.seconds(5), Duration.hours(1), Duration.days(30)', 'e.g. \'10m\', \'5s\', \'1h\', \'30d\''],
-    ['is not a Size; use Size.gibibytes(10) (in a values file: a string like \'10Gi\')', 'is not a Size; use \'10Gi\''],
-    ['nothing to change', 'nothing to change'],
-  ])('%s', (from, to) => {
-    expect(inValuesSpelling(from)).toBe(to);
+describe('KasmConfigError: fields, rendered per caller', () => {
+  const error = () => new KasmConfigError({ owner: 'KasmDatabase', prop: 'storage', value: '100Mi', problem: ['is below 1Gi; pass e.g. ', sizeSpelled(10, 'Gi'), ' or ', durationSpelled(30, 'm')] });
+
+  test('a library caller reads the fields and a TypeScript sentence', () => {
+    const e = error();
+    expect(e.fields).toMatchObject({ owner: 'KasmDatabase', prop: 'storage', value: '100Mi' });
+    expect(e.message).toBe('KasmDatabase storage: \'100Mi\' is below 1Gi; pass e.g. Size.gibibytes(10) or Duration.minutes(30)');
+  });
+
+  test('a values file reads its key and its own spelling, with the checker named', () => {
+    const e = error().inValuesFile('values.yaml', 'database.storage.size', 'k3s-dev');
+    expect(e.fields?.spec).toEqual({ file: 'values.yaml', path: 'database.storage.size', variant: 'k3s-dev' });
+    expect(e.message).toBe('values.yaml: database.storage.size: \'100Mi\' is below 1Gi; pass e.g. \'10Gi\' or \'30m\' (checked by KasmDatabase in k3s-dev)');
+  });
+
+  test('with no key feeding the prop, the prop is named; an error without fields is prefixed with the file', () => {
+    expect(error().inValuesFile('values.yaml', undefined, 'k3s-dev').message).toMatch(/^values\.yaml: KasmDatabase storage: '100Mi' is below 1Gi; pass e\.g\. '10Gi'/);
+    expect(new KasmConfigError('whole configuration').inValuesFile('v.yaml', 'x', 'k3s-dev').message).toBe('v.yaml: whole configuration');
+  });
+
+  test('a huge value is shortened, not echoed whole', () => {
+    const e = new KasmConfigError({ owner: 'O', prop: 'p', value: 'x'.repeat(100_000), problem: ['is too long'] });
+    expect(e.message.length).toBeLessThan(320);
+    expect(e.message).toMatch(/…' \(100000 characters\) is too long$/);
   });
 });

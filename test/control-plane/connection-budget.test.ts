@@ -40,7 +40,7 @@ test('pools that outgrow max_connections at the HPA maximum stop synth with the 
     version: KasmVersion.V1_19_0, hostname: 'kasm.example.com', nodes: NODES, checkCapacity: false,
     scaling: { components: { api: { maxReplicas: 20 } } },
   }));
-  expect(build).toThrow(/\[capacity\] the database allows 400 connections .* the pools of kasm-api 20 × 30, kasm-manager 6 × 30 .* need 785 at the maximum replicas\. Raise the database's maxConnections to at least 788/);
+  expect(build).toThrow(/\[connection-budget\] the database allows 400 connections .* the pools of kasm-api 20 × 30, kasm-manager 6 × 30 .* need 785 at the maximum replicas\. Raise the database's maxConnections to at least 788/);
 });
 
 test('the budget counts every zone\'s api and manager', () => {

@@ -18,7 +18,7 @@ describe('doctor', () => {
   test('fails synth when a Service no longer publishes the port a dependency uses', () => {
     const { chart, cp } = build();
     ApiObject.of(cp.serviceOf(ComponentId.API)).addJsonPatch(JsonPatch.replace('/spec/ports/0/port', 8081));
-    expect(() => Testing.synth(chart)).toThrow(/\[doctor\] manager -> api:8080 \(registers with the api\): Service 'kasm-api' does not publish port 8080/);
+    expect(() => Testing.synth(chart)).toThrow(/\[doctor:edge\] manager -> api:8080 \(registers with the api\): Service 'kasm-api' does not publish port 8080/);
   });
 
   test('fails synth when a Service selects no pod', () => {
