@@ -1,15 +1,14 @@
 /**
- * Jest for `npm run mutate` only: the tests that exercise the security core, so Stryker's dry run and each mutant's
- * run fit on 2 cores (the full suite spends most of its time in child processes that mutants never reach).
+ * Jest for `npm run mutate` only: the tests of the security core that build what they check inside each test, so
+ * Stryker runs only the covering tests per mutant (work done at describe time is "static" and reruns every test).
  */
 const base = require('./jest.config');
 
 module.exports = {
   ...base,
   testMatch: [
-    '<rootDir>/test/security/{network-peer,network-policies,egress,security,security-flows,sources,properties}*.test.ts',
-    '<rootDir>/test/doctor/{network-policy,pod-security,app-doctor}*.test.ts',
-    '<rootDir>/test/database/database-elsewhere.test.ts',
-    '<rootDir>/test/cluster/profile.test.ts',
+    '<rootDir>/test/security/{network-peer,network-policies-unit,egress,security,security-flows}.test.ts',
+    '<rootDir>/test/security/properties-cidr.test.ts',
+    '<rootDir>/test/doctor/{network-policy-model,network-policy-properties,pod-security,app-doctor}.test.ts',
   ],
 };

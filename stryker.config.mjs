@@ -21,7 +21,7 @@ export default {
     'lib/doctor/pod-security.ts',
   ],
   concurrency: 2,
-  timeoutMS: 20000,
+  timeoutMS: 5000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

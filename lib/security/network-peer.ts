@@ -141,10 +141,10 @@ export function sampleAddress(end: FlowEnd): string | undefined {
   return undefined;
 }
 
-/** The lowest address from `start` to `last` that no exception covers. */
+/** The lowest address from `start` to `last` that no exception covers (each step skips one exception: bounded). */
 function firstFree(start: number, last: number, except: readonly string[]): number | undefined {
   let ip = start;
-  while (ip <= last) {
+  for (let step = 0; step <= except.length && ip <= last; step++) {
     const covering = except.find((e) => cidrContains(e, `${dotted(ip)}/32`));
     if (covering === undefined) return ip;
     ip = ipv4(covering.split('/')[0]) + 2 ** (32 - Number(covering.split('/')[1]));
