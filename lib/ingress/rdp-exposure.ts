@@ -129,7 +129,7 @@ export class KasmRdpExposure extends Construct implements IKasmExposure {
         },
       });
       this.inbound = [{
-        component: gateway, port: PORTS.rdpNative, from: NetworkPeer.cidrs(clientCidrs, cp.cluster.clusterCidrs, 'rdp-clients'), purpose: 'native RDP clients through the load balancer',
+        component: gateway, port: PORTS.rdpNative, from: NetworkPeer.outsideCluster(owner, 'clientCidrs', clientCidrs, cp.cluster.clusterCidrs, 'rdp-clients'), purpose: 'native RDP clients through the load balancer',
       }];
     }
     if (props.hostname !== undefined) assertHostname(owner, 'hostname', props.hostname);

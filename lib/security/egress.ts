@@ -48,7 +48,7 @@ export function egressRuleFlows(owner: string, prop: string, rule: EgressRule, c
   if (typeof purpose !== 'string' || purpose.length === 0 || purpose.length > 200) fail(owner, `${prop}.purpose`, purpose, 'is not accepted; pass a short sentence of at most 200 characters');
   // Address ranges never include the cluster's own pods and Services: "the internet" must not mean "every pod".
   const to = rule.to.end.kind === 'cidrs'
-    ? NetworkPeer.cidrs(rule.to.end.blocks.map((b) => b.cidr), [...new Set([...rule.to.end.blocks.flatMap((b) => b.except ?? []), ...cp.cluster.clusterCidrs])], rule.to.end.name).end
+    ? NetworkPeer.outsideCluster(owner, `${prop}.to.cidrs`, rule.to.end.blocks.map((b) => b.cidr), cp.cluster.clusterCidrs, rule.to.end.name, rule.to.end.blocks.flatMap((b) => b.except ?? [])).end
     : rule.to.end;
   const sources = [...new Set(rule.from)];
   const flows: Flow[] = sources.flatMap((c) => rule.ports.map((port): Flow => ({

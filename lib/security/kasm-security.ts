@@ -124,8 +124,8 @@ export class KasmSecurity extends Construct {
         fail(owner, `exposures[${i}]`, e?.node?.path ?? e, 'is not an exposure of this control plane; pass a KasmRdpExposure built for the same control plane');
       }
     });
-    this.agents = agentCidrs.length > 0 ? NetworkPeer.cidrs(agentCidrs, cluster.clusterCidrs, 'agents') : undefined;
-    this.servers = serverCidrs.length > 0 ? NetworkPeer.cidrs(serverCidrs, cluster.clusterCidrs, 'servers') : undefined;
+    this.agents = agentCidrs.length > 0 ? NetworkPeer.outsideCluster(owner, 'agentCidrs', agentCidrs, cluster.clusterCidrs, 'agents') : undefined;
+    this.servers = serverCidrs.length > 0 ? NetworkPeer.outsideCluster(owner, 'serverCidrs', serverCidrs, cluster.clusterCidrs, 'servers') : undefined;
 
     const labels = { ...instanceLabels(cp.name, cp.version.version), 'app.kubernetes.io/component': 'security' };
     const certificates = certificatePlan(cp, cluster.clusterDomain, props.frontDoor);

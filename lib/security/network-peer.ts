@@ -50,11 +50,35 @@ export class NetworkPeer {
     if (cidrs.length === 0) fail('NetworkPeer', 'cidrs', cidrs, 'is empty; pass at least one CIDR such as \'192.168.10.0/24\'');
     cidrs.forEach((c, i) => assertCidr('NetworkPeer', `cidrs[${i}]`, c));
     except.forEach((c, i) => assertCidr('NetworkPeer', `except[${i}]`, c));
+    // An except covering a whole range would leave it admitting nothing, and Kubernetes refuses it (an except must lie
+    // strictly inside its cidr): dropping it instead would open the very range it was meant to close.
+    except.forEach((e, i) => cidrs.forEach((cidr, j) => {
+      if (cidrContains(e, cidr)) {
+        fail('NetworkPeer', `except[${i}]`, e, `covers all of cidrs[${j}] '${cidr}', which would then admit no address; `
+          + `pass exceptions strictly inside the ranges (a longer prefix than /${cidr.split('/')[1]}), or leave '${cidr}' out of cidrs`);
+      }
+    }));
     return new NetworkPeer({
       kind: 'cidrs',
       name,
-      blocks: cidrs.map((cidr) => ({ cidr, except: except.filter((e) => cidrContains(cidr, e) && e !== cidr) })),
+      blocks: cidrs.map((cidr) => ({ cidr, except: except.filter((e) => cidrContains(cidr, e)) })),
     });
+  }
+
+  /**
+   * Address ranges outside the cluster, minus `except` and the cluster's own ranges, for a prop `owner prop` the user set.
+   * @throws KasmConfigError when a range lies inside a cluster range (it would then admit no address at all).
+   */
+  public static outsideCluster(owner: string, prop: string, cidrs: readonly string[], clusterCidrs: readonly string[], name: string, except: readonly string[] = []): NetworkPeer {
+    cidrs.forEach((c, i) => {
+      assertCidr(owner, `${prop}[${i}]`, c);
+      const cluster = clusterCidrs.find((k) => cidrContains(k, c));
+      if (cluster !== undefined) {
+        fail(owner, `${prop}[${i}]`, c, `lies inside the cluster's own range '${cluster}' (ClusterProfile clusterCidrs), which policies never open `
+          + 'by address; pass ranges outside the cluster, and name in-cluster peers with NetworkPeer.pods(namespace, labels)');
+      }
+    });
+    return NetworkPeer.cidrs(cidrs, [...new Set([...except, ...clusterCidrs])], name);
   }
 
   /** K3s's bundled Traefik (namespace `kube-system`, `app.kubernetes.io/name: traefik`). */
@@ -84,6 +108,10 @@ function ipv4(ip: string): number {
   return ip.split('.').reduce((acc, o) => ((acc << 8) | Number(o)) >>> 0, 0);
 }
 
+function dotted(ip: number): string {
+  return [24, 16, 8, 0].map((shift) => (ip >>> shift) & 255).join('.');
+}
+
 /** Whether CIDR `outer` contains CIDR `inner`. */
 export function cidrContains(outer: string, inner: string): boolean {
   const [oa, op] = outer.split('/');
@@ -102,12 +130,24 @@ export function sampleAddress(end: FlowEnd): string | undefined {
   if (end.kind !== 'cidrs') return undefined;
   for (const block of end.blocks) {
     const [net, bits] = block.cidr.split('/');
-    const size = 2 ** (32 - Number(bits));
-    const base = ipv4(net);
-    for (let offset = size > 2 ? 1 : 0; offset < size; offset += Math.max(1, Math.floor(size / 64))) {
-      const ip = [24, 16, 8, 0].map((shift) => ((base + offset) >>> shift) & 255).join('.');
-      if (!(block.except ?? []).some((e) => cidrContains(e, `${ip}/32`))) return ip;
+    const first = ipv4(net);
+    const last = first + 2 ** (32 - Number(bits)) - 1;
+    // Prefer a host address over the network address, then walk past each exception that covers the candidate.
+    for (const start of last - first > 1 ? [first + 1, first] : [first]) {
+      const ip = firstFree(start, last, block.except ?? []);
+      if (ip !== undefined) return dotted(ip);
     }
+  }
+  return undefined;
+}
+
+/** The lowest address from `start` to `last` that no exception covers (each step skips one exception: bounded). */
+function firstFree(start: number, last: number, except: readonly string[]): number | undefined {
+  let ip = start;
+  for (let step = 0; step <= except.length && ip <= last; step++) {
+    const covering = except.find((e) => cidrContains(e, `${dotted(ip)}/32`));
+    if (covering === undefined) return ip;
+    ip = ipv4(covering.split('/')[0]) + 2 ** (32 - Number(covering.split('/')[1]));
   }
   return undefined;
 }

@@ -388,7 +388,9 @@ describe('DNS egress to kube-system/kube-dns', () => {
       ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
     }],
   });
-  const model = new NetworkPolicyModel([dnsPolicy], kubeSystem);
+  // Built per test (not once per describe), so a mutation tool attributes the parsing to the tests that rely on it.
+  let model: NetworkPolicyModel;
+  beforeEach(() => { model = new NetworkPolicyModel([dnsPolicy], kubeSystem); });
   const coredns = pod('kube-system', { 'k8s-app': 'kube-dns' }, [{ name: 'dns', containerPort: 53, protocol: 'UDP' }]);
 
   test('53/UDP and 53/TCP to kube-dns are allowed', () => {
@@ -410,14 +412,17 @@ describe('DNS egress to kube-system/kube-dns', () => {
 });
 
 describe('ipBlock', () => {
-  const model = new NetworkPolicyModel([
-    policy('internet', 'kasm', {
-      podSelector: { matchLabels: { app: 'web' } },
-      policyTypes: ['Ingress', 'Egress'],
-      egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.168.0.0/16'] } }], ports: [{ port: 443 }] }],
-      ingress: [{ from: [{ ipBlock: { cidr: '203.0.113.0/24', except: ['203.0.113.128/25'] } }] }],
-    }),
-  ]);
+  let model: NetworkPolicyModel;
+  beforeEach(() => {
+    model = new NetworkPolicyModel([
+      policy('internet', 'kasm', {
+        podSelector: { matchLabels: { app: 'web' } },
+        policyTypes: ['Ingress', 'Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '192.168.0.0/16'] } }], ports: [{ port: 443 }] }],
+        ingress: [{ from: [{ ipBlock: { cidr: '203.0.113.0/24', except: ['203.0.113.128/25'] } }] }],
+      }),
+    ]);
+  });
 
   test('egress to a CIDR minus except', () => {
     expect(allowed(model, web, external('203.0.113.7'), 443)).toBe(true);

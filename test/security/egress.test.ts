@@ -2,6 +2,7 @@
 import { Testing } from 'cdk8s';
 import { K3sDev } from '../../charts';
 import { ComponentId, EgressProtocol, NetworkPeer, NetworkPolicyModel } from '../../lib';
+import { PodEndpoint } from '../../lib/doctor/network-policy-model';
 import { runDoctor } from '../../lib/doctor/app-doctor';
 import { find, Manifest } from '../support/manifests';
 
@@ -17,10 +18,14 @@ function build(egress: ConstructorParameters<typeof K3sDev>[2] extends infer P ?
 }
 
 describe('KasmSecurity egress', () => {
-  const { chart, manifests, model, pod } = build([
-    { from: [ComponentId.API], to: NetworkPeer.cidrs(['203.0.113.10/32'], [], 'oidc'), ports: [443], purpose: 'OIDC login' },
-    { from: [ComponentId.API, ComponentId.MANAGER], to: NetworkPeer.cidrs(['0.0.0.0/0'], [], 'internet'), ports: [587], purpose: 'SMTP' },
-  ]);
+  // Built per test (not once per describe), so a mutation tool attributes the synthesis to the tests that rely on it.
+  let chart: K3sDev, manifests: Manifest[], model: NetworkPolicyModel, pod: (name: string) => PodEndpoint;
+  beforeEach(() => {
+    ({ chart, manifests, model, pod } = build([
+      { from: [ComponentId.API], to: NetworkPeer.cidrs(['203.0.113.10/32'], [], 'oidc'), ports: [443], purpose: 'OIDC login' },
+      { from: [ComponentId.API, ComponentId.MANAGER], to: NetworkPeer.cidrs(['0.0.0.0/0'], [], 'internet'), ports: [587], purpose: 'SMTP' },
+    ]));
+  });
 
   test('the named component reaches the named peer on the named port', () => {
     expect(model.isAllowed(pod('kasm-api'), OIDC, 443).allowed).toBe(true);
