@@ -38,7 +38,7 @@ describe('diagnose --from', () => {
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ schemaVersion: 1, namespace: 'kasm', kasmVersion: '1.18.1', status: 'stuck' });
     expect(report.rootCauses[0]).toMatchObject({ id: 'storageclass-missing:local-path', severity: 'stuck' });
-    expect(Object.keys(report.rootCauses[0])).toEqual(['id', 'severity', 'summary', 'chain', 'affectedPods', 'confirm', 'fix', 'evidence']);
+    expect(Object.keys(report.rootCauses[0])).toEqual(['id', 'namespace', 'severity', 'summary', 'chain', 'affectedPods', 'confirm', 'fix', 'evidence']);
   });
 
   test('a healthy dump: exit 0 and one line of text', async () => {

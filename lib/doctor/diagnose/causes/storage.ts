@@ -5,7 +5,7 @@
  * The database is the only stateful Kasm component, so an unbound claim silently stops everything behind it; the
  * PV controller's events say which of these it is, and the dump's StorageClasses confirm it.
  */
-import { DiagnosisContext, eventLine, explain, Explanation, kubectl } from '../cause';
+import { DiagnosisContext, eventLine, explain, Explanation, kubectl, where } from '../cause';
 import { eventTime } from '../dump';
 import { KubeObject } from '../types';
 
@@ -77,7 +77,7 @@ export function explainPendingClaim(ctx: DiagnosisContext, name: string, pvc: Ku
   const evidence = events.filter((e) => e.type === 'Warning' || e.reason === 'ExternalProvisioning').slice(-3).map(eventLine);
   const phase = pvc.status?.phase ?? 'Pending';
   const cls = classOf(ctx, pvc);
-  const claimHop = (why: string) => `PVC ${name} ${phase}: ${why}`;
+  const claimHop = (why: string) => `PVC ${where(ctx, name)} ${phase}: ${why}`;
 
   if (cls.name === undefined || cls.name === '') {
     if (pvc.spec?.volumeName) return undefined;
@@ -94,7 +94,7 @@ export function explainPendingClaim(ctx: DiagnosisContext, name: string, pvc: Ku
     const why = failed ? `ProvisioningFailed, ${failed.message}` : `names StorageClass ${cls.name}`;
     return explain([claimHop(why), `StorageClass ${cls.name} does not exist`], {
       id: `storageclass-missing:${cls.name}`, severity: 'stuck',
-      summary: `StorageClass "${cls.name}" does not exist, so PVC ${name} is never bound and ${consumer} cannot be scheduled`,
+      summary: `StorageClass "${cls.name}" does not exist, so PVC ${where(ctx, name)} is never bound and ${consumer} cannot be scheduled`,
       confirm: `kubectl get storageclass ${cls.name}`,
       fix: fixForMissingClass(name, cls.name),
       evidence: [...evidence, `StorageClasses in the cluster: ${ctx.dump.all('StorageClass').map((s) => s.metadata.name).join(', ') || 'none'}`],
