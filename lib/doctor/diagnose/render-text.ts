@@ -32,7 +32,7 @@ function headline(report: DiagnosisReport): string {
 }
 
 function cause(c: RootCause, n: number, home: string): string[] {
-  const lines = [`[${n}] ${c.severity}${c.namespace !== home ? ` in namespace ${c.namespace}` : ''}: ${c.summary}`];
+  const lines = [`[${n}] ${c.severity}${c.namespace !== home && !c.summary.includes(`namespace ${c.namespace}`) ? ` in namespace ${c.namespace}` : ''}: ${c.summary}`];
   c.chain.forEach((hop, i) => lines.push(`    ${i === 0 ? '   ' : '-> '}${hop}`));
   if (c.affectedPods.length > 0) {
     lines.push(`    affects ${plural(c.affectedPods.length, 'pod')}: ${c.affectedPods.map((p) => `${p.name} (${p.status})`).join(', ')}`);
