@@ -229,3 +229,19 @@ test('a failed generator Job whose last pod is kept (restartPolicy Never) quotes
   expect(cause.fix).toMatch(/^the ServiceAccount lacks a permission: re-apply the Role and RoleBinding/);
   expect(cause.affectedPods.map((p) => p.status)).toEqual(['Error']);
 });
+
+test('a dump with a field of the wrong type is a DumpError naming the field, its value and the type expected', () => {
+  const d = ScenarioDump.from('healthy');
+  const i = d.items.findIndex((o) => o.kind === 'Pod');
+  d.items[i].status.phase = 3;
+  expect(() => diagnose(d.toList())).toThrow(`dump.items[${i}].status.phase is a number (3), expected a string`);
+  d.items[i].status.phase = 'Running';
+  d.items[i].metadata.labels = ['a'];
+  expect(() => diagnose(d.toList())).toThrow(`dump.items[${i}].metadata.labels is an array (array), expected an object`);
+});
+
+test('Lists nested without end are refused, not a stack overflow', () => {
+  let nested: any = [];
+  for (let k = 0; k < 100000; k++) nested = [nested];
+  expect(() => diagnose(nested)).toThrow(/nests Lists more than 8 deep/);
+});

@@ -24,24 +24,50 @@ const CROSS_NAMESPACE = new Set(['HelmChartConfig']);
 /** Items of a dump, accepting a `List`, a bare array, or nested `*List` documents. */
 export function dumpItems(json: unknown): KubeObject[] {
   const out: KubeObject[] = [];
-  const visit = (value: unknown, where: string): void => {
+  const visit = (value: unknown, where: string, depth = 0): void => {
+    if (depth > 8) throw new DumpError(`${where} nests Lists more than 8 deep; is this a dump made by the dump command?`);
     if (Array.isArray(value)) {
-      value.forEach((v, i) => visit(v, `${where}[${i}]`));
+      value.forEach((v, i) => visit(v, `${where}[${i}]`, depth + 1));
       return;
     }
     if (!value || typeof value !== 'object') throw new DumpError(`${where} is not a Kubernetes object`);
     const obj = value as KubeObject;
     if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray((obj as any).items)) {
-      visit((obj as any).items, `${where}.items`);
+      visit((obj as any).items, `${where}.items`, depth + 1);
       return;
     }
     if (typeof obj.kind !== 'string' || !obj.metadata || typeof obj.metadata.name !== 'string') {
       throw new DumpError(`${where} has no kind or metadata.name; is this a dump made by the dump command?`);
     }
+    checkFields(obj, where);
     out.push(obj);
   };
   visit(json, 'dump');
   return out;
+}
+
+/** Fields the detectors read as strings, objects or arrays, each checked so a wrong type is a clear DumpError. */
+const FIELD_TYPES: [string, 'string' | 'object' | 'array' | 'number'][] = [
+  ['metadata.namespace', 'string'], ['metadata.labels', 'object'], ['metadata.annotations', 'object'], ['metadata.ownerReferences', 'array'],
+  ['metadata.creationTimestamp', 'string'], ['status.phase', 'string'], ['status.conditions', 'array'], ['status.containerStatuses', 'array'],
+  ['status.initContainerStatuses', 'array'], ['spec.containers', 'array'], ['spec.initContainers', 'array'], ['spec.volumes', 'array'],
+  ['status.readyInstances', 'number'], ['spec.instances', 'number'], ['reason', 'string'], ['message', 'string'], ['involvedObject', 'object'],
+  ['involvedObject.kind', 'string'], ['involvedObject.name', 'string'], ['subsets', 'array'], ['data', 'object'],
+];
+
+function typeOf(value: unknown): string {
+  return Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
+}
+
+/** Throws a DumpError naming the first field of an object whose type is not the one the detectors read. */
+function checkFields(obj: KubeObject, where: string): void {
+  for (const [path, expected] of FIELD_TYPES) {
+    let value: any = obj;
+    for (const key of path.split('.')) value = value !== null && typeof value === 'object' ? value[key] : undefined;
+    if (value === undefined || value === null || typeOf(value) === expected) continue;
+    const shown = typeof value === 'object' ? typeOf(value) : JSON.stringify(value).slice(0, 40);
+    throw new DumpError(`${where}.${path} is ${typeOf(value) === 'array' || typeOf(value) === 'object' ? 'an' : 'a'} ${typeOf(value)} (${shown}), expected ${expected === 'array' || expected === 'object' ? 'an' : 'a'} ${expected}`);
+  }
 }
 
 /** The time an event last happened, whichever client recorded it. */
