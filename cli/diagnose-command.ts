@@ -10,6 +10,7 @@ import { diagnose, DumpError, dumpCommand, renderJson, renderText } from '../lib
 import { flagHelp, FlagSpec, parseFlags } from './args';
 import { CliIo, Command, EXIT, UsageError } from './command';
 import { readLiveDump } from './kubectl-dump';
+import { DumpExistsError, writeDumpFile } from './write-dump';
 
 const NAME = 'diagnose';
 /** The namespace the constructs deploy to unless told otherwise. */
@@ -21,19 +22,24 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'context', value: 'CTX', help: 'kubectl context to read (default: the current one)' },
   { name: 'from', value: 'DUMP.json', help: 'read a dump file instead of the cluster (- reads standard input)' },
   { name: 'json', help: 'print the report as JSON (shape: README, "Troubleshooting")' },
-  { name: 'print-dump-command', help: 'print the shell command that writes a dump for a bug report, and exit' },
+  { name: 'dump', value: 'FILE', help: 'write what diagnose reads (Secret values blanked) to FILE for a bug report, and exit' },
+  { name: 'force', help: 'with --dump: replace FILE if it exists' },
+  { name: 'print-dump-command', help: 'print the command that writes a dump for a bug report, and exit' },
   { name: 'help', short: 'h', help: 'show this help' },
 ];
 
 const HELP = `Usage: cdk8s-kasm diagnose [-n NAMESPACE] [--context CTX] [--from DUMP.json] [--json]
+       cdk8s-kasm diagnose [-n NAMESPACE] [--context CTX] --dump FILE [--force]
 
 Finds why Kasm pods are not Ready: walks each stuck pod's wait-for-* init containers along the
 release's dependency graph to the root cause, and prints the chain, a command that confirms the
 cause and the command or change that fixes it. Reads the cluster through kubectl (read-only:
 get pods, pvc, jobs, events, services, endpoints, replicasets, deployments, statefulsets,
-configmaps, networkpolicies, serviceaccounts, secrets (key names only), storageclasses, nodes,
-persistentvolumes; and, where their CRDs exist, kube-system's helmchartconfigs and the
-namespace's CloudNativePG clusters).
+configmaps, networkpolicies, serviceaccounts, roles, rolebindings, secrets (key names only),
+and where their CRDs exist CloudNativePG clusters, Gateway API routes and IngressRoutes) of the
+namespace and of the namespaces its objects point into (the database's); storageclasses, nodes,
+persistentvolumes; kube-system's ingress controller and helmchartconfigs; the CloudNativePG
+operator's deployment and pods.
 
 Flags:
 ${flagHelp(FLAGS)}
@@ -65,6 +71,21 @@ async function readDumpFile(path: string, io: CliIo): Promise<unknown> {
   }
 }
 
+/** `--dump FILE`: reads the cluster as the live mode does and writes it, without diagnosing. */
+async function writeDump(file: string, namespace: string, context: string | undefined, force: boolean, io: CliIo): Promise<number> {
+  if (!force && fs.existsSync(file)) throw new UsageError(`flag --dump: '${file}' already exists; pass --force to replace it, or choose another file name`, NAME);
+  const live = await readLiveDump(namespace, context);
+  try {
+    writeDumpFile(file, `${JSON.stringify(live.dump, null, 1)}\n`, force);
+  } catch (err) {
+    if (err instanceof DumpExistsError) throw new UsageError(`flag --dump: ${err.message}`, NAME);
+    throw new UsageError(`flag --dump: cannot write '${file}' (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, NAME);
+  }
+  io.stdout(`wrote ${file}: ${live.dump.items.length} objects of namespaces ${live.namespaces.join(', ')} and the cluster (Secret values blanked); `
+    + `read it with: cdk8s-kasm diagnose --from ${file}\n`);
+  return EXIT.OK;
+}
+
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const flags = parseFlags(`cdk8s-kasm ${NAME}`, argv, FLAGS);
   if (flags.help) {
@@ -78,6 +99,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return EXIT.OK;
   }
   const from = typeof flags.from === 'string' ? flags.from : undefined;
+  const dumpTo = typeof flags.dump === 'string' ? flags.dump : undefined;
+  if (dumpTo && from) throw new UsageError(`flag --dump '${dumpTo}' reads the cluster and cannot be combined with --from '${from}'; drop one of them`, NAME);
+  if (flags.force && !dumpTo) throw new UsageError('flag --force only applies to --dump FILE', NAME);
+  if (dumpTo) return writeDump(dumpTo, namespace ?? DEFAULT_NAMESPACE, context, !!flags.force, io);
   if (from && context) {
     throw new UsageError(`flag --context '${context}' reads a live cluster and cannot be combined with --from '${from}'; drop one of them`, NAME);
   }

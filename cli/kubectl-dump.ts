@@ -1,12 +1,14 @@
 /**
- * The live mode: reads a namespace through `kubectl` into the same dump the dump command writes.
+ * The live mode and `--dump`: reads the namespaces a Kasm deployment spans through `kubectl` into one dump.
  *
  * kubectl already knows the user's kubeconfig, contexts, auth plugins and proxies, so shelling out to it needs no
  * Kubernetes client library. Secrets are reduced to names and key names as soon as they are parsed: their values
  * are never kept, passed on or printed.
  */
 import { execFile } from 'child_process';
-import { CLUSTER_RESOURCES, NAMESPACED_RESOURCES } from '../lib/doctor/diagnose/dump-command';
+import {
+  CLUSTER_RESOURCES, FRONT_DOOR_SELECTOR, NAMESPACED_RESOURCES, OPERATOR_SELECTOR, OPTIONAL_RESOURCES, relatedNamespaces,
+} from '../lib/doctor/diagnose/dump-command';
 import { KubeObject } from '../lib/doctor/diagnose/types';
 
 /** kubectl could not be run or refused a request; the CLI prints the message and exits 2. */
@@ -19,15 +21,19 @@ export class KubectlError extends Error {
 
 /** What the live mode read. */
 export interface LiveDump {
-  /** A `v1` `List`, in the dump command's order (namespaced objects, Secrets, cluster-wide objects, extras). */
+  /** A `v1` `List`: each namespace's objects and redacted Secrets, cluster-wide objects, then the extras. */
   readonly dump: { apiVersion: 'v1'; kind: 'List'; metadata: { resourceVersion: string }; items: KubeObject[] };
   /** Whether kube-system's HelmChartConfigs could be listed (k3s and RKE2 have the CRD). */
   readonly helmChartConfigsFetched: boolean;
+  /** The namespaces read, the diagnosed one first. */
+  readonly namespaces: readonly string[];
 }
 
 /** Largest kubectl output accepted; events of a busy namespace run to megabytes. */
 const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/** Most namespaces followed out of the diagnosed one: a guard against a dump that names hundreds. */
+const MAX_RELATED = 8;
 
 function kubectl(args: readonly string[], context: string | undefined): Promise<string> {
   const full = [...(context ? ['--context', context] : []), ...args];
@@ -38,7 +44,7 @@ function kubectl(args: readonly string[], context: string | undefined): Promise<
         return;
       }
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new KubectlError('kubectl is not on PATH: install it, or make a dump elsewhere (diagnose --print-dump-command) and run diagnose --from dump.json'));
+        reject(new KubectlError('kubectl is not on PATH: install it, or run diagnose --dump FILE where kubectl works and diagnose --from FILE here'));
         return;
       }
       reject(new KubectlError(`kubectl ${full.join(' ')} failed: ${(stderr || err.message).trim()}`));
@@ -56,7 +62,7 @@ async function list(args: readonly string[], context: string | undefined): Promi
   }
 }
 
-/** A list that may legitimately be missing (its CRD is not installed): empty and `false` instead of an error. */
+/** A list that may legitimately be missing (its CRD is not installed, or RBAC forbids it): empty and `false`. */
 async function optionalList(args: readonly string[], context: string | undefined): Promise<{ items: KubeObject[]; fetched: boolean }> {
   try {
     return { items: await list(args, context), fetched: true };
@@ -83,22 +89,38 @@ export function redactSecret(secret: any): KubeObject {
   };
 }
 
-/** Reads a namespace as the dump command would, plus Traefik's HelmChartConfigs and CNPG Clusters when they exist. */
-export async function readLiveDump(namespace: string, context?: string): Promise<LiveDump> {
-  const [namespaced, clusterWide, secrets, helmChartConfigs, cnpg] = await Promise.all([
+/** One namespace as the dump holds it: its objects, its Secrets redacted, and the custom resources that exist. */
+async function readNamespace(namespace: string, context: string | undefined): Promise<KubeObject[]> {
+  const [objects, secrets, ...optional] = await Promise.all([
     list(['get', NAMESPACED_RESOURCES, '-n', namespace, '-o', 'json'], context),
-    list(['get', CLUSTER_RESOURCES, '-o', 'json'], context),
     list(['get', 'secrets', '-n', namespace, '-o', 'json'], context).then((items) => items.map(redactSecret)),
-    optionalList(['get', 'helmchartconfigs.helm.cattle.io', '-n', 'kube-system', '-o', 'json'], context),
-    optionalList(['get', 'clusters.postgresql.cnpg.io', '-n', namespace, '-o', 'json'], context),
+    ...OPTIONAL_RESOURCES.map((r) => optionalList(['get', r, '-n', namespace, '-o', 'json'], context)),
   ]);
+  return [...objects, ...secrets, ...optional.flatMap((o) => o.items)];
+}
+
+/**
+ * Reads the diagnosed namespace, then the namespaces its objects point into (the database's, the routes'), the
+ * front door in kube-system, the CloudNativePG operator, and the cluster-wide objects.
+ */
+export async function readLiveDump(namespace: string, context?: string): Promise<LiveDump> {
+  const [home, clusterWide, helmChartConfigs, frontDoor, operator] = await Promise.all([
+    readNamespace(namespace, context),
+    list(['get', CLUSTER_RESOURCES, '-o', 'json'], context),
+    optionalList(['get', 'helmchartconfigs.helm.cattle.io', '-n', 'kube-system', '-o', 'json'], context),
+    optionalList(['get', 'pods,services,deployments,daemonsets', '-n', 'kube-system', '-l', FRONT_DOOR_SELECTOR, '-o', 'json'], context),
+    optionalList(['get', 'deployments,pods', '-A', '-l', OPERATOR_SELECTOR, '-o', 'json'], context),
+  ]);
+  const related = relatedNamespaces(home, namespace).slice(0, MAX_RELATED);
+  const others = await Promise.all(related.map((ns) => readNamespace(ns, context)));
   return {
     dump: {
       apiVersion: 'v1',
       kind: 'List',
       metadata: { resourceVersion: '' },
-      items: [...namespaced, ...secrets, ...clusterWide, ...helmChartConfigs.items, ...cnpg.items],
+      items: [...home, ...others.flat(), ...clusterWide, ...helmChartConfigs.items, ...frontDoor.items, ...operator.items],
     },
     helmChartConfigsFetched: helmChartConfigs.fetched,
+    namespaces: [namespace, ...related],
   };
 }

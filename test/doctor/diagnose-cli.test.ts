@@ -38,7 +38,7 @@ describe('diagnose --from', () => {
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ schemaVersion: 1, namespace: 'kasm', kasmVersion: '1.18.1', status: 'stuck' });
     expect(report.rootCauses[0]).toMatchObject({ id: 'storageclass-missing:local-path', severity: 'stuck' });
-    expect(Object.keys(report.rootCauses[0])).toEqual(['id', 'severity', 'summary', 'chain', 'affectedPods', 'confirm', 'fix', 'evidence']);
+    expect(Object.keys(report.rootCauses[0])).toEqual(['id', 'namespace', 'severity', 'summary', 'chain', 'affectedPods', 'confirm', 'fix', 'evidence']);
   });
 
   test('a healthy dump: exit 0 and one line of text', async () => {
@@ -52,7 +52,7 @@ describe('diagnose --from', () => {
     expect(r.stdout).toMatch(/^Kasm 1\.18\.1 in namespace kasm: STUCK, 1 root cause, 6 pods not Ready, 3 healthy\n\n\[1\] stuck: the image of container kasm-api/);
     expect(r.stdout).toContain('\n    -> registry answer: docker.io/kasmweb/api:1.81.1: not found\n');
     expect(r.stdout).toContain('\n    confirm: kubectl -n kasm describe pod kasm-api-6fdbb5d6cf-xwjtl\n');
-    expect(r.stdout).toContain('<(kubectl get secrets -n "$ns" -o json) > dump.json\n');
+    expect(r.stdout).toContain('\nnpx cdk8s-kasm diagnose -n kasm --dump dump.json\n');
   });
 
   test('--from - reads the dump from standard input', async () => {
@@ -74,7 +74,7 @@ describe('help and usage errors', () => {
   });
 
   test.each([
-    [['diagnose', '--frm', 'x.json'], 'unknown flag \'--frm\'; cdk8s-kasm diagnose accepts -n/--namespace, --context, --from, --json, --print-dump-command, -h/--help'],
+    [['diagnose', '--frm', 'x.json'], 'unknown flag \'--frm\'; cdk8s-kasm diagnose accepts -n/--namespace, --context, --from, --json, --dump, --force, --print-dump-command, -h/--help'],
     [['diagnose', '-n', 'Kasm_Prod'], 'flag -n/--namespace: \'Kasm_Prod\' is not a namespace name'],
     [['diagnose', '--from'], 'flag --from needs a value (DUMP.json)'],
     [['diagnose', '--json=yes'], 'flag --json takes no value, got \'yes\''],
@@ -96,11 +96,10 @@ describe('help and usage errors', () => {
     expect(r.stderr).toContain('the dump holds no objects of namespace \'kasm-prod\'; namespaces in it: kasm');
   });
 
-  test('--print-dump-command prints the README pipeline for the namespace and context', async () => {
+  test('--print-dump-command prints the --dump command for the namespace and context (kubectl only, no jq)', async () => {
     const r = await runCli(['diagnose', '--print-dump-command', '-n', 'kasm-prod', '--context', 'lab']);
     expect(r.status).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('ns=kasm-prod');
-    expect(r.stdout).toContain('<(kubectl --context lab get storageclasses,nodes,persistentvolumes -o json)');
+    expect(r.stdout).toBe('npx cdk8s-kasm diagnose -n kasm-prod --context lab --dump dump.json\n');
   });
 });
 
@@ -147,11 +146,38 @@ describe('live mode through kubectl', () => {
     const calls = fs.readFileSync(path.join(dir, 'calls.log'), 'utf8').trim().split('\n').sort();
     expect(calls).toEqual([
       '--context lab get clusters.postgresql.cnpg.io -n kasm -o json',
+      '--context lab get deployments,pods -A -l app.kubernetes.io/name=cloudnative-pg -o json',
       '--context lab get helmchartconfigs.helm.cattle.io -n kube-system -o json',
-      '--context lab get pods,pvc,jobs,events,services,endpoints,replicasets,deployments,statefulsets,configmaps,networkpolicies,serviceaccounts -n kasm -o json',
+      '--context lab get httproutes.gateway.networking.k8s.io -n kasm -o json',
+      '--context lab get ingressroutes.traefik.io -n kasm -o json',
+      '--context lab get pods,pvc,jobs,events,services,endpoints,replicasets,deployments,statefulsets,configmaps,networkpolicies,serviceaccounts,roles,rolebindings -n kasm -o json',
+      '--context lab get pods,services,deployments,daemonsets -n kube-system -l app.kubernetes.io/name in (traefik,rke2-traefik,ingress-nginx,rke2-ingress-nginx) -o json',
       '--context lab get secrets -n kasm -o json',
       '--context lab get storageclasses,nodes,persistentvolumes -o json',
+      '--context lab get tlsroutes.gateway.networking.k8s.io -n kasm -o json',
     ]);
+  });
+
+  test('--dump writes the dump atomically, Secret values blanked, and refuses to replace a file without --force', () => {
+    const file = path.join(dir, 'out', 'dump.json');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.rmSync(file, { force: true });
+    const first = cli(['diagnose', '--dump', file], { env: env() });
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/^wrote .*dump\.json: \d+ objects of namespaces kasm and the cluster/);
+    const written = fs.readFileSync(file, 'utf8');
+    expect(written).not.toContain(SECRET_VALUE);
+    expect(written).not.toContain(Buffer.from(SECRET_VALUE).toString('base64'));
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['dump.json']);
+    const again = cli(['diagnose', '--dump', file], { env: env() });
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('already exists; pass --force to replace it');
+    fs.writeFileSync(file, 'mine');
+    expect(cli(['diagnose', '--dump', file, '--force'], { env: env() }).status).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toBe(written);
+    const read = cli(['diagnose', '--from', file, '--json']);
+    expect(JSON.parse(read.stdout).rootCauses.map((c: any) => c.id)).toEqual(['storageclass-missing:local-path']);
   });
 
   test('Secret values never reach the output, in JSON or text', () => {

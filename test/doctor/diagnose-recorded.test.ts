@@ -68,7 +68,7 @@ describe.each(RECORDED)('recorded dump %s', (name) => {
   test('the text output leads with the verdict and ends with the dump command only when something is wrong', () => {
     const text = renderText(report);
     expect(text.split('\n')[0]).toMatch(/^Kasm 1\.18\.1 in namespace kasm: (healthy|STUCK)/);
-    expect(text.includes('jq -s')).toBe(report.status !== 'healthy');
+    expect(text.includes('--dump dump.json')).toBe(report.status !== 'healthy');
     if (report.status !== 'healthy') expect(text).toMatch(/\n {4}confirm: .+\n {4}fix: {5}.+/);
   });
 });

@@ -10,9 +10,10 @@ import { durationSeconds } from '../../lib/doctor/diagnose/causes/platform';
 import { parseSchedulerMessage, podRequest, quantity } from '../../lib/doctor/diagnose/causes/scheduling';
 import { parseMissingRef } from '../../lib/doctor/diagnose/causes/secrets';
 import { scriptTarget } from '../../lib/doctor/diagnose/topology';
+import { relatedNamespaces } from '../../lib/doctor/diagnose/dump-command';
+import { rke2CnpgDump } from '../fixtures/diagnose/builders-cnpg';
 import { ScenarioDump } from '../fixtures/diagnose/builders';
 
-const README = path.join(__dirname, '..', 'fixtures', 'diagnose', 'README.md');
 const DIAGNOSE_SRC = path.join(__dirname, '..', '..', 'lib', 'doctor', 'diagnose');
 
 describe('message parsers', () => {
@@ -68,11 +69,17 @@ describe('message parsers', () => {
   });
 });
 
-test('the dump command is the fixture README\'s, with the namespace and context filled in', () => {
-  const block = /```sh\n([\s\S]*?)\n```/.exec(fs.readFileSync(README, 'utf8'))![1];
-  expect(dumpCommand('kasm')).toBe(block);
-  expect(dumpCommand('kasm-prod', 'my ctx')).toContain('ns=kasm-prod\n');
-  expect(dumpCommand('kasm-prod', 'my ctx')).toContain('<(kubectl --context \'my ctx\' get secrets -n "$ns" -o json)');
+test('the dump command is the CLI\'s --dump, with the namespace and context filled in and quoted', () => {
+  expect(dumpCommand('kasm')).toBe('npx cdk8s-kasm diagnose -n kasm --dump dump.json');
+  expect(dumpCommand('kasm-prod', 'my ctx')).toBe('npx cdk8s-kasm diagnose -n kasm-prod --context \'my ctx\' --dump dump.json');
+});
+
+test('the namespaces a deployment spans are read from its own objects (wait scripts, env, routes), never guessed', () => {
+  const d = rke2CnpgDump();
+  expect(relatedNamespaces(d.items, 'kasm')).toEqual(['database']);
+  expect(relatedNamespaces(ScenarioDump.from('storageclass-missing').items, 'kasm')).toEqual([]);
+  expect(relatedNamespaces([{ kind: 'HTTPRoute', metadata: { name: 'kasm', namespace: 'kasm' }, spec: { parentRefs: [{ name: 'gw', namespace: 'gateway-system' }, { name: 'x', namespace: 'Not_A_Namespace' }] } }], 'kasm'))
+    .toEqual(['gateway-system']);
 });
 
 describe('Kasm version', () => {
@@ -186,11 +193,11 @@ test('a wait loop that gave up (Init:Error) still leads to what it waited for', 
   expect(cause.chain[0]).toBe(`${proxy.metadata.name} Init:Error: init container wait-for-kasm-api waits for Service kasm-api, which has no ready endpoints`);
 });
 
-test('the README lists every kind of cause id the detectors emit', () => {
+test('the troubleshooting guide lists every kind of cause id the detectors emit', () => {
   const files = [DIAGNOSE_SRC, path.join(DIAGNOSE_SRC, 'causes')].flatMap((dir) => fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f)));
   const kinds = new Set(files.flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/id: [`']([a-z-]+)[:`']/g)].map((m) => m[1])));
   kinds.add('secret-missing').add('secret-key-missing').add('configmap-missing').add('configmap-key-missing');
-  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'troubleshooting.md'), 'utf8');
   const listed = /Cause ids: ([\s\S]*?)\.\n/.exec(readme)![1].match(/`([a-z-]+)`/g)!.map((s) => s.slice(1, -1));
   expect([...kinds].filter((k) => !k.startsWith('$')).sort()).toEqual([...listed].sort());
 });
@@ -221,4 +228,20 @@ test('a failed generator Job whose last pod is kept (restartPolicy Never) quotes
     + 'HTTP 403 Forbidden: secrets "kasm-secrets" is forbidden (check the Role: ...)');
   expect(cause.fix).toMatch(/^the ServiceAccount lacks a permission: re-apply the Role and RoleBinding/);
   expect(cause.affectedPods.map((p) => p.status)).toEqual(['Error']);
+});
+
+test('a dump with a field of the wrong type is a DumpError naming the field, its value and the type expected', () => {
+  const d = ScenarioDump.from('healthy');
+  const i = d.items.findIndex((o) => o.kind === 'Pod');
+  d.items[i].status.phase = 3;
+  expect(() => diagnose(d.toList())).toThrow(`dump.items[${i}].status.phase is a number (3), expected a string`);
+  d.items[i].status.phase = 'Running';
+  d.items[i].metadata.labels = ['a'];
+  expect(() => diagnose(d.toList())).toThrow(`dump.items[${i}].metadata.labels is an array (array), expected an object`);
+});
+
+test('Lists nested without end are refused, not a stack overflow', () => {
+  let nested: any = [];
+  for (let k = 0; k < 100000; k++) nested = [nested];
+  expect(() => diagnose(nested)).toThrow(/nests Lists more than 8 deep/);
 });

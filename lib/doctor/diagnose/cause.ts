@@ -18,6 +18,8 @@ export interface Cause {
   readonly confirm: string;
   readonly fix: string;
   readonly evidence: readonly string[];
+  /** Namespace the cause lives in, when it is not the diagnosed one (set by the walk). */
+  readonly namespace?: string;
 }
 
 /** The hops from one object down to its root cause, the cause last. */
@@ -28,7 +30,10 @@ export interface Explanation {
 
 /** Everything a detector may read; built once per diagnosis. */
 export interface DiagnosisContext {
+  /** The dump seen from the namespace being explained (the diagnosed one, or one the walk followed an edge into). */
   readonly dump: DumpIndex;
+  /** The diagnosed namespace, where Kasm's own pods run. */
+  readonly home: string;
   readonly topology: KasmTopology;
   /** Undefined when the dump's NetworkPolicies could not be parsed (the report's notes say why). */
   readonly policies?: NetworkPolicyModel;
@@ -39,6 +44,16 @@ export function kubectl(ctx: DiagnosisContext, args: string): string {
   return `kubectl -n ${ctx.dump.namespace} ${args}`;
 }
 
+/** An object's name as hops and summaries print it: `ns/name` outside the diagnosed namespace. */
+export function where(ctx: DiagnosisContext, name: string): string {
+  return ctx.dump.namespace === ctx.home ? name : `${ctx.dump.namespace}/${name}`;
+}
+
+/** The same context seen from another namespace (same dump, policies and topology). */
+export function inNamespace(ctx: DiagnosisContext, namespace: string): DiagnosisContext {
+  return namespace === ctx.dump.namespace ? ctx : { ...ctx, dump: ctx.dump.in(namespace) };
+}
+
 /** A hop for a pod: `<name> <STATUS>: <why>`, the STATUS as `kubectl get pods` prints it. */
 export function podHop(pod: KubeObject, why: string): string {
   return `${pod.metadata.name} ${podStatusText(pod)}: ${why}`;
@@ -47,6 +62,12 @@ export function podHop(pod: KubeObject, why: string): string {
 /** An explanation that starts at this object. */
 export function explain(hops: readonly string[], cause: Cause): Explanation {
   return { hops, cause };
+}
+
+/** A cause found in namespace `ns` (not the diagnosed one) that says so: its `namespace`, and its summary names it. */
+export function locate(cause: Cause, ns: string, home: string): Cause {
+  if (ns === home || cause.namespace) return cause;
+  return { ...cause, namespace: ns, summary: cause.summary.includes(`namespace ${ns}`) ? cause.summary : `in namespace ${ns}: ${cause.summary}` };
 }
 
 /** The same explanation with more hops in front (the pods that wait on the explained one). */

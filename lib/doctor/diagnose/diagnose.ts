@@ -5,10 +5,11 @@
  * CLI only reads input and prints what this returns.
  */
 import { NetworkPolicyModel } from '../network-policy-model';
-import { DiagnosisContext, Explanation } from './cause';
+import { DiagnosisContext, Explanation, inNamespace, locate } from './cause';
 import { isJobComplete, jobPods } from './causes/jobs';
 import { deniedEdges } from './causes/network';
-import { cnpgClusters, explainCnpgCluster, traefikTimeoutFinding } from './causes/platform';
+import { explainCnpgCluster, isCnpgCluster } from './causes/cnpg';
+import { traefikTimeoutFinding } from './causes/platform';
 import { explainNoPods } from './causes/workloads';
 import { dominantNamespace, DumpError, DumpIndex, dumpItems, namespacesOf } from './dump';
 import { isPodReady, isPodSucceeded, podStatusText } from './pod-status';
@@ -40,10 +41,10 @@ function isLeftover(pod: KubeObject): boolean {
 
 function buildContext(dump: DumpIndex, topology: KasmTopology, notes: string[]): DiagnosisContext {
   try {
-    return { dump, topology, policies: new NetworkPolicyModel([...dump.all('NetworkPolicy')]) };
+    return { dump, home: dump.namespace, topology, policies: new NetworkPolicyModel([...dump.everywhere('NetworkPolicy'), ...dump.all('Namespace')]) };
   } catch (err) {
     notes.push(`the NetworkPolicies could not be evaluated: ${(err as Error).message}`);
-    return { dump, topology };
+    return { dump, home: dump.namespace, topology };
   }
 }
 
@@ -57,7 +58,7 @@ function representative(entries: readonly Entry[], topology: KasmTopology): Entr
   })[0];
 }
 
-function group(entries: readonly Entry[], topology: KasmTopology): RootCause[] {
+function group(entries: readonly Entry[], topology: KasmTopology, home: string): RootCause[] {
   const byId = new Map<string, Entry[]>();
   for (const e of entries) byId.set(e.explanation.cause.id, [...(byId.get(e.explanation.cause.id) ?? []), e]);
   const causes = [...byId.values()].map((members): RootCause => {
@@ -68,6 +69,7 @@ function group(entries: readonly Entry[], topology: KasmTopology): RootCause[] {
     const c = rep.explanation.cause;
     return {
       id: c.id,
+      namespace: c.namespace ?? home,
       severity: members.some((m) => m.explanation.cause.severity === 'stuck') ? 'stuck' : 'degraded',
       summary: c.summary,
       chain: rep.explanation.hops,
@@ -126,15 +128,16 @@ export function diagnose(dump: unknown, options: DiagnoseOptions = {}): Diagnosi
     const e = active ? undefined : walk.job(job);
     if (e) entries.push({ explanation: e });
   }
-  for (const cluster of cnpgClusters(ctx)) {
-    const e = explainCnpgCluster(ctx, walk, cluster);
-    if (e) entries.push({ explanation: e });
+  for (const cluster of index.everywhere('Cluster').filter(isCnpgCluster)) {
+    const ns = cluster.metadata.namespace ?? namespace;
+    const e = explainCnpgCluster(inNamespace(ctx, ns), walk, cluster);
+    if (e) entries.push({ explanation: { hops: e.hops, cause: locate(e.cause, ns, namespace) } });
   }
   for (const e of deniedEdges(ctx)) entries.push({ explanation: { hops: e.hops, cause: { ...e.cause, severity: 'degraded' } } });
   const traefik = traefikTimeoutFinding(ctx, options.helmChartConfigsFetched ?? false);
   if (traefik) entries.push({ explanation: traefik });
 
-  const rootCauses = group(entries, detected.topology);
+  const rootCauses = group(entries, detected.topology, namespace);
   const affected = new Set(rootCauses.flatMap((c) => c.affectedPods.map((p) => p.name)));
   const status: DiagnosisStatus = rootCauses.some((c) => c.severity === 'stuck') ? 'stuck' : rootCauses.length > 0 ? 'degraded' : 'healthy';
   return {

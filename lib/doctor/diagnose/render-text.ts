@@ -31,8 +31,8 @@ function headline(report: DiagnosisReport): string {
     + `${plural(stuck, 'pod')} not Ready, ${report.healthyPods.length} healthy`;
 }
 
-function cause(c: RootCause, n: number): string[] {
-  const lines = [`[${n}] ${c.severity}: ${c.summary}`];
+function cause(c: RootCause, n: number, home: string): string[] {
+  const lines = [`[${n}] ${c.severity}${c.namespace !== home && !c.summary.includes(`namespace ${c.namespace}`) ? ` in namespace ${c.namespace}` : ''}: ${c.summary}`];
   c.chain.forEach((hop, i) => lines.push(`    ${i === 0 ? '   ' : '-> '}${hop}`));
   if (c.affectedPods.length > 0) {
     lines.push(`    affects ${plural(c.affectedPods.length, 'pod')}: ${c.affectedPods.map((p) => `${p.name} (${p.status})`).join(', ')}`);
@@ -45,7 +45,7 @@ function cause(c: RootCause, n: number): string[] {
 /** Renders a report for a terminal; the dump command closes the output whenever something is wrong. */
 export function renderText(report: DiagnosisReport, options: RenderTextOptions = {}): string {
   const lines = [headline(report)];
-  report.rootCauses.forEach((c, i) => lines.push('', ...cause(c, i + 1)));
+  report.rootCauses.forEach((c, i) => lines.push('', ...cause(c, i + 1, report.namespace)));
   if (report.notes.length > 0) lines.push('', 'notes:', ...report.notes.map((n) => `  - ${n}`));
   if (report.status !== 'healthy') {
     lines.push('', 'For a bug report, attach the dump this command writes (Secret values are blanked):', dumpCommand(report.namespace, options.context));

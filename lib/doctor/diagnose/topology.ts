@@ -33,6 +33,10 @@ export interface WaitTarget {
   readonly target: ComponentId;
   /** Service name the loop connects to, read from its script (falls back to the contract). */
   readonly host: string;
+  /** Namespace of that Service when the script names one (`kasm-db-rw.database.svc`); else the pod's own. */
+  readonly namespace?: string;
+  /** The whole host name when it is not a cluster Service name (an external database, `db.example.com`). */
+  readonly external?: string;
   readonly port: number;
   /** The contract edge, when the waiting pod's component is known. */
   readonly edge?: DependencyEdge;
@@ -43,8 +47,27 @@ function componentLabelOf(id: ComponentId): string {
   return id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
+/** Where a wait script connects: a Service (and its namespace, when named) or an external host, and the port. */
+export interface ScriptTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly namespace?: string;
+  readonly external?: string;
+}
+
+/**
+ * Reads a host name as cluster DNS: `svc`, `svc.ns`, `svc.ns.svc[.cluster.local]` are Services; anything else with
+ * dots (`db.example.com`) is outside the cluster.
+ */
+export function serviceOfHost(host: string): { host: string; namespace?: string; external?: string } {
+  const labels = host.split('.');
+  if (labels.length === 1) return { host };
+  if (labels.length === 2 || labels[2] === 'svc') return { host: labels[0], namespace: labels[1] };
+  return { host: labels[0], external: host };
+}
+
 /** Host and port a wait script connects to (curl URL, psql/pg_isready flags, nc or redis-cli arguments). */
-export function scriptTarget(script: string): { host: string; port: number } | undefined {
+export function scriptTarget(script: string): ScriptTarget | undefined {
   const patterns = [
     /https?:\/\/([A-Za-z0-9.-]+):(\d+)/,
     /--host=["']?([A-Za-z0-9.-]+)["']?\s+--port=["']?(\d+)/,
@@ -53,7 +76,7 @@ export function scriptTarget(script: string): { host: string; port: number } | u
   ];
   for (const re of patterns) {
     const m = re.exec(script);
-    if (m) return { host: m[1].split('.')[0], port: Number(m[2]) };
+    if (m) return { ...serviceOfHost(m[1]), port: Number(m[2]) };
   }
   return undefined;
 }
@@ -149,7 +172,10 @@ export class KasmTopology {
     const contractPort = from ? this.edgeBetween(from, target)?.port : undefined;
     const port = parsed?.port ?? contractPort ?? this.contractOf(target)?.ports[0]?.port ?? 0;
     const edge = from ? this.edgeBetween(from, target, port) : undefined;
-    return { container: name, target, host: parsed?.host ?? this.contractOf(target)?.serviceName ?? suffix, port, edge };
+    return {
+      container: name, target, host: parsed?.host ?? this.contractOf(target)?.serviceName ?? suffix, port, edge,
+      ...(parsed?.namespace ? { namespace: parsed.namespace } : {}), ...(parsed?.external ? { external: parsed.external } : {}),
+    };
   }
 
   /** Whether a wait loop also needs the db-init Job to have seeded the schema. */

@@ -94,6 +94,8 @@ export interface AffectedPod {
 export interface RootCause {
   /** Stable identifier of the cause, e.g. `storageclass-missing:local-path`; the same cause always has the same id. */
   readonly id: string;
+  /** Namespace the cause lives in: the diagnosed one, or one the walk followed an edge into (`database` for CNPG). */
+  readonly namespace: string;
   readonly severity: Severity;
   /** One sentence naming the cause. */
   readonly summary: string;

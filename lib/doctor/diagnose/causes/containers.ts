@@ -16,6 +16,11 @@ type Terminated = NonNullable<NonNullable<ContainerStatus['state']>['terminated'
 /** Known error lines and what to do about them, so a crash message ends in a concrete fix. */
 const CRASH_HINTS: { pattern: RegExp; fix: string }[] = [
   {
+    pattern: /private key file .* has group or world access/i,
+    fix: 'PostgreSQL refuses a key file others can read: set the mode of the TLS Secret volume that holds it (spec.template.spec.volumes[].secret.defaultMode) '
+      + 'to 0640 (decimal 416) with the key owned by root, or 0600 (384) when the postgres user owns it; the synthesized manifests set 0640, so a patch or override changed it',
+  },
+  {
     pattern: /HTTP 403|forbidden/i,
     fix: 'the ServiceAccount lacks a permission: re-apply the Role and RoleBinding from the synthesized manifests (kubectl apply -k dist/<variant>), then delete the Job so it runs again',
   },
@@ -32,13 +37,34 @@ export function crashHint(message: string): string | undefined {
   return CRASH_HINTS.find((h) => h.pattern.test(message))?.fix;
 }
 
-/** The last non-empty line of a message: where an error usually says what went wrong. */
+/** Lines that only add detail to the error before them (postgres's DETAIL/HINT, stack frames). */
+const DETAIL_LINE = /^(\S+\s+\S+\s+\S+\s+\[\d+\]\s+)?(DETAIL|HINT|CONTEXT|STATEMENT|LOCATION):|^\s*at\s|^\s*\.\.\./;
+
+/**
+ * The line of a message that says why: the last FATAL/PANIC line, else the last line that is not a DETAIL, HINT or
+ * stack frame following its error (postgres logs `FATAL: private key ... has group or world access`, then a DETAIL).
+ */
 export function lastLine(text: string): string {
-  return text.trim().split('\n').filter((l) => l.trim()).slice(-1)[0]?.trim() ?? '';
+  const lines = text.trim().split('\n').map((l) => l.trim()).filter((l) => l);
+  const fatal = lines.filter((l) => /\b(FATAL|PANIC):/.test(l)).slice(-1)[0];
+  return fatal ?? lines.filter((l) => !DETAIL_LINE.test(l)).slice(-1)[0] ?? lines.slice(-1)[0] ?? '';
 }
 
 function memoryLimitOf(spec: any): string | undefined {
   return spec?.resources?.limits?.memory;
+}
+
+/** For a key file rejected for its mode: the Secret volume and the mode it has now, in the fix. */
+function keyModeHint(pod: KubeObject, workload: string, message: string): string | undefined {
+  const file = /private key file "([^"]+)" has group or world access/.exec(message)?.[1];
+  if (!file) return undefined;
+  const mount = (pod.spec?.containers ?? []).flatMap((c: any) => c.volumeMounts ?? []).find((m: any) => m.mountPath === file);
+  const volume = (pod.spec?.volumes ?? []).find((v: any) => v.name === mount?.name && v.secret);
+  if (!volume) return undefined;
+  const mode = typeof volume.secret.defaultMode === 'number' ? `0${volume.secret.defaultMode.toString(8)}` : '0644 (the default)';
+  return `PostgreSQL refuses the key ${file} because its mode ${mode} lets others read it: set defaultMode of the Secret volume `
+    + `'${volume.name}' (${workload}, spec.template.spec.volumes[name=${volume.name}].secret.defaultMode) to 0640 (decimal 416), re-apply and let the pod restart; `
+    + 'the synthesized manifests set 0640, so a patch or override changed it';
 }
 
 /** Explains a container that was OOM-killed or exits with an error, from its termination record. */
@@ -63,7 +89,7 @@ function explainTermination(ctx: DiagnosisContext, pod: KubeObject, spec: any, s
   const message = (t.message ?? '').trim();
   const exit = t.signal ? `signal ${t.signal}` : `exit code ${t.exitCode}`;
   const said = message ? `: ${lastLine(message)}` : '';
-  const hint = crashHint(message);
+  const hint = keyModeHint(pod, workload, message) ?? crashHint(message);
   return explain([podHop(pod, `${what} exits with ${exit}${said}${restarts ? ` (${state}${restarts})` : ''}`)], {
     id: `crash:${workload}/${container}`, severity: 'stuck',
     summary: `${what} of ${workload} ${status.state?.waiting?.reason === 'CrashLoopBackOff' ? 'keeps crashing' : 'failed'}: ${exit}${said || ' (no termination message: its log has the reason)'}`,

@@ -1,22 +1,17 @@
 /**
- * Problems outside Kasm's own pods: Traefik's timeouts (sessions cut after minutes) and a CloudNativePG Cluster
- * that is not healthy.
+ * Problems of the front door outside Kasm's own pods: Traefik's timeouts (sessions cut after minutes).
  *
- * Neither shows as a stuck Kasm pod of its own: Traefik's default readTimeout drops every desktop stream while all
- * pods are Ready, and a CNPG database is an operator-managed Cluster whose status says more than its pods.
+ * It never shows as a stuck Kasm pod: Traefik's default readTimeout drops every desktop stream while all pods are
+ * Ready, and only kube-system's HelmChartConfig says so.
  */
 import * as yaml from 'js-yaml';
-import { DiagnosisContext, explain, Explanation, kubectl, prepend, Walk } from '../cause';
-import { isPodReady, isPodSucceeded } from '../pod-status';
-import { CNPG_CLUSTER_LABEL } from '../topology';
+import { DiagnosisContext, explain, Explanation } from '../cause';
 import { KubeObject } from '../types';
-import { explainPendingClaim } from './storage';
 
 /** HelmChartConfig names of the Traefik that k3s (`traefik`) and RKE2 (`rke2-traefik`) bundle. */
 const TRAEFIK_CHARTS = ['traefik', 'rke2-traefik'];
 /** Shortest readTimeout that does not cut a desktop session of the default 30-minute idle timeout. */
 const MIN_SESSION_SECONDS = 1800;
-const HEALTHY_PHASE = 'Cluster in healthy state';
 
 /** Seconds of a Go duration ('1800s', '30m', '1h30m') or a bare number of seconds; undefined when unreadable. */
 export function durationSeconds(value: unknown): number | undefined {
@@ -76,49 +71,4 @@ export function traefikTimeoutFinding(ctx: DiagnosisContext, fetched: boolean): 
     });
   }
   return undefined;
-}
-
-/** Whether an object is a CloudNativePG Cluster. */
-export function isCnpgCluster(o: KubeObject): boolean {
-  return o.kind === 'Cluster' && (o.apiVersion ?? '').startsWith('postgresql.cnpg.io/');
-}
-
-/** CloudNativePG Clusters of the namespace. */
-export function cnpgClusters(ctx: DiagnosisContext): KubeObject[] {
-  return ctx.dump.all('Cluster').filter(isCnpgCluster);
-}
-
-/** The Cluster behind a database host: CNPG's Services are `<cluster>-rw`, `-ro` and `-r`. */
-export function cnpgClusterForHost(ctx: DiagnosisContext, host: string): KubeObject | undefined {
-  return cnpgClusters(ctx).find((c) => [`${c.metadata.name}-rw`, `${c.metadata.name}-ro`, `${c.metadata.name}-r`].includes(host));
-}
-
-/** Whether a Cluster reports itself healthy with every instance ready. */
-export function isCnpgHealthy(cluster: KubeObject): boolean {
-  const instances = cluster.spec?.instances ?? cluster.status?.instances ?? 1;
-  return cluster.status?.phase === HEALTHY_PHASE && (cluster.status?.readyInstances ?? 0) >= instances;
-}
-
-/** Explains an unhealthy Cluster: through its stuck pods or Pending claims when it has any, else its own status. */
-export function explainCnpgCluster(ctx: DiagnosisContext, walk: Walk, cluster: KubeObject): Explanation | undefined {
-  if (isCnpgHealthy(cluster)) return undefined;
-  const name = cluster.metadata.name;
-  const instances = cluster.spec?.instances ?? 1;
-  const ready = cluster.status?.readyInstances ?? 0;
-  const phase = cluster.status?.phase ?? 'no status yet';
-  const hop = `Cluster ${name} "${phase}": ${ready}/${instances} instances ready${cluster.status?.phaseReason ? `, ${cluster.status.phaseReason}` : ''}`;
-  const pods = ctx.dump.podsWithLabels({ [CNPG_CLUSTER_LABEL]: name }).filter((p) => !isPodReady(p) && !isPodSucceeded(p));
-  if (pods[0]) return prepend([hop], walk.pod(pods[0]));
-  const claims = ctx.dump.all('PersistentVolumeClaim').filter((c) => c.metadata.labels?.[CNPG_CLUSTER_LABEL] === name && c.status?.phase !== 'Bound');
-  for (const claim of claims) {
-    const e = explainPendingClaim(ctx, claim.metadata.name, claim, `Cluster ${name}`);
-    if (e) return prepend([hop], e);
-  }
-  return explain([hop], {
-    id: `cnpg-unhealthy:${name}`, severity: 'stuck',
-    summary: `CloudNativePG Cluster ${name} is not healthy: phase "${phase}", ${ready}/${instances} instances ready`,
-    confirm: kubectl(ctx, `get clusters.postgresql.cnpg.io ${name} -o jsonpath='{.status.phase}{"\\n"}{.status.conditions}'`),
-    fix: 'read the operator\'s log (kubectl -n cnpg-system logs deploy/cnpg-controller-manager) and the Cluster\'s conditions, and fix what they report',
-    evidence: (cluster.status?.conditions ?? []).map((c: any) => `condition ${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`),
-  });
 }

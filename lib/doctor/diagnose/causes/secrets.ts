@@ -4,7 +4,7 @@
  * Kasm's Secrets are made by the secret-generator Job (or supplied by the user), so a missing one is usually a
  * symptom of that Job; the walk follows it there instead of stopping at "secret not found".
  */
-import { DiagnosisContext, explain, Explanation, kubectl, prepend, Walk } from '../cause';
+import { DiagnosisContext, explain, Explanation, kubectl, prepend, Walk, where } from '../cause';
 import { KubeObject } from '../types';
 import { compareText } from '../../../core/order';
 
@@ -57,9 +57,10 @@ export function brokenSpecRefs(ctx: DiagnosisContext, pod: KubeObject, container
   return refs.filter((r) => stillMissing(ctx, r));
 }
 
-/** The instance's secret-generator Job (the newest, when a re-synth left an old one). */
+/** The instance's secret-generator Job (the newest, when a re-synth left an old one); it runs in Kasm's namespace. */
 export function generatorJob(ctx: DiagnosisContext): KubeObject | undefined {
-  return ctx.dump.all('Job')
+  const jobs = [...ctx.dump.all('Job'), ...(ctx.dump.namespace === ctx.home ? [] : ctx.dump.in(ctx.home).all('Job'))];
+  return jobs
     .filter((j) => GENERATOR_NAME.test(j.metadata.name))
     .sort((a, b) => compareText(b.metadata.creationTimestamp ?? '', a.metadata.creationTimestamp ?? '') || compareText(a.metadata.name, b.metadata.name))[0];
 }
@@ -72,7 +73,7 @@ function isComplete(job: KubeObject): boolean {
 export function explainMissingRef(ctx: DiagnosisContext, walk: Walk, ref: MissingRef, who: string): Explanation {
   const ns = ctx.dump.namespace;
   const gen = ref.kind === 'Secret' ? generatorJob(ctx) : undefined;
-  const what = ref.key ? `${ref.kind} ${ref.name} has no key "${ref.key}"` : `${ref.kind} ${ref.name} does not exist`;
+  const what = ref.key ? `${ref.kind} ${where(ctx, ref.name)} has no key "${ref.key}"` : `${ref.kind} ${where(ctx, ref.name)} does not exist`;
   if (gen && !isComplete(gen)) {
     const upstream = walk.job(gen);
     if (upstream) return prepend([`${what}: the secret-generator Job ${gen.metadata.name} creates it and has not completed`], upstream);
@@ -81,7 +82,7 @@ export function explainMissingRef(ctx: DiagnosisContext, walk: Walk, ref: Missin
   const generated = existing?.metadata.annotations?.[GENERATED_BY_ANNOTATION] === 'secret-generator';
   const keys = ref.kind === 'Secret' ? ctx.dump.secretKeys(ref.name) : ctx.dump.configMapKeys(ref.name);
   const rerun = gen
-    ? `run the secret-generator again, which creates missing Secrets and completes missing keys: kubectl -n ${ns} delete job ${gen.metadata.name} and re-apply the manifests`
+    ? `run the secret-generator again, which creates missing Secrets and completes missing keys: kubectl -n ${gen.metadata.namespace ?? ns} delete job ${gen.metadata.name} and re-apply the manifests`
     : undefined;
   let fix: string;
   if (ref.kind === 'ConfigMap') {

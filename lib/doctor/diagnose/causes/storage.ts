@@ -5,7 +5,7 @@
  * The database is the only stateful Kasm component, so an unbound claim silently stops everything behind it; the
  * PV controller's events say which of these it is, and the dump's StorageClasses confirm it.
  */
-import { DiagnosisContext, eventLine, explain, Explanation, kubectl } from '../cause';
+import { DiagnosisContext, eventLine, explain, Explanation, kubectl, where } from '../cause';
 import { eventTime } from '../dump';
 import { KubeObject } from '../types';
 
@@ -35,13 +35,13 @@ function classOf(ctx: DiagnosisContext, pvc: KubeObject): { name?: string; defau
   return { name: def?.metadata.name, defaulted: true };
 }
 
-function fixForMissingClass(pvcName: string, className: string): string {
+function fixForMissingClass(ctx: DiagnosisContext, pvcName: string, className: string): string {
   const k3s = className === 'local-path'
     ? ' (on k3s the local-storage addon provides local-path: check that k3s was not started with --disable local-storage)'
     : '';
-  return `create the StorageClass the claim names${k3s}, or set the KasmDatabase storageClassName to a class that exists `
-    + `(kubectl get storageclass), re-synthesize and re-apply; a PVC keeps its class, so delete the Pending PVC ${pvcName} `
-    + 'when the class changes';
+  const setting = ctx.dump.namespace === ctx.home ? 'the KasmDatabase storageClassName' : 'the database\'s storage class (CnpgDatabase storageClass)';
+  return `create the StorageClass the claim names${k3s}, or set ${setting} to a class that exists `
+    + `(kubectl get storageclass), re-synthesize and re-apply; a PVC keeps its class, so delete the Pending PVC when the class changes (${kubectl(ctx, `delete pvc ${pvcName}`)})`;
 }
 
 function fixForSilentProvisioner(provisioner: string): string {
@@ -77,7 +77,7 @@ export function explainPendingClaim(ctx: DiagnosisContext, name: string, pvc: Ku
   const evidence = events.filter((e) => e.type === 'Warning' || e.reason === 'ExternalProvisioning').slice(-3).map(eventLine);
   const phase = pvc.status?.phase ?? 'Pending';
   const cls = classOf(ctx, pvc);
-  const claimHop = (why: string) => `PVC ${name} ${phase}: ${why}`;
+  const claimHop = (why: string) => `PVC ${where(ctx, name)} ${phase}: ${why}`;
 
   if (cls.name === undefined || cls.name === '') {
     if (pvc.spec?.volumeName) return undefined;
@@ -94,9 +94,9 @@ export function explainPendingClaim(ctx: DiagnosisContext, name: string, pvc: Ku
     const why = failed ? `ProvisioningFailed, ${failed.message}` : `names StorageClass ${cls.name}`;
     return explain([claimHop(why), `StorageClass ${cls.name} does not exist`], {
       id: `storageclass-missing:${cls.name}`, severity: 'stuck',
-      summary: `StorageClass "${cls.name}" does not exist, so PVC ${name} is never bound and ${consumer} cannot be scheduled`,
+      summary: `StorageClass "${cls.name}" does not exist, so PVC ${where(ctx, name)} is never bound and ${consumer} cannot be scheduled`,
       confirm: `kubectl get storageclass ${cls.name}`,
-      fix: fixForMissingClass(name, cls.name),
+      fix: fixForMissingClass(ctx, name, cls.name),
       evidence: [...evidence, `StorageClasses in the cluster: ${ctx.dump.all('StorageClass').map((s) => s.metadata.name).join(', ') || 'none'}`],
     });
   }
