@@ -10,6 +10,7 @@ import { K3sProd } from './k3s-prod';
 import { Rke2Cnpg } from './rke2-cnpg';
 
 export type { KasmAfterInstallProps, VariantRdpOptions } from './after-install';
+export * from './compose';
 export * from './k3s-common';
 export * from './k3s-dev';
 export * from './k3s-prod';

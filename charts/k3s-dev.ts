@@ -7,7 +7,8 @@ import { KasmDatabase } from '../lib/database/kasm-database';
 import { KasmIngress } from '../lib/ingress/kasm-ingress';
 import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
 import { KasmSecurity } from '../lib/security/kasm-security';
-import { composeK3s, KasmK3sProps } from './k3s-common';
+import { composeKasm } from './compose';
+import { k3sProfile, KasmK3sProps } from './k3s-common';
 
 /** Props for {@link K3sDev}. */
 // Defined so it can grow without breaking callers (the style guide's advice for props structs).
@@ -28,18 +29,19 @@ export class K3sDev extends Chart {
   constructor(scope: Construct, id: string, props: K3sDevProps = {}) {
     // No chart-level namespace: cdk8s would stamp it onto cluster-scoped objects too; every construct sets its own.
     super(scope, id, { disableResourceNameHashes: true });
-    const built = composeK3s(this, props, {
+    const built = composeKasm(this, props, k3sProfile(props, {
       owner: 'K3sDev',
       hostname: 'kasm.local',
       size: SizePreset.DEV,
       databaseStorage: Size.gibibytes(10),
       cluster: ClusterProfile.k3s(),
-      // The PRD's minimum box.
+      // The smallest box Kasm's control plane runs on.
       nodes: [{ count: 1, cpu: '2', memory: '4Gi' }],
-    });
+      alerts: false,
+    }));
     this.database = built.database;
     this.controlPlane = built.controlPlane;
-    this.ingress = built.ingress;
+    this.ingress = built.frontDoor;
     this.security = built.security;
     this.traefikTimeouts = built.traefikTimeouts;
   }

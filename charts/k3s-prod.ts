@@ -3,14 +3,14 @@ import { Construct } from 'constructs';
 import { ClusterProfile } from '../lib/cluster/profile';
 import { SizePreset } from '../lib/contract/types';
 import { KasmControlPlane } from '../lib/control-plane/control-plane';
-import { fail } from '../lib/core/validation';
 import { KasmDatabase } from '../lib/database/kasm-database';
 import { KasmIngress } from '../lib/ingress/kasm-ingress';
 import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
 import { KasmScaling, KasmScalingOptions } from '../lib/scaling/kasm-scaling';
 import { KasmSecurity } from '../lib/security/kasm-security';
 import { CertManagerIssuerKind, TlsSource } from '../lib/security/sources';
-import { composeK3s, KasmK3sProps } from './k3s-common';
+import { composeKasm } from './compose';
+import { k3sProfile, KasmK3sProps } from './k3s-common';
 
 /** Props for {@link K3sProd}. */
 export interface K3sProdProps extends KasmK3sProps {
@@ -38,30 +38,27 @@ export class K3sProd extends Chart {
 
   constructor(scope: Construct, id: string, props: K3sProdProps = {}) {
     super(scope, id, { disableResourceNameHashes: true });
-    if (props && typeof props === 'object' && props.hostname === undefined) {
-      fail('K3sProd', 'hostname', undefined, 'is required: the public host name users browse to, e.g. \'kasm.example.com\' '
-        + '(its certificate comes from cert-manager)');
-    }
-    const built = composeK3s(this, props, {
+    const built = composeKasm(this, props, k3sProfile(props, {
       owner: 'K3sProd',
       size: SizePreset.MEDIUM,
       databaseStorage: Size.gibibytes(50),
       cluster: ClusterProfile.k3s({ defaultStorageClass: 'longhorn' }),
-      // The ADD's production shape: a server plus two agents.
+      // A server plus two agents.
       nodes: [{ count: 3, cpu: '4', memory: '8Gi' }],
       // Nightly at 02:00, seven dumps kept, on a Longhorn volume of their own.
       backup: {},
       alerts: true,
       ingressTls: TlsSource.certManager({
-        issuerName: props.ingressIssuerName ?? 'letsencrypt-prod',
-        issuerKind: props.ingressIssuerKind ?? CertManagerIssuerKind.CLUSTER_ISSUER,
+        issuerName: props?.ingressIssuerName ?? 'letsencrypt-prod',
+        issuerKind: props?.ingressIssuerKind ?? CertManagerIssuerKind.CLUSTER_ISSUER,
       }),
-    });
+      scaling: props?.scaling ?? {},
+    }));
     this.database = built.database;
     this.controlPlane = built.controlPlane;
-    this.ingress = built.ingress;
+    this.ingress = built.frontDoor;
     this.security = built.security;
     this.traefikTimeouts = built.traefikTimeouts;
-    this.scaling = new KasmScaling(this, 'Scaling', { ...(props.scaling ?? {}), controlPlane: this.controlPlane });
+    this.scaling = built.scaling!;
   }
 }
