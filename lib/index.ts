@@ -63,7 +63,7 @@ export { KasmScaling } from './scaling/kasm-scaling';
 export type { KasmScalingProps, KasmScalingOptions, ComponentAutoscaling, ComponentScalingPlan } from './scaling/kasm-scaling';
 
 // Capacity: the nodes a variant declares (the synth-time fit check packs its pods onto them)
-export type { NodePool } from './planner/fit';
+export type { NodePool, SystemReservation } from './planner/fit';
 
 // Security
 export { KasmSecurity } from './security/kasm-security';
