@@ -10,6 +10,8 @@ import { describeWithBinaries } from '../support/binaries';
 import { fingerprint, KASM_SHAPED_DATA, KASM_SHAPED_SCHEMA, PG_BINARIES, PgServer, startPostgres } from '../support/postgres';
 import { busyboxApplets, runProgram, tempDir } from '../support/servers';
 
+jest.setTimeout(20000);
+
 describeWithBinaries('backups under real PostgreSQL and busybox sh', [...PG_BINARIES, 'busybox', 'runuser'], (bin) => {
   let source: PgServer;
   let target: PgServer;

@@ -13,6 +13,8 @@ import { describeWithBinaries } from '../support/binaries';
 import { fingerprint, KASM_SHAPED_DATA, KASM_SHAPED_SCHEMA, PG_BINARIES, PgServer, startPostgres } from '../support/postgres';
 import { busyboxApplets, runProgram, tempDir, track } from '../support/servers';
 
+jest.setTimeout(20000);
+
 describeWithBinaries('the upgrade under real PostgreSQL, busybox sh and bash', [...PG_BINARIES, 'busybox', 'bash', 'runuser'], (bin) => {
   let old: PgServer;
   let next: PgServer;

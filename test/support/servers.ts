@@ -2,7 +2,7 @@
  * Throwaway servers for the real-binary tests: free loopback ports, temp folders, child processes that are always
  * stopped (also when a test fails or jest exits early), and a runner for shell programs under a given shell.
  */
-import { ChildProcess, spawnSync, SpawnSyncReturns } from 'child_process';
+import { ChildProcess, spawn, spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -68,4 +68,22 @@ export function busyboxApplets(busybox: string): string {
   const list = spawnSync(busybox, ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
   for (const applet of list) fs.symlinkSync(busybox, path.join(dir, applet));
   return dir;
+}
+
+/** {@link runProgram} without blocking the event loop, for programs that talk to servers in this process. */
+export function runProgramAsync(shell: readonly string[], script: string, env: Record<string, string>, timeoutMs = 30000): Promise<ProgramRun> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(shell[0], [...shell.slice(1), '-c', script], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.tmpdir(), ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const stop = track(child);
+    const timer = setTimeout(stop, timeoutMs);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => { stdout += d; });
+    child.stderr!.on('data', (d) => { stderr += d; });
+    child.on('error', (e) => { clearTimeout(timer); stop(); reject(e); });
+    child.on('close', (status) => { clearTimeout(timer); stop(); resolve({ status, stdout, stderr, ms: Date.now() - started }); });
+  });
 }
