@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Size, Testing } from 'cdk8s';
-import { K3sDev, Rke2Cnpg } from '../../charts';
+import { K3sDev, K3sProd, Rke2Cnpg } from '../../charts';
 import { CnpgDatabase, KasmVersion, SYNC_WAVE_ANNOTATION, synthVariants } from '../../lib';
 import { Manifest } from '../support/manifests';
 
@@ -90,6 +90,16 @@ describe('bad upgrades fail at synth, naming the prop and the way forward', () =
     expect(() => new CnpgDatabase(Testing.chart(), 'db', { version: KasmVersion.V1_19_0, postgresMajorVersion: 14 }))
       .toThrow(/postgresMajorVersion: 14 is not the PostgreSQL major Kasm 1.19.0 supports; accepted: 16/);
   });
+});
+
+test('the upgrade snippet of docs/upgrades.md synthesizes (capacity check included)', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'upgrades.md'), 'utf8');
+  const snippet = /<!-- upgrade-snippet -->\n```ts\n([\s\S]*?)```/.exec(doc)![1];
+  const app = Testing.app();
+  // The snippet is TypeScript that is also plain JavaScript: run it as written.
+  new Function('app', 'K3sProd', 'KasmVersion', snippet)(app, K3sProd, KasmVersion);
+  const ms = app.charts.flatMap((c) => Testing.synth(c) as Manifest[]);
+  expect(named(ms, 'Job', 'kasm-pre-upgrade-1-18-1-to-1-19-0-')).toHaveLength(1);
 });
 
 // The upgrade programs themselves run against a real PostgreSQL in test/programs/upgrade.test.ts.
