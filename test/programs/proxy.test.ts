@@ -23,6 +23,17 @@ const ca = gen.createCa({ commonName: 'test-proxy-ca', validityDays: 2 });
 const cert = gen.issueCertificate({ ca, commonName: 'localhost', dnsNames: ['localhost', 'kasm.example.com'], ipAddresses: ['127.0.0.1'], validityDays: 1 });
 const tls = { cert: cert.certPem, key: cert.keyPem };
 
+/**
+ * Which component each service and direct route must reach, written down here rather than read from the contract
+ * under test, so a contract that sends a route to the wrong upstream fails.
+ */
+const REACHES: Record<string, ComponentId> = {
+  '/api/admin/': ComponentId.API, '/api/': ComponentId.API, '/api/subscriptions/': ComponentId.API, '/api/share/': ComponentId.SHARE,
+  '/manager_api/': ComponentId.MANAGER, '/rdp-gateway/': ComponentId.RDP_GATEWAY, '/rdp-https-gateway/': ComponentId.RDP_HTTPS_GATEWAY,
+  '/remoteDesktopGateway': ComponentId.RDP_HTTPS_GATEWAY, '/rpc': ComponentId.RDP_HTTPS_GATEWAY,
+  '/guac_connect/vnc/': ComponentId.GUAC, '/guac_login': ComponentId.GUAC, '/guac/__healthcheck': ComponentId.GUAC, '/guac/vm_disconnect': ComponentId.GUAC,
+};
+
 /** GET (or `method`) through the proxy's TLS port, as a browser behind another proxy would. */
 function request(port: number, p: string, opts: { method?: string; headers?: Record<string, string>; body?: Buffer } = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -117,6 +128,7 @@ describeWithBinaries('the proxy under real nginx', ['nginx'], (bin) => {
           expect(res.status).toBe(200);
           expect(seen).toHaveLength(1);
           expect(upstreamServers(route.upstream)).toContain(seen[0].server);
+          expect(seen[0].server.split(':')[0]).toBe(svc(REACHES[route.location]));
           expect(seen[0].url).toBe(route.upstreamPath ? route.upstreamPath + p.slice(route.location.length) : p);
           expectForwarded(seen[0]);
           if (route.forwardedPort) expect(seen[0].headers['x-forwarded-port']).toBe('443');
@@ -125,6 +137,7 @@ describeWithBinaries('the proxy under real nginx', ['nginx'], (bin) => {
         case 'direct':
           expect(res.status).toBe(200);
           expect(seen.map((s) => s.server)).toEqual([`${svc(route.component)}:${route.port}`]);
+          expect(route.component).toBe(REACHES[route.location]);
           expect(seen[0].url).toBe(route.path + p.slice(route.location.length));
           expectForwarded(seen[0]);
           break;
