@@ -25,7 +25,10 @@ const dir = tempDir('kasm-generator');
 for (const [f, content] of Object.entries(configMap.data as Record<string, string>)) fs.writeFileSync(path.join(dir, f), content);
 fs.writeFileSync(path.join(dir, 'token'), TOKEN);
 fs.writeFileSync(path.join(dir, 'ca.crt'), ca.certPem);
+// The shipped plan, with its first certificate only: every leaf costs an RSA key per run, and one leaf shows the flow.
 const plan = JSON.parse(configMap.data['plan.json']);
+plan.certificates = (plan.certificates ?? []).slice(0, 1);
+fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(plan));
 const ns: string = plan.namespace;
 const managed: string[] = [plan.credentials?.secretName, plan.ca?.secretName, ...(plan.certificates ?? []).map((c: any) => c.secretName)].filter(Boolean);
 

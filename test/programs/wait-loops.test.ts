@@ -61,8 +61,12 @@ describeWithBinaries('wait loops under real shells', ['dash', 'busybox', 'curl',
     });
 
     test('PostgreSQL accepting: a running server passes, a closed port gives up', async () => {
-      expect((await run(target(ReadinessCheck.POSTGRES_ACCEPTING, pg.port, { targetName: 'database' }))).status).toBe(0);
-      const closed = await run(target(ReadinessCheck.POSTGRES_ACCEPTING, await freePort(), { targetName: 'database' }));
+      const closedPort = await freePort();
+      const [open, closed] = await Promise.all([
+        run(target(ReadinessCheck.POSTGRES_ACCEPTING, pg.port, { targetName: 'database' })),
+        run(target(ReadinessCheck.POSTGRES_ACCEPTING, closedPort, { targetName: 'database' })),
+      ]);
+      expect(open.status).toBe(0);
       expect(closed.status).toBe(1);
       expect(closed.stderr).toContain('gave up after 600s waiting for database');
     });
@@ -72,10 +76,10 @@ describeWithBinaries('wait loops under real shells', ['dash', 'busybox', 'curl',
       pg.sql(`CREATE DATABASE ${db}`, 'postgres');
       const env = { POSTGRES_USER: pg.env.POSTGRES_USER, POSTGRES_PASSWORD: pg.env.POSTGRES_PASSWORD, POSTGRES_DB: db };
       const t = target(ReadinessCheck.DATABASE_SEEDED, pg.port, { targetName: 'database' });
-      const empty = await run(t, env);
+      const closed = await freePort();
+      const [empty, refused] = await Promise.all([run(t, env), run({ ...t, port: closed }, env)]);
       expect(empty.status).toBe(1);
       expect(empty.stderr).toContain('relation "zones" does not exist');
-      const refused = await run({ ...t, port: await freePort() }, env);
       expect(refused.status).toBe(1);
       expect(refused.stderr).toContain('Connection refused');
       for (const r of [empty, refused]) expect(r.stderr).not.toMatch(/Illegal number|integer expression|bad number/);

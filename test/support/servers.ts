@@ -9,7 +9,12 @@ import * as os from 'os';
 import * as path from 'path';
 
 const cleanups = new Set<() => void>();
-process.on('exit', () => { for (const c of cleanups) { try { c(); } catch { /* best effort */ } } });
+const runAll = () => { for (const c of cleanups) { try { c(); } catch { /* best effort */ } } };
+process.on('exit', runAll);
+// A worker stopped by a signal runs no 'exit' handler: a PostgreSQL server (daemonized by pg_ctl) would outlive it.
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  process.once(signal, () => { runAll(); process.exit(128 + ({ SIGTERM: 15, SIGINT: 2, SIGHUP: 1 })[signal]); });
+}
 
 /** Runs `fn` at process exit unless the returned function (run it in afterAll) runs it first. */
 export function onCleanup(fn: () => void): () => void {
