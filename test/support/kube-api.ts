@@ -56,16 +56,21 @@ export class KubeApiStandIn {
     if (fault) {
       fault.times -= 1;
       fault.before?.();
-      const answer = () => {
+      /** Sends the injected answer; false for status 0 (only a delay, then the normal answer). */
+      const answer = (): boolean => {
         if (fault.status === 403) {
-          return status(403, 'Forbidden', `secrets "${name}" is forbidden: User "system:serviceaccount:${m[1]}:kasm-secret-generator" cannot ${req.method === 'POST' ? 'create' : req.method.toLowerCase()} resource "secrets" in API group "" in the namespace "${m[1]}"`, { name, kind: 'secrets' });
+          status(403, 'Forbidden', `secrets "${name}" is forbidden: User "system:serviceaccount:${m[1]}:kasm-secret-generator" cannot ${req.method === 'POST' ? 'create' : req.method.toLowerCase()} resource "secrets" in API group "" in the namespace "${m[1]}"`, { name, kind: 'secrets' });
+        } else if (fault.status === 422) {
+          status(422, 'Invalid', `Secret "${name}" is invalid: data[tls.key]: Invalid value: "": a valid config key must consist of alphanumeric characters`, { name, kind: 'Secret' });
+        } else if (fault.status >= 500) {
+          status(fault.status, 'InternalError', 'Internal error occurred: etcdserver: request timed out');
+        } else {
+          return false;
         }
-        if (fault.status === 422) return status(422, 'Invalid', `Secret "${name}" is invalid: data[tls.key]: Invalid value: "": a valid config key must consist of alphanumeric characters`, { name, kind: 'Secret' });
-        if (fault.status >= 500) return status(fault.status, 'InternalError', 'Internal error occurred: etcdserver: request timed out');
-        return undefined;
+        return true;
       };
       if (fault.delayMs) { setTimeout(() => { if (!answer()) this.answer(req, m, key, body, send, status); }, fault.delayMs); return; }
-      if (answer() !== undefined || fault.status !== 0) return;
+      if (answer()) return;
     }
     this.answer(req, m, key, body, send, status);
   }
