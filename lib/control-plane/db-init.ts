@@ -46,6 +46,12 @@ export interface DatabaseJobSpec {
   /** Mounts of those volumes. @default [] */
   readonly mounts?: k8s.VolumeMount[];
   readonly backoffLimit: number;
+  /** Another image than the api's (the pre-upgrade dump runs in the old release's database image). @default - the api image */
+  readonly image?: { readonly repository: string; readonly tag: string };
+  /** The shell that runs `script` (`/bin/sh` in Alpine images). @default '/bin/bash' */
+  readonly shell?: string;
+  /** The uid of `image`. @default - the api image's */
+  readonly runAsUser?: number;
 }
 
 /**
@@ -66,19 +72,19 @@ export function addDatabaseJob(scope: Construct, id: string, ctx: DatabaseJobCon
     enableServiceLinks: false,
     // Never, with a backoff limit: a failed pod stays for inspection (OnFailure would replace it and lose the error).
     restartPolicy: 'Never',
-    securityContext: hardenedPod(init.runAsUser),
+    securityContext: hardenedPod(spec.runAsUser ?? init.runAsUser),
     ...schedulingFields(options, ctx.imagePullSecrets),
     initContainers: spec.initContainers,
     containers: [{
       name: spec.containerName,
-      image: imageName(init.image, ctx.imageRegistry),
+      image: imageName(spec.image ?? init.image, ctx.imageRegistry),
       imagePullPolicy: ctx.imagePullPolicy,
-      command: ['/bin/bash', '-c', spec.script],
+      command: [spec.shell ?? '/bin/bash', '-c', spec.script],
       env: [...spec.env, ...Object.entries(options.extraEnv ?? {}).map(([name, value]) => ({ name, value }))],
       resources: resourceRequirements(DB_INIT_RESOURCES),
       // A crash's last log lines reach the pod status, where `kubectl describe` and `diagnose` show them.
       terminationMessagePolicy: 'FallbackToLogsOnError',
-      securityContext: { ...hardenedContainer(init.runAsUser), ...(options.writableRootFilesystem ? { readOnlyRootFilesystem: false } : {}) },
+      securityContext: { ...hardenedContainer(spec.runAsUser ?? init.runAsUser), ...(options.writableRootFilesystem ? { readOnlyRootFilesystem: false } : {}) },
       volumeMounts: [...writable.mounts, ...(spec.mounts ?? [])],
     }],
     volumes: [...writable.volumes, ...(spec.volumes ?? [])],

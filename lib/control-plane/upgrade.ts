@@ -68,6 +68,12 @@ export class UpgradeJobs extends Construct {
     // A StorageClass named for this volume alone exists in the cluster, not in the app: tell the doctor so.
     if (props.storageClassName) DoctorDeclarations.of(this).declare({ kind: ReferencedKind.STORAGE_CLASS, name: props.storageClassName, reason: 'KasmControlPlane upgradeBackup.storageClassName' });
     const env = envVars(props.contract.env.filter((e) => e.name.startsWith('POSTGRES_')), props.envContext);
+    // Every write after the dump could be lost, and the dump must stay the newest copy: a same-major upgrade would be
+    // migrated in place, and a later run of the dump could not tell the migrated database from the old one.
+    if (from.contract.database.postgresMajorVersion === to.contract.database.postgresMajorVersion) {
+      fail('KasmControlPlane', 'upgradeFrom', from.version, `keeps PostgreSQL ${to.contract.database.postgresMajorVersion}: this library's pre-upgrade dump only supports upgrades that change the PostgreSQL major`);
+    }
+    const dbImage = from.contract.database.component;
     const volumes = [{ name: 'upgrade', persistentVolumeClaim: { claimName: this.volumeClaimName } }];
     this.backupJob = addDatabaseJob(this, 'Backup', props, {
       name: `${props.instance}-pre-upgrade-${slug}`,
@@ -75,6 +81,10 @@ export class UpgradeJobs extends Construct {
       annotations: upgradePhase,
       initContainers: props.backupWaits,
       containerName: 'pre-upgrade-dump',
+      // The old release's pg_dump, whose archives the old release's pg_restore reads (the way back).
+      image: dbImage.image,
+      shell: '/bin/sh',
+      runAsUser: dbImage.runAsUser,
       script: backupScript(from.version, from.contract.database.postgresMajorVersion),
       env,
       volumes,

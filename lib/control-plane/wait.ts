@@ -47,10 +47,11 @@ export function waitProbeCommand(t: WaitTarget): string {
     case ReadinessCheck.POSTGRES_ACCEPTING:
       return `pg_isready --host=${t.host} --port=${t.port} --timeout=${timeout}`;
     case ReadinessCheck.DATABASE_SEEDED:
-      // A zone row exists only after db-init seeded the schema, and reading it proves the password.
+      // A zone row exists only after db-init seeded the schema, and reading it proves the password. A string test: a
+      // failed psql prints nothing, which a numeric test would report as `Illegal number` on every try.
       return `test "$(PGPASSWORD="$POSTGRES_PASSWORD" PGCONNECT_TIMEOUT=${timeout} PGSSLMODE=require psql --host=${t.host} --port=${t.port} `
         + '--username="$POSTGRES_USER" --dbname="$POSTGRES_DB" --no-psqlrc --tuples-only --no-align '
-        + '--command="SELECT count(*) FROM zones")" -ge 1';
+        + '--command="SELECT EXISTS (SELECT 1 FROM zones)")" = t';
     case ReadinessCheck.DATABASE_MIGRATED:
       // The seed check, then Kasm's alembic at head (the 1.19 chart's `db-is-ready ready`, with our timeouts).
       return `${waitProbeCommand({ ...t, check: ReadinessCheck.DATABASE_SEEDED })} && ${ALEMBIC_AT_HEAD}`;

@@ -91,7 +91,7 @@ describe('KasmControlPlane', () => {
   test('the api waits for a seeded database with the right password, over TLS', () => {
     const { manifests } = build();
     const wait = podSpec(find(manifests, 'Deployment', 'kasm-api')).initContainers[0];
-    expect(wait.command[2]).toContain('SELECT count(*) FROM zones');
+    expect(wait.command[2]).toContain('SELECT EXISTS (SELECT 1 FROM zones)');
     expect(wait.command[2]).toContain('PGSSLMODE=require');
     expect(wait.command[2]).toContain('--host=kasm-db --port=5432');
     expect(envOf(wait).POSTGRES_PASSWORD).toBe('secret:kasm-secrets/db-password');

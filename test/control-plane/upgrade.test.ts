@@ -1,18 +1,16 @@
 /**
  * Upgrades between releases: 1.18.1, then 1.19.0 with `upgradeFrom`. The order is dump, database, migration,
- * control plane; nothing that holds data changes its name; no db-init runs; bad paths fail at synth; and the
- * upgrade's shell programs run against stubs.
+ * control plane; nothing that holds data changes its name; no db-init runs; bad paths fail at synth; the
+ * upgrade's shell programs run against a real PostgreSQL in test/programs.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { Size, Testing } from 'cdk8s';
-import { K3sDev, Rke2Cnpg } from '../../charts';
+import { K3sDev, K3sProd, Rke2Cnpg } from '../../charts';
 import { CnpgDatabase, KasmVersion, SYNC_WAVE_ANNOTATION, synthVariants } from '../../lib';
-import { backupScript, migrateScript } from '../../lib/control-plane/upgrade-scripts';
 import { Manifest } from '../support/manifests';
-import { StubSandbox } from '../support/stubs';
 
 const synth = (props: ConstructorParameters<typeof K3sDev>[2]): Manifest[] => Testing.synth(new K3sDev(Testing.app(), 'k3s-dev', props)) as Manifest[];
 const wave = (m: Manifest) => Number(m.metadata?.annotations?.[SYNC_WAVE_ANNOTATION] ?? 0);
@@ -94,89 +92,37 @@ describe('bad upgrades fail at synth, naming the prop and the way forward', () =
   });
 });
 
-describe('the upgrade programs, run with stub psql, pg_dump and pg_restore', () => {
-  const env = { POSTGRES_HOST: 'kasm-db', POSTGRES_PORT: '5432', POSTGRES_USER: 'kasmapp', POSTGRES_DB: 'kasm', POSTGRES_PASSWORD: 's3cret' };
-  const sandbox = () => {
-    const s = new StubSandbox();
-    const dir = path.join(s.dir, 'upgrade');
-    fs.mkdirSync(dir);
-    return { s, dir, run: (script: string) => s.run('bash', script, { ...env, KASM_UPGRADE_DIR: dir }) };
-  };
+test('the upgrade snippet of docs/upgrades.md synthesizes (capacity check included)', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'upgrades.md'), 'utf8');
+  const snippet = /<!-- upgrade-snippet -->\n```ts\n([\s\S]*?)```/.exec(doc)![1];
+  const app = Testing.app();
+  // The snippet is TypeScript that is also plain JavaScript: run it as written.
+  new Function('app', 'K3sProd', 'KasmVersion', snippet)(app, K3sProd, KasmVersion);
+  const ms = app.charts.flatMap((c) => Testing.synth(c) as Manifest[]);
+  expect(named(ms, 'Job', 'kasm-pre-upgrade-1-18-1-to-1-19-0-')).toHaveLength(1);
+});
 
-  test('the dump: checks the old major and the settings table, writes the dump whole', () => {
-    const { s, dir, run } = sandbox();
-    try {
-      s.stub('psql', 'echo 14', 'echo 3');
-      s.stub('pg_dump', 'for a in "$@"; do case "$a" in --file=*) echo dump > "${a#--file=}";; esac; done');
-      const r = run(backupScript('1.18.1', 14));
-      expect(r.status).toBe(0);
-      expect(fs.readdirSync(dir)).toEqual(['kasm-1.18.1.dump']);
-      expect(s.calls('pg_dump')[0]).toContain('--format=custom');
-    } finally { s.cleanup(); }
+// The upgrade programs themselves run against a real PostgreSQL in test/programs/upgrade.test.ts.
+describe('the upgrade Jobs\' pods', () => {
+  const ms = synth({ version: KasmVersion.V1_19_0, upgradeFrom: KasmVersion.V1_18_1 });
+  const before = synth({ version: KasmVersion.V1_18_1 });
+  const [dump] = named(ms, 'Job', 'kasm-pre-upgrade-');
+  const [migration] = named(ms, 'Job', 'kasm-db-migrate-');
+
+  test('the dump runs under the old release\'s database image (its pg_dump writes what its pg_restore reads: the way back)', () => {
+    const oldDb = named(before, 'StatefulSet', 'kasm-db')[0].spec.template.spec;
+    const c = dump.spec.template.spec.containers[0];
+    expect(c.image).toBe(oldDb.containers[0].image);
+    expect(c.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(dump.spec.template.spec.securityContext.runAsUser).toBe(oldDb.securityContext.runAsUser);
+    expect(c.command[2]).toContain('pg_stat_activity');
   });
 
-  test('the dump refuses a database of another major (the new, empty one) and keeps an earlier dump', () => {
-    const { s, dir, run } = sandbox();
-    try {
-      s.stub('psql', 'echo 16');
-      s.stub('pg_dump', 'exit 0');
-      const refused = run(backupScript('1.18.1', 14));
-      expect(refused.status).toBe(1);
-      expect(refused.stderr).toContain('runs PostgreSQL 16, not 14 as Kasm 1.18.1 does: refusing');
-      expect(s.calls('pg_dump')).toEqual([]);
-      fs.writeFileSync(path.join(dir, 'kasm-1.18.1.dump'), 'earlier');
-      const kept = run(backupScript('1.18.1', 14));
-      expect(kept.status).toBe(0);
-      expect(kept.stdout).toContain('keeping the pre-upgrade dump');
-      expect(fs.readFileSync(path.join(dir, 'kasm-1.18.1.dump'), 'utf8')).toBe('earlier');
-    } finally { s.cleanup(); }
-  });
-
-  const migrate = migrateScript('1.18.1', '1.19.0', 16, ['kasm-migrate', '--upgrade-database']);
-
-  test('the migration restores the dump into an empty PostgreSQL 16, then migrates', () => {
-    const { s, dir, run } = sandbox();
-    try {
-      fs.writeFileSync(path.join(dir, 'kasm-1.18.1.dump'), 'dump');
-      s.stub('psql', 'echo 16', 'exit 1');
-      s.stub('pg_restore', 'exit 0');
-      s.stub('kasm-migrate', 'echo migrated');
-      const r = run(migrate);
-      expect(r.status).toBe(0);
-      expect(r.stdout).toContain('restoring the pre-upgrade dump');
-      expect(s.calls('pg_restore')[0]).toMatch(/--no-owner --exit-on-error .*kasm-1\.18\.1\.dump/);
-      expect(s.calls('kasm-migrate')).toEqual(['kasm-migrate --upgrade-database']);
-    } finally { s.cleanup(); }
-  });
-
-  test('the migration migrates a database that holds data in place, without restoring', () => {
-    const { s, run } = sandbox();
-    try {
-      s.stub('psql', 'echo 16', 'echo 3');
-      s.stub('pg_restore', 'exit 0');
-      s.stub('kasm-migrate', 'exit 0');
-      expect(run(migrate).status).toBe(0);
-      expect(s.calls('pg_restore')).toEqual([]);
-    } finally { s.cleanup(); }
-  });
-
-  test('the migration stops on an empty database without a dump, and on the wrong major', () => {
-    const { s, run } = sandbox();
-    try {
-      s.stub('psql', 'echo 16', 'exit 1');
-      s.stub('kasm-migrate', 'exit 0');
-      const r = run(migrate);
-      expect(r.status).toBe(1);
-      expect(r.stderr).toContain('the database is empty and there is no pre-upgrade dump');
-      expect(s.calls('kasm-migrate')).toEqual([]);
-    } finally { s.cleanup(); }
-    const w = sandbox();
-    try {
-      w.s.stub('psql', 'echo 14');
-      const r = w.run(migrate);
-      expect(r.status).toBe(1);
-      expect(r.stderr).toContain('the database runs PostgreSQL 14; Kasm 1.19.0 needs 16');
-    } finally { w.s.cleanup(); }
+  test('the migration runs under the new api image, restoring in one transaction', () => {
+    const c = migration.spec.template.spec.containers[0];
+    expect(c.image).toMatch(/kasmweb\/api:1\.19\.0/);
+    expect(c.command[2]).toContain('pg_restore');
+    expect(c.command[2]).toContain('--single-transaction --exit-on-error');
   });
 });
 

@@ -12,6 +12,9 @@ import * as path from 'path';
 import * as gen from '../../lib/security/generator/secret-generator';
 import type { GeneratorPlan, PemPair } from '../../lib/security/generator/secret-generator';
 
+// Each run generates RSA keys: on 2 cores shared with the real-binary tests (test/programs) 5 s is not enough.
+jest.setTimeout(30000);
+
 const SCRIPT = path.join(__dirname, '..', '..', 'lib', 'security', 'generator', 'secret-generator.js');
 const TOKEN = 'test-token-0123';
 const DAY = 24 * 60 * 60 * 1000;
