@@ -9,10 +9,19 @@ import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import * as gen from '../../lib/security/generator/secret-generator';
-import type { GeneratorPlan, PemPair } from '../../lib/security/generator/secret-generator';
+import { der, derChildren, derRead } from '../../lib/security/generator/der';
+import { parseIpAddress, permittedSubtrees } from '../../lib/security/generator/names';
+import { validatePlan } from '../../lib/security/generator/plan';
+import type { GeneratorPlan } from '../../lib/security/generator/plan';
+import { randomToken } from '../../lib/security/generator/random';
+import { run } from '../../lib/security/generator/reconcile';
+import { createCa, issueCertificate } from '../../lib/security/generator/x509';
+import type { PemPair } from '../../lib/security/generator/x509';
+import { dnsNamesOf, permittedDnsOf } from '../../lib/security/generator/x509-read';
 
-const SCRIPT = path.join(__dirname, '..', '..', 'lib', 'security', 'generator', 'secret-generator.js');
+/** The modules' functions under one name; the CLI test runs the bundle the ConfigMap carries. */
+const gen = { der, derRead, derChildren, parseIpAddress, permittedSubtrees, validatePlan, randomToken, run, createCa, issueCertificate, dnsNamesOf, permittedDnsOf };
+const SCRIPT = path.join(__dirname, '..', '..', 'lib', 'security', 'generator', 'secret-generator.generated.js');
 const TOKEN = 'test-token-0123';
 const DAY = 24 * 60 * 60 * 1000;
 
