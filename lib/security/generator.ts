@@ -13,7 +13,7 @@ import { GeneratorPlan, InvalidPlanError, validatePlan } from './generator/plan'
 import { fail } from '../core/validation';
 import { FlowEnd } from './network-peer';
 
-/** The image of the generator Job: Docker's official Node.js image, pinned; the bundle uses only Node built-ins. */
+/** The image of the generator Job: Docker's official Node.js image, pinned; the script uses only Node built-ins. */
 export const GENERATOR_IMAGE = { repository: 'node', tag: '24.21.0-alpine' };
 /** The official Node.js image's unprivileged `node` user. */
 const GENERATOR_UID = 1000;

@@ -24,8 +24,9 @@ export interface PemPair {
 export interface CaOptions {
   readonly commonName: string;
   readonly validityDays: number;
-  /** Names the CA may vouch for, as a critical NameConstraints extension (minimal subtrees). */
+  /** Names the CA may vouch for, as a critical NameConstraints extension (minimal subtrees). @default [] (unconstrained) */
   readonly permittedDnsNames?: readonly string[];
+  /** @default the current time */
   readonly now?: Date;
 }
 
@@ -33,9 +34,12 @@ export interface CaOptions {
 export interface LeafOptions {
   readonly ca: PemPair;
   readonly commonName: string;
+  /** @default [] (then at least one IP address) */
   readonly dnsNames?: readonly string[];
+  /** @default [] */
   readonly ipAddresses?: readonly string[];
   readonly validityDays: number;
+  /** @default the current time */
   readonly now?: Date;
 }
 
