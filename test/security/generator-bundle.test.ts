@@ -55,6 +55,10 @@ describe('the generator bundle', () => {
     expect(committed.startsWith('// In-cluster Secret generator of cdk8s-kasm')).toBe(true);
   });
 
+  test('has no line that starts like a YAML document marker (the ConfigMap then renders on the fast path)', () => {
+    expect(committed.split('\n').filter((line) => /^(%|---|\.\.\.)/.test(line))).toEqual([]);
+  });
+
   test('targets the Node.js of the Job image and needs nothing but its built-ins', () => {
     expect(NODE_TARGET).toBe(`node${GENERATOR_IMAGE.tag.replace(/-.*$/, '')}`);
     const required = [...committed.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);

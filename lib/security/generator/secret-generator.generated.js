@@ -326,10 +326,7 @@ var CA_KEY_BITS = 3072;
 var LEAF_KEY_BITS = 2048;
 function toPem(label, derBytes) {
   const lines = derBytes.toString("base64").match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----
-${lines.join("\n")}
------END ${label}-----
-`;
+  return [`-----BEGIN ${label}-----`, ...lines, `-----END ${label}-----`, ""].join("\n");
 }
 function distinguishedName(commonName) {
   return der.sequence(der.set(der.sequence(der.oid(OID.commonName), der.utf8String(commonName))));

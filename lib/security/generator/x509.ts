@@ -54,9 +54,11 @@ interface CertificateBody {
   readonly signingKey: crypto.KeyObject;
 }
 
+/** PEM with 64-character lines. (Joined, not one template literal: esbuild would print its `\n`s as line breaks, and a
+ * bundle line starting with `---` reads as a YAML document marker to the fast manifest renderer.) */
 function toPem(label: string, derBytes: Buffer): string {
   const lines = derBytes.toString('base64').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+  return [`-----BEGIN ${label}-----`, ...lines, `-----END ${label}-----`, ''].join('\n');
 }
 
 function distinguishedName(commonName: string): Buffer {
