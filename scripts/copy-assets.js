@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Copies the non-TypeScript files the compiled library reads at run time into build/ (`npm run build`): the secret
- * generator script the Job runs, the schema data the validator loads, and the values files' JSON Schema. Dependency-free, so it runs anywhere
+ * generator's bundle the Job runs (`npm run generator`), the schema data the validator loads, and the values files' JSON Schema. Dependency-free, so it runs anywhere
  * `npm pack` does.
  */
 const fs = require('fs');
@@ -9,8 +9,7 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const assets = [
-  ['lib/security/generator/secret-generator.js', 'build/lib/security/generator/secret-generator.js'],
-  ['lib/security/generator/secret-generator.d.ts', 'build/lib/security/generator/secret-generator.d.ts'],
+  ['lib/security/generator/secret-generator.generated.js', 'build/lib/security/generator/secret-generator.generated.js'],
   ['cli/values/values.schema.json', 'build/cli/values/values.schema.json'],
 ];
 for (const file of fs.readdirSync(path.join(root, 'lib/doctor/schemas')).filter((f) => f.endsWith('.json')).sort()) {

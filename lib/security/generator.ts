@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { IKasmControlPlane } from '../control-plane/interface';
 import { digest, selectorLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import { hardenedContainer, hardenedPod, imageName, resourceRequirements, writableVolumes } from '../core/pod';
-import type { GeneratorPlan } from './generator/secret-generator';
+import { GeneratorPlan, InvalidPlanError, validatePlan } from './generator/plan';
 import { fail } from '../core/validation';
 import { FlowEnd } from './network-peer';
 
@@ -19,9 +19,9 @@ export const GENERATOR_IMAGE = { repository: 'node', tag: '24.21.0-alpine' };
 const GENERATOR_UID = 1000;
 const GENERATOR_DIR = '/opt/kasm-generator';
 
-/** The generator script, shipped beside this module (copied into `build/` by `npm run build`). */
+/** The generator's one-file bundle (`npm run generator`), shipped beside this module (copied into `build/` by `npm run build`). */
 function generatorScript(): string {
-  return fs.readFileSync(path.join(__dirname, 'generator', 'secret-generator.js'), 'utf8');
+  return fs.readFileSync(path.join(__dirname, 'generator', 'secret-generator.generated.js'), 'utf8');
 }
 
 /** Props of {@link SecretGenerator}. */
@@ -48,9 +48,10 @@ export class SecretGenerator extends Construct {
     const meta = (n: string) => ({ name: n, namespace: cp.namespace, labels, annotations: waveAnnotation(SyncWave.SECRETS) });
     // The Job would reject a plan it cannot carry out; better to fail synth with the same words.
     try {
-      (require('./generator/secret-generator') as { validatePlan(p: GeneratorPlan): GeneratorPlan }).validatePlan(plan);
+      validatePlan(plan);
     } catch (e) {
-      fail('KasmSecurity', 'generator plan', (e as Error).message.replace(/^invalid plan: /, ''), 'is not accepted by the in-cluster generator; check the host names and Secret names');
+      if (!(e instanceof InvalidPlanError)) throw e;
+      fail('KasmSecurity', 'generator plan', e.problem, 'is not accepted by the in-cluster generator; check the host names and Secret names');
     }
     // It patches only what it may complete: missing credential keys, and leaves whose names changed. Never the CA.
     const patched = [

@@ -13,7 +13,7 @@ import type { IKasmExposure } from '../ingress/rdp-exposure';
 import { addNetworkNotes } from './network-notes';
 import { addCertManagerCertificate, certificatePlan } from './certificates';
 import { SecretGenerator } from './generator';
-import type { GeneratorPlan } from './generator/secret-generator';
+import type { GeneratorPlan } from './generator/plan';
 import { Flow, NetworkPeer } from './network-peer';
 import { expectedConnections, graphFlows, SecurityReach } from './security-flows';
 import { EgressRule, egressRuleFlows } from './egress';

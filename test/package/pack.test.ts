@@ -48,7 +48,7 @@ describe('the packed package', () => {
   test('ships the compiled library, its assets, README and LICENSE, and no TypeScript sources', () => {
     expect(files).toEqual(expect.arrayContaining([
       'LICENSE', 'README.md', 'package.json', 'build/lib/index.js', 'build/lib/index.d.ts', 'build/charts/index.js', 'build/cli/main.js',
-      'build/lib/security/generator/secret-generator.js', 'build/lib/doctor/schemas/crds.json', 'build/cli/values/values.schema.json',
+      'build/lib/security/generator/secret-generator.generated.js', 'build/lib/doctor/schemas/crds.json', 'build/cli/values/values.schema.json',
     ]));
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.some((f) => f.startsWith('test/') || f.startsWith('dist/'))).toBe(false);

@@ -12,7 +12,7 @@ import * as path from 'path';
 import { ComponentId, KasmVersion } from '../../lib';
 import { ProxyRoute } from '../../lib/contract/types';
 import { renderProxyConfig } from '../../lib/control-plane/proxy-config';
-import * as gen from '../../lib/security/generator/secret-generator';
+import * as gen from '../../lib/security/generator/x509';
 import { describeWithBinaries } from '../support/binaries';
 import { freePort, tempDir, track } from '../support/servers';
 import { Seen, Upstream, websocketRoundTrip } from '../support/upstreams';

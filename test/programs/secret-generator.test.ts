@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { K3sDev } from '../../charts';
-import * as gen from '../../lib/security/generator/secret-generator';
+import * as gen from '../../lib/security/generator/x509';
 import { KubeApiStandIn } from '../support/kube-api';
 import { Manifest } from '../support/manifests';
 import { tempDir, track } from '../support/servers';

@@ -9,13 +9,23 @@ import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import * as gen from '../../lib/security/generator/secret-generator';
-import type { GeneratorPlan, PemPair } from '../../lib/security/generator/secret-generator';
+import { der, derChildren, derRead } from '../../lib/security/generator/der';
+import { parseIpAddress, permittedSubtrees } from '../../lib/security/generator/names';
+import { KubeApiError } from '../../lib/security/generator/kube-client';
+import { InvalidPlanError, validatePlan } from '../../lib/security/generator/plan';
+import type { GeneratorPlan } from '../../lib/security/generator/plan';
+import { randomToken } from '../../lib/security/generator/random';
+import { run } from '../../lib/security/generator/reconcile';
+import { createCa, issueCertificate } from '../../lib/security/generator/x509';
+import type { PemPair } from '../../lib/security/generator/x509';
+import { dnsNamesOf, permittedDnsOf } from '../../lib/security/generator/x509-read';
 
-// Each run generates RSA keys: on 2 cores shared with the real-binary tests (test/programs) 5 s is not enough.
-jest.setTimeout(30000);
-
-const SCRIPT = path.join(__dirname, '..', '..', 'lib', 'security', 'generator', 'secret-generator.js');
+/** The modules' functions under one name; the CLI test runs the bundle the ConfigMap carries. */
+const gen = { der, derRead, derChildren, parseIpAddress, permittedSubtrees, validatePlan, randomToken, run, createCa, issueCertificate, dnsNamesOf, permittedDnsOf };
+const SCRIPT = path.join(__dirname, '..', '..', 'lib', 'security', 'generator', 'secret-generator.generated.js');
+// RSA key generation (a 3072-bit CA, 2048-bit leaves) takes seconds on a loaded 2-core machine: at jest's 5 s a slow
+// test timed out and its still-running flow wrote into the next test's fake API.
+jest.setTimeout(30_000);
 const TOKEN = 'test-token-0123';
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -179,6 +189,14 @@ describe('createCa / issueCertificate', () => {
     // The authority key identifier of the leaf is the CA's subject key identifier.
     const caSki = /Subject Key Identifier:\s*\n\s*([0-9A-F:]+)/.exec(caText)![1];
     expect(leafText).toMatch(new RegExp(`Authority Key Identifier:\\s*\\n\\s*(keyid:)?${caSki}`));
+  });
+
+  test('openssl reads the names and the validity back: SAN DNS names in order, notAfter as requested', () => {
+    const text = openssl('x509', '-noout', '-text', '-in', leafFile).stdout;
+    expect(text).toMatch(new RegExp(`Subject Alternative Name:\\s*\\n\\s*${dnsNames.map((n) => `DNS:${n.replace(/\./g, '\\.')}`).join(', ')}\\s*\\n`));
+    const end = openssl('x509', '-noout', '-enddate', '-in', leafFile).stdout.trim().replace(/^notAfter=/, '');
+    expect(Math.abs(new Date(end).getTime() - (Date.now() + 365 * DAY))).toBeLessThan(60 * 1000);
+    expect(openssl('x509', '-noout', '-issuer', '-in', leafFile).stdout.trim()).toBe('issuer=CN = kasm-internal-ca');
   });
 
   test('dates from 2050 are GeneralizedTime, earlier ones UTCTime', () => {
@@ -572,6 +590,50 @@ describe('run against a fake Kubernetes API', () => {
     await expect(gen.run(PLAN, { ...env, KASM_GENERATOR_TOKEN_FILE: path.join(tmp, 'missing') })).rejects.toThrow(/cannot read the service account token/);
   });
 
+  test('f) failures are typed: the verb, the Secret and the status are fields, not only words', async () => {
+    api.faults.push({ method: 'POST', name: 'kasm-secrets', status: 403 });
+    const denied = await gen.run({ ...PLAN, ca: null, certificates: null }, env).catch((e: unknown) => e);
+    expect(denied).toBeInstanceOf(KubeApiError);
+    expect(denied).toMatchObject({ verb: 'create', namespace: 'kasm', secretName: 'kasm-secrets', status: 403, attempts: 1 });
+    api.faults.push({ method: 'GET', name: 'kasm-secrets', status: 503, times: 100 });
+    const unavailable = await gen.run({ ...PLAN, ca: null, certificates: null }, env).catch((e: unknown) => e);
+    expect(unavailable).toMatchObject({ verb: 'get', secretName: 'kasm-secrets', status: 503, attempts: 5 });
+  });
+
+  test('d3) under an intermediate CA, a new leaf carries the chain and verifies against the root alone', async () => {
+    const cnf = (name: string, text: string) => write(name, text);
+    const ossl = (...args: string[]) => {
+      const res = openssl(...args);
+      if (res.status !== 0) throw new Error(res.stderr);
+    };
+    const rootKey = path.join(tmp, 'root.key');
+    const rootPem = path.join(tmp, 'root.pem');
+    ossl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', rootKey, '-out', rootPem, '-subj', '/CN=root-ca', '-days', '2',
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+    const intKey = path.join(tmp, 'int.key');
+    ossl('req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', intKey, '-out', path.join(tmp, 'int.csr'), '-subj', '/CN=intermediate-ca');
+    const intPem = path.join(tmp, 'int.pem');
+    ossl('x509', '-req', '-in', path.join(tmp, 'int.csr'), '-CA', rootPem, '-CAkey', rootKey, '-set_serial', '7', '-days', '2', '-out', intPem,
+      '-extfile', cnf('int.cnf', 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n'));
+    const intermediate = { certPem: fs.readFileSync(intPem, 'utf8'), keyPem: fs.readFileSync(intKey, 'utf8') };
+    api.put(tlsSecret('kasm-internal-ca', intermediate, fs.readFileSync(rootPem, 'utf8')));
+    const summary = await gen.run({ ...PLAN, credentials: null, certificates: [PLAN.certificates![1]] }, env);
+    expect(summary).toEqual([
+      { secret: 'kasm-internal-ca', action: 'unchanged' },
+      { secret: 'kasm-proxy-tls', action: 'created', keys: ['tls.crt', 'tls.key', 'ca.crt'] },
+    ]);
+    const stored = api.secrets.get('kasm-proxy-tls');
+    const chain = decode(stored.data['tls.crt']);
+    expect(chain.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+    expect(chain.endsWith(intermediate.certPem)).toBe(true);
+    expect(decode(stored.data['ca.crt'])).toBe(fs.readFileSync(rootPem, 'utf8'));
+    const leaf = new crypto.X509Certificate(chain);
+    expect(leaf.issuer).toBe('CN=intermediate-ca');
+    expect(leaf.checkIssued(new crypto.X509Certificate(intermediate.certPem))).toBe(true);
+    const verdict = openssl('verify', '-x509_strict', '-CAfile', rootPem, '-untrusted', intPem, write('chain-leaf.pem', leaf.toString()));
+    expect(verdict.stdout.trim()).toMatch(/: OK$/);
+  });
+
   test('g) nothing secret is logged', async () => {
     await gen.run(PLAN, env);
     const output = logged.join('\n');
@@ -620,6 +682,18 @@ describe('validatePlan', () => {
     expect(() => gen.validatePlan({ ...PLAN, credentials: { secretName: 'x', keys: ['a b'] } })).toThrow(/invalid key/);
     expect(() => gen.validatePlan({ ...PLAN, certificates: [{ ...PLAN.certificates![0], secretName: 'kasm-secrets' }] })).toThrow(/used twice/);
     expect(() => gen.validatePlan({ ...PLAN, certificates: [{ ...PLAN.certificates![0], validityDays: 0 }] })).toThrow(/validityDays/);
+  });
+
+  test('a rejected plan is an InvalidPlanError whose problem names the field', () => {
+    const error = (() => {
+      try {
+        return gen.validatePlan({ ...PLAN, mirrors: [{ namespace: 'database', secretName: 'copy', username: 'u', fromKey: 'nope' }] });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidPlanError);
+    expect(error).toMatchObject({ problem: 'mirrors[0].fromKey must be one of credentials.keys' });
   });
 });
 

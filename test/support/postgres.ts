@@ -6,7 +6,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as gen from '../../lib/security/generator/secret-generator';
+import * as gen from '../../lib/security/generator/x509';
 import { findBinary } from './binaries';
 import { freePort, onCleanup, tempDir } from './servers';
 
