@@ -34,7 +34,7 @@ export class K3sDev extends Chart {
       size: SizePreset.DEV,
       databaseStorage: Size.gibibytes(10),
       cluster: ClusterProfile.k3s(),
-      // The PRD's minimum box.
+      // The smallest supported box (docs/variants.md): one 2 vCPU / 4 GiB node.
       nodes: [{ count: 1, cpu: '2', memory: '4Gi' }],
     });
     this.database = built.database;

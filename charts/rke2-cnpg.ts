@@ -28,7 +28,7 @@ export interface Rke2CnpgProps extends KasmAfterInstallProps {
   /** Kasm release. @default KasmVersion.V1_18_1 */
   readonly version?: KasmVersion;
   /**
-   * The release the running deployment has, when `version` upgrades it (README: Upgrades). Remove it after the upgrade.
+   * The release the running deployment has, when `version` upgrades it (docs/upgrades.md). Remove it after the upgrade.
    * @default - no upgrade
    */
   readonly upgradeFrom?: KasmVersion;

@@ -96,7 +96,7 @@ describe('help and usage errors', () => {
     expect(r.stderr).toContain('the dump holds no objects of namespace \'kasm-prod\'; namespaces in it: kasm');
   });
 
-  test('--print-dump-command prints the README pipeline for the namespace and context', async () => {
+  test('--print-dump-command prints the documented pipeline for the namespace and context', async () => {
     const r = await runCli(['diagnose', '--print-dump-command', '-n', 'kasm-prod', '--context', 'lab']);
     expect(r.status).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('ns=kasm-prod');
