@@ -35,7 +35,7 @@ export class K3sDev extends Chart {
       size: SizePreset.DEV,
       databaseStorage: Size.gibibytes(10),
       cluster: ClusterProfile.k3s(),
-      // The smallest box Kasm's control plane runs on.
+      // The smallest supported box (docs/variants.md): one 2 vCPU / 4 GiB node.
       nodes: [{ count: 1, cpu: '2', memory: '4Gi' }],
       alerts: false,
     }));

@@ -43,7 +43,7 @@ export class K3sProd extends Chart {
       size: SizePreset.MEDIUM,
       databaseStorage: Size.gibibytes(50),
       cluster: ClusterProfile.k3s({ defaultStorageClass: 'longhorn' }),
-      // A server plus two agents.
+      // The production shape (docs/variants.md): a server plus two agents, 4 vCPU / 8 GiB each.
       nodes: [{ count: 3, cpu: '4', memory: '8Gi' }],
       // Nightly at 02:00, seven dumps kept, on a Longhorn volume of their own.
       backup: {},

@@ -21,7 +21,7 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'namespace', short: 'n', value: 'NAMESPACE', help: `namespace Kasm runs in (default: ${DEFAULT_NAMESPACE}; with --from: the dump's)` },
   { name: 'context', value: 'CTX', help: 'kubectl context to read (default: the current one)' },
   { name: 'from', value: 'DUMP.json', help: 'read a dump file instead of the cluster (- reads standard input)' },
-  { name: 'json', help: 'print the report as JSON (shape: README, "Troubleshooting")' },
+  { name: 'json', help: 'print the report as JSON (shape: docs/troubleshooting.md)' },
   { name: 'dump', value: 'FILE', help: 'write what diagnose reads (Secret values blanked) to FILE for a bug report, and exit' },
   { name: 'force', help: 'with --dump: replace FILE if it exists' },
   { name: 'print-dump-command', help: 'print the command that writes a dump for a bug report, and exit' },

@@ -1,5 +1,5 @@
 /**
- * Writes cli/values/values.schema.json and the README's configuration reference from the key tree in
+ * Writes cli/values/values.schema.json and the configuration reference (docs/configuration.md) from the key tree in
  * cli/values/keys.ts (`npm run values-schema`); the test suite fails when either is stale, so the schema, the
  * documentation and the CLI's checks never drift apart.
  */
@@ -11,6 +11,6 @@ import { valuesJsonSchemaText } from '../cli/values/values-file';
 const root = path.join(__dirname, '..');
 const schema = path.join(root, 'cli', 'values', 'values.schema.json');
 fs.writeFileSync(schema, valuesJsonSchemaText());
-const readme = path.join(root, 'README.md');
-fs.writeFileSync(readme, withValuesReference(fs.readFileSync(readme, 'utf8')));
-for (const file of [schema, readme]) process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
+const reference = path.join(root, 'docs', 'configuration.md');
+fs.writeFileSync(reference, withValuesReference(fs.readFileSync(reference, 'utf8')));
+for (const file of [schema, reference]) process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);

@@ -1,13 +1,13 @@
 /**
- * The README's configuration reference: every key of a values file with what it accepts, its default per variant and
- * its doc, rendered from the key tree so the documentation cannot drift from what `synth --values` checks
- * (`npm run values-schema` writes it into the README; the test suite compares).
+ * The configuration reference (docs/configuration.md): every key of a values file with what it accepts, its default
+ * per variant and its doc, rendered from the key tree so the documentation cannot drift from what `synth --values`
+ * checks (`npm run values-schema` writes it into docs/configuration.md; the test suite compares).
  */
 import * as yaml from 'js-yaml';
 import { VALUES } from './keys';
 import { acceptedText, appliesTo, defaultOf, Field, ObjectSpec, ValuesVariant, VALUES_VARIANTS } from './spec';
 
-/** The comments around the generated table in README.md. */
+/** The comments around the generated table in docs/configuration.md. */
 export const REFERENCE_MARKERS = { start: '<!-- values-reference:start -->', end: '<!-- values-reference:end -->' } as const;
 
 /** Table cell text: pipes escaped, and angle brackets, which GitHub would take for HTML tags (e.g. `<out>`). */
@@ -57,10 +57,10 @@ export function valuesReference(): string {
   ].join('\n');
 }
 
-/** `readme` with the text between {@link REFERENCE_MARKERS} replaced by {@link valuesReference}. */
-export function withValuesReference(readme: string): string {
-  const start = readme.indexOf(`${REFERENCE_MARKERS.start}\n`);
-  const end = readme.indexOf(`\n${REFERENCE_MARKERS.end}`);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the lines ${REFERENCE_MARKERS.start} and ${REFERENCE_MARKERS.end}`);
-  return readme.slice(0, start + REFERENCE_MARKERS.start.length + 1) + valuesReference() + readme.slice(end);
+/** `doc` (docs/configuration.md) with the text between {@link REFERENCE_MARKERS} replaced by {@link valuesReference}. */
+export function withValuesReference(doc: string): string {
+  const start = doc.indexOf(`${REFERENCE_MARKERS.start}\n`);
+  const end = doc.indexOf(`\n${REFERENCE_MARKERS.end}`);
+  if (start < 0 || end < start) throw new Error(`docs/configuration.md lacks the lines ${REFERENCE_MARKERS.start} and ${REFERENCE_MARKERS.end}`);
+  return doc.slice(0, start + REFERENCE_MARKERS.start.length + 1) + valuesReference() + doc.slice(end);
 }

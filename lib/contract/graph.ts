@@ -23,8 +23,9 @@ export interface CommonEdgeOptions {
 }
 
 /**
- * The dependency graph every supported release shares (reference: kasm-helm-inventory.md §6,
- * kasm-helm-newer.md §2.3, and the 1.19 chart's NetworkPolicies for edges the older charts leave implicit).
+ * The dependency graph every supported release shares: the init containers' waits of the official charts
+ * (https://github.com/kasmtech/kasm-helm: `kasm-single-zone` on `release/1.16.0`, `charts/kasm`), and the 1.19 chart's NetworkPolicies
+ * (`charts/kasm-helm/templates/networkpolicies.yaml`) for edges the older charts leave implicit.
  */
 export function commonEdges(opts: CommonEdgeOptions): DependencyEdge[] {
   const edges: DependencyEdge[] = [

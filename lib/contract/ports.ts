@@ -5,7 +5,7 @@
  */
 import { HealthCheck } from './types';
 
-/** Health paths, unchanged from 1.16 to 1.18.1 (reference: kasm-helm-newer.md §2.4). */
+/** Health paths, unchanged from 1.16 to 1.18.1 (the official charts' probes). */
 export const HEALTH_PATHS = {
   api: '/api/__healthcheck',
   component: '/__healthcheck',

@@ -42,7 +42,7 @@ const KASMGUAC_SERVICE = '~ ^/kasmguac/([0-9a-f-]+)/(\\w+)(?!/vnc.htmlguaclite)(
 const KASMGUAC_WEBSOCKET = '~ ^/kasmguac/([0-9a-f-]+)/vnc/vnc.htmlguaclite';
 
 /**
- * The proxy's route table (reference: kasm-helm-inventory.md §2.8 and kasm-helm-newer.md §2.9), with the
+ * The proxy's route table (the official charts' proxy nginx ConfigMaps, `proxy-configmaps.yaml`), with the
  * component that owns each route so a disabled component takes its routes with it.
  */
 export function proxyRoutes(opts: RouteTableOptions): { routes: ProxyRoute[]; owners: Record<string, ComponentId> } {

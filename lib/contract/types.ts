@@ -3,8 +3,8 @@
  *
  * Kasm's containers find each other by Service name, read fixed env var names and expect files at fixed
  * paths, so every construct, the nginx configuration, the wait loops, the NetworkPolicies and the doctor are
- * derived from this one model instead of repeating literals. Facts come from `shared/reference/` (the official
- * charts); where a fact was marked [inference] there, the contract entry says what we decided and why.
+ * derived from this one model instead of repeating literals. Facts come from Kasm's official charts
+ * (https://github.com/kasmtech/kasm-helm); where the charts leave a fact open, the contract entry says what we decided and why ([decision]).
  */
 import type {
   ComponentContract, EnvContract, ImageRef, SizingContract, WritablePathContract,

@@ -120,7 +120,7 @@ export function checkUpgrade(owner: string, to: KasmVersion, from: unknown): Kas
   }
   if (from.compareTo(to) > 0) {
     fail(owner, 'upgradeFrom', from.version, `is newer than version ${to.version}: Kasm does not support downgrades (its migrations only go forward); `
-      + `restore the pre-upgrade dump into a ${from.version} deployment instead (README: Upgrades)`);
+      + `restore the pre-upgrade dump into a ${from.version} deployment instead (docs/upgrades.md)`);
   }
   const accepted = to.contract.upgrade?.from ?? [];
   if (!accepted.includes(from.version)) {

@@ -109,7 +109,7 @@ function assertUpgradeSaid(app: App, variant: Variant, deployed: string | undefi
     const said = cp.upgradeFrom === undefined ? 'without saying upgradeFrom' : `with upgradeFrom ${cp.upgradeFrom.version}, not ${deployed}`;
     const fix = variant.valuesFile === undefined ? `set upgradeFrom: KasmVersion.V${deployed.replace(/\./g, '_')}` : `set upgradeFrom: '${deployed}' in ${variant.valuesFile}`;
     throw new KasmConfigError(`${variant.name}: the output folder holds Kasm ${deployed} and this synth writes Kasm ${cp.version.version} ${said}. `
-      + `An upgrade must be explicit: ${fix} (a pre-upgrade dump, then the migration, then the new control plane; README: Upgrades), `
+      + `An upgrade must be explicit: ${fix} (a pre-upgrade dump, then the migration, then the new control plane; docs/upgrades.md), `
       + 'or synthesize into an empty folder for a new install.');
   }
 }

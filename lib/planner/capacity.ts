@@ -1,7 +1,7 @@
 /**
- * Capacity planning from the number of concurrent users, as the architecture document sizes Kasm deployments.
+ * Capacity planning from the number of concurrent users (docs/variants.md, "Capacity").
  *
- * Up to 200 users it reproduces the ADD's table exactly. Past 200 it extends the table's largest row with the ratios
+ * Up to 200 users it reproduces the sizing table below exactly. Past 200 it extends the table's largest row with the ratios
  * that row implies: one K3s node per 40 users, one agent VM per 20 users, and 1 GiB of database storage per user
  * (rounded up to whole 10 GiB). At 200 users the formula and the table agree (5 nodes, 10 agent VMs, 200 GiB).
  */
@@ -26,7 +26,7 @@ export interface CapacityPlan {
   readonly basis: '1-10' | '10-50' | '50-200' | 'formula';
 }
 
-/** The ADD's table: the upper bound of users per row and what the row needs. */
+/** The sizing table: the upper bound of users per row and what the row needs. */
 const TABLE: readonly { readonly upTo: number; readonly basis: CapacityPlan['basis']; readonly nodes: number; readonly agents: number; readonly storageGi: number }[] = [
   { upTo: 10, basis: '1-10', nodes: 1, agents: 1, storageGi: 10 },
   { upTo: 50, basis: '10-50', nodes: 3, agents: 3, storageGi: 50 },

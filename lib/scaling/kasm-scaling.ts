@@ -42,7 +42,7 @@ export interface KasmScalingProps extends KasmScalingOptions {
   readonly controlPlane: IKasmControlPlane;
 }
 
-/** What KasmScaling decided for one component, for tests, the planner and the README table. */
+/** What KasmScaling decided for one component, for tests, the planner and the scaling table in docs/variants.md. */
 export interface ComponentScalingPlan {
   readonly component: ComponentId;
   readonly mode: ScalingMode;

@@ -1,4 +1,4 @@
-/** The README's scaling table, rendered from a release's contract so the documentation cannot drift from it. */
+/** The scaling table of docs/variants.md, rendered from a release's contract so the documentation cannot drift from it. */
 import { SizePreset } from '../contract/types';
 import { KasmVersion } from '../contract/version';
 

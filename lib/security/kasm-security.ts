@@ -256,7 +256,7 @@ export class KasmSecurity extends Construct {
       doctor.declare({
         kind: ReferencedKind.SECRET, namespace: mirror.namespace, name: mirror.secretName,
         reason: generatesCredentials ? 'created at runtime by the secret generator (a copy of the database password)'
-          : 'the database password in the database\'s namespace, which you create with the same value (see the README)',
+          : 'the database password in the database\'s namespace, which you create with the same value (docs/variants.md, rke2-cnpg)',
       });
     }
     doctor.expectConnections(() => expectedConnections(this.reach(), this.node.path, this.extraEgress.flatMap((e) => e.flows)));

@@ -80,7 +80,7 @@ function withoutUndefined<T extends object>(obj: T): Partial<T> {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** What each credential is for, for the README and the generator. */
+/** What each credential is for, for the documentation and the generator. */
 export const SECRET_KEY_PURPOSE: Record<SecretKey, string> = {
   [SecretKey.ADMIN_PASSWORD]: 'initial password of admin@kasm.local (seeded once; later changes happen in the Kasm UI)',
   [SecretKey.USER_PASSWORD]: 'initial password of user@kasm.local (seeded once)',

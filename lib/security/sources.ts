@@ -64,7 +64,7 @@ export class CredentialSource {
     return new CredentialSource(CredentialSourceKind.GENERATED);
   }
 
-  /** An existing Secret you create yourself (see the README for the kubectl command). */
+  /** An existing Secret you create yourself (docs/security.md has the kubectl command). */
   public static existing(): CredentialSource {
     return new CredentialSource(CredentialSourceKind.EXISTING);
   }

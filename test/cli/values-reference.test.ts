@@ -1,11 +1,11 @@
-/** The README's configuration reference is the key tree's: every key a row, every default as the tree says. */
+/** The configuration reference (docs/configuration.md) is the key tree's: every key a row, every default as the tree says. */
 import * as fs from 'fs';
 import * as path from 'path';
 import { VALUES } from '../../cli/values/keys';
 import { REFERENCE_MARKERS, valuesReference, withValuesReference } from '../../cli/values/reference';
 import { ValueSpec, VALUES_VARIANTS } from '../../cli/values/spec';
 
-const README = path.join(__dirname, '..', '..', 'README.md');
+const REFERENCE = path.join(__dirname, '..', '..', 'docs', 'configuration.md');
 
 /** Every key path of the tree in any variant, objects included (list items as `[]`). */
 function keyPaths(spec: ValueSpec, at = ''): string[] {
@@ -20,11 +20,11 @@ function keyPaths(spec: ValueSpec, at = ''): string[] {
 const rowOf = (key: string) => valuesReference().split('\n').find((l) => l.startsWith(`| \`${key}\` |`));
 
 describe('the configuration reference', () => {
-  test('the README holds what cli/values/keys.ts renders (npm run values-schema)', () => {
-    const readme = fs.readFileSync(README, 'utf8');
-    const between = readme.split(`${REFERENCE_MARKERS.start}\n`)[1].split(`\n${REFERENCE_MARKERS.end}`)[0];
+  test('docs/configuration.md holds what cli/values/keys.ts renders (npm run values-schema)', () => {
+    const doc = fs.readFileSync(REFERENCE, 'utf8');
+    const between = doc.split(`${REFERENCE_MARKERS.start}\n`)[1].split(`\n${REFERENCE_MARKERS.end}`)[0];
     expect(between).toBe(valuesReference());
-    expect(withValuesReference(readme)).toBe(readme);
+    expect(withValuesReference(doc)).toBe(doc);
   });
 
   test('has a row for every key; keys alike under one parent (one per component) share rows under <key>', () => {
@@ -50,7 +50,7 @@ describe('the configuration reference', () => {
     for (const line of lines) expect(line.replace(/\\\|/g, '').split('|').length - 2).toBe(3 + VALUES_VARIANTS.length);
   });
 
-  test('withValuesReference refuses a README without the markers', () => {
+  test('withValuesReference refuses a document without the markers', () => {
     expect(() => withValuesReference('# no markers\n')).toThrow(/lacks the lines <!-- values-reference:start -->/);
   });
 });

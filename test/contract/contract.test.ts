@@ -41,7 +41,7 @@ describe('contract consistency', () => {
 });
 
 describe('facts from the official charts', () => {
-  test('1.18.1 Service names, ports and images (kasm-helm-newer.md §2.1)', () => {
+  test('1.18.1 Service names, ports and images (charts/kasm: the kasm.constants template)', () => {
     const c = KasmVersion.V1_18_1.contract.components;
     const facts = Object.fromEntries(Object.values(c).map((comp) => [comp!.id, `${comp!.serviceName}:${comp!.ports[0].port}/${comp!.ports[0].name} ${comp!.image.repository}:${comp!.image.tag}`]));
     expect(facts).toEqual({
@@ -55,7 +55,7 @@ describe('facts from the official charts', () => {
     });
   });
 
-  test('1.16.0 Service names, ports and images (kasm-helm-inventory.md §2.1)', () => {
+  test('1.16.0 Service names, ports and images (kasm-single-zone on release/1.16.0)', () => {
     const c = KasmVersion.V1_16_0.contract.components;
     const facts = Object.fromEntries(Object.values(c).map((comp) => [comp!.id, `${comp!.serviceName}:${comp!.ports[0].port} ${comp!.image.repository}:${comp!.image.tag}`]));
     expect(facts).toEqual({

@@ -1,4 +1,4 @@
-/** Kasm 1.19.0 as data: one assertion per fact taken from the official 1.1190.x chart (reference: kasm-helm-1.19.md). */
+/** Kasm 1.19.0 as data: one assertion per fact taken from the official 1.1190.x chart (https://github.com/kasmtech/kasm-helm, `charts/kasm-helm/`). */
 import { Testing } from 'cdk8s';
 import { K3sDev } from '../../charts';
 import { ComponentId, KasmVersion, ReadinessCheck, SizePreset } from '../../lib';

@@ -45,13 +45,15 @@ describe('the packed package', () => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  test('ships the compiled library, its assets, README and LICENSE, and no TypeScript sources', () => {
+  test('ships the compiled library, its assets, README, the guides and LICENSE, and no TypeScript sources', () => {
     expect(files).toEqual(expect.arrayContaining([
-      'LICENSE', 'README.md', 'package.json', 'build/lib/index.js', 'build/lib/index.d.ts', 'build/charts/index.js', 'build/cli/main.js',
+      'LICENSE', 'README.md', 'docs/variants.md', 'docs/configuration.md', 'docs/security.md', 'package.json', 'build/lib/index.js', 'build/lib/index.d.ts', 'build/charts/index.js', 'build/cli/main.js',
       'build/lib/security/generator/secret-generator.generated.js', 'build/lib/doctor/schemas/crds.json', 'build/cli/values/values.schema.json',
     ]));
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.some((f) => f.startsWith('test/') || f.startsWith('dist/'))).toBe(false);
+    // The guides only: not the generated API reference (linked from the README).
+    expect(files.filter((f) => f.startsWith('docs/')).every((f) => /^docs\/[^/]+\.md$/.test(f))).toBe(true);
   });
 
   test('older module resolution (the cdk8s init template\'s `node`) finds the charts entry point through typesVersions', () => {

@@ -1,4 +1,4 @@
-/** planCapacity reproduces the ADD's table and extends it past 200 users by the stated formula. */
+/** planCapacity reproduces the sizing table (docs/variants.md, "Capacity") and extends it past 200 users by the stated formula. */
 import { planCapacity } from '../../lib/planner/capacity';
 
 describe('planCapacity', () => {
@@ -6,7 +6,7 @@ describe('planCapacity', () => {
     [1, 1, 1, 10], [10, 1, 1, 10],
     [11, 3, 3, 50], [50, 3, 3, 50],
     [51, 5, 10, 200], [200, 5, 10, 200],
-  ])('%i users: %i nodes, %i agent VMs, %i Gi (the ADD table)', (users, nodes, agents, storage) => {
+  ])('%i users: %i nodes, %i agent VMs, %i Gi (the sizing table)', (users, nodes, agents, storage) => {
     expect(planCapacity({ concurrentUsers: users })).toMatchObject({ k3sNodes: nodes, agentVms: agents, databaseStorageGi: storage });
   });
 

@@ -4,7 +4,7 @@ import { K3sDev, K3sProd } from '../../charts';
 import { fitPods, k3sSystemReservation, podsAtMaximum } from '../../lib/planner/fit';
 
 describe('capacity at synth', () => {
-  test('k3s-dev fits one 2 vCPU / 4 GiB node (the PRD minimum) and k3s-prod three 4 vCPU / 8 GiB nodes at HPA maximum', () => {
+  test('k3s-dev fits one 2 vCPU / 4 GiB node (the smallest supported box) and k3s-prod three 4 vCPU / 8 GiB nodes at HPA maximum', () => {
     const dev = new App({ outdir: require('os').tmpdir() });
     new K3sDev(dev, 'dev');
     expect(() => Testing.synth(dev.charts[0])).not.toThrow();

@@ -1,5 +1,6 @@
 /**
- * A made-up release in the shape of Kasm's development line (chart 1.1200.0-develop, kasm-helm-1.19.md §2.1 [C]):
+ * A made-up release in the shape of Kasm's development line (chart 1.1200.0-develop in https://github.com/kasmtech/kasm-helm,
+ * `charts/kasm-helm/templates/connection-proxy-statefulset.yaml`):
  * guac and both RDP gateways merged into one `kasm-connection-proxy-default` StatefulSet behind a headless Service,
  * each pod registering its own address. It is 1.19.0 with that one change, written only as data: the tests that
  * synthesize it show the model takes the merge as a new contract entry, with no construct change and no public API

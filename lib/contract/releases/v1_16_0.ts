@@ -1,5 +1,5 @@
 /**
- * Kasm Workspaces 1.16.0, as the official `kasm-single-zone` chart deploys it (reference: kasm-helm-inventory.md).
+ * Kasm Workspaces 1.16.0, as the official `kasm-single-zone` chart deploys it (https://github.com/kasmtech/kasm-helm, branch `release/1.16.0`).
  *
  * 1.16 hard-codes the database host `db`, port 5432, user `kasmapp` and database `kasm` in its images, ships Kasm
  * Share with Redis, and names its Services without zone suffixes. Choices marked [decision] are ours.
@@ -223,7 +223,7 @@ const r = (cpuReq: string, cpuLim: string, memLim: string, ephLim = '2Gi'): Reso
 });
 
 /**
- * The official presets (reference: kasm-helm-inventory.md §2.5, §2.6). [decision] guac has no CPU limit there;
+ * The official presets (the chart's `kasmApp.deploymentSize` resources and replicas). [decision] guac has no CPU limit there;
  * ours uses the 1.18.1 figures so every container has one.
  */
 function preset(size: 'small' | 'medium' | 'large') {

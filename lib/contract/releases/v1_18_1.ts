@@ -1,8 +1,8 @@
 /**
- * Kasm Workspaces 1.18.1, as the official `charts/kasm` 1.1181.x deploys it (reference: kasm-helm-newer.md).
+ * Kasm Workspaces 1.18.1, as the official `charts/kasm` 1.1181.x deploys it (https://github.com/kasmtech/kasm-helm, `charts/kasm/`).
  *
  * Service names, ports, port names, env and paths are the chart's; the choices marked [decision] are ours where
- * the reference says [inference] or [unverified].
+ * the chart leaves a fact open (a template we could not read at 1.1181.x, or a value the images decide).
  */
 import { commonEdges } from '../graph';
 import { HEALTH_PATHS, httpCheck, PORTS, tcpCheck } from '../ports';
@@ -214,7 +214,7 @@ const dev = {
   [ComponentId.DB]: sized(1, resources('100m', '256Mi', '1000m', '1Gi')),
 };
 
-/** Sizing for the official presets (reference: kasm-helm-newer.md §2.7 and §2.8). */
+/** Sizing for the official presets (`charts/kasm`: the `_helpers.tpl` resource presets and the replicas per `deploymentSize`). */
 function preset(replicas: number, proxyReplicas: number, guacCpu: string, rdpCpu: string, dbRes: ReturnType<typeof resources>) {
   return {
     [ComponentId.PROXY]: sized(proxyReplicas, resources('150m', '64Mi', '500m', '512Mi')),

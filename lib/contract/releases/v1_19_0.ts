@@ -1,6 +1,6 @@
 /**
- * Kasm Workspaces 1.19.0, as the official `charts/kasm-helm` 1.1190.x deploys it (reference: kasm-helm-1.19.md,
- * and the chart's templates in kasmtech/kasm-helm: api-, manager-, guac-statefulset, db-upgrade-job, `_helpers.tpl`).
+ * Kasm Workspaces 1.19.0, as the official `charts/kasm-helm` 1.1190.x deploys it
+ * (https://github.com/kasmtech/kasm-helm, `charts/kasm-helm/templates/`: api-, manager-, guac-statefulset, db-upgrade-job, `_helpers.tpl`).
  *
  * Facts are the chart's; [read] marks one taken from a template, [inference] our reasoning, [decision] where we differ
  * on purpose. Names are the chart's for release `kasm` and the single zone `default` (`<rel>-api-<zone>`): 1.19's
@@ -279,7 +279,7 @@ const dev = {
   [ComponentId.DB]: sized(1, resources('100m', '256Mi', '1000m', '1Gi')),
 };
 
-/** The chart's presets (reference: kasm-helm-1.19.md §2.1 replicas, §2.7 resources). */
+/** The chart's presets (`charts/kasm-helm`: replicas and resources per `deploymentSize`). */
 function preset(replicas: number, size: 'small' | 'medium' | 'large') {
   const large = size === 'large';
   const guacCpu = { small: '1000m', medium: '1500m', large: '2000m' }[size];

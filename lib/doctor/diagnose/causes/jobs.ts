@@ -11,7 +11,7 @@ import { crashHint, lastLine } from './containers';
 import { explainFailedCreate } from './workloads';
 import { compareText } from '../../../core/order';
 
-/** What the Job is for, in words users know from the README. */
+/** What the Job is for, in words users know from the guides. */
 export function jobRole(job: KubeObject): string {
   if (/-secret-generator(-[0-9a-f]+)?$/.test(job.metadata.name)) return 'secret-generator';
   if (/-db-init-/.test(job.metadata.name) || job.metadata.labels?.['app.kubernetes.io/component'] === 'db-init') return 'db-init';
