@@ -30,6 +30,9 @@ export function findingText(f: Finding): string {
   return `[${f.rule}] ${f.message} (at ${f.object})${f.fix ? `. Fix: ${f.fix}` : ''}${f.detail ? `\n${f.detail}` : ''}`;
 }
 
+/** The rule of a validation that is not a Finding check (cdk8s-plus's, a user's). */
+const PLAIN_RULE = 'validation';
+
 interface FindingCheck {
   readonly check: () => readonly Finding[];
   last: readonly Finding[];
@@ -60,7 +63,7 @@ export function collectFindings(root: IConstruct): Finding[] {
       if (at >= 0) unclaimed.splice(at, 1);
       findings.push(f);
     }
-    for (const message of unclaimed) findings.push({ rule: 'validation', object: construct.node.path, message });
+    for (const message of unclaimed) findings.push({ rule: PLAIN_RULE, object: construct.node.path, message });
   }
   return findings;
 }
@@ -68,7 +71,8 @@ export function collectFindings(root: IConstruct): Finding[] {
 /** Synth stopped on findings: the message lists them, `findings` carries their fields. */
 export class KasmValidationError extends Error {
   constructor(public readonly findings: readonly Finding[]) {
-    super(`Validation failed with the following errors:\n  ${findings.map((f) => `[${f.object}] ${findingText(f)}`).join('\n  ')}`);
+    // A plain validation's text is shown as cdk8s shows it, so the message is the one `app.synth()` throws.
+    super(`Validation failed with the following errors:\n  ${findings.map((f) => `[${f.object}] ${f.rule === PLAIN_RULE ? f.message : findingText(f)}`).join('\n  ')}`);
     this.name = 'KasmValidationError';
   }
 }
