@@ -1,24 +1,41 @@
 /**
- * Validations that remember their last answer while the construct tree has not grown.
+ * Validations that remember their answer for one validation pass, and only for it.
  *
- * cdk8s validates the whole app once per chart it synthesizes (`Chart.toJson` calls the app's validate), so an app
- * of n charts runs every validation n times. A validation that synthesizes objects would make synth quadratic in
- * the number of control planes; remembering the answer per tree size keeps it linear. The tree is counted with
- * `findAll`, which is cheap next to synthesizing it. A change that adds no construct (a prop mutated after a first
- * synth) is not seen: constructs here take their inputs at construction, so that does not arise in this library.
+ * cdk8s validates the whole app once per chart it synthesizes (`Chart.toJson` calls the app's validate), and several
+ * checks read the same synthesized manifests, so without a memo a pass repeats the costliest work many times. The
+ * memo lives exactly one pass: every pass starts at the app root (cdk8s validates in pre-order, root first), where a
+ * validation of the root counts the passes, so a prop mutated or a JSON patch added between two synths is always
+ * seen by the next one. (The earlier memo was keyed on the number of constructs, and missed exactly those changes.)
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
-const LAST = new WeakMap<object, { constructs: number; value: unknown }>();
+const LAST = new WeakMap<object, { pass: number; value: unknown }>();
+/** The number of validation passes each app root has begun. */
+const PASSES = new WeakMap<IConstruct, { count: number }>();
 
-/** `compute()`, or its previous result for `key` when `tree` holds as many constructs as it did then. */
+/**
+ * The pass under way for `tree`'s app. The counting validation is added to the root on first use; a construct that
+ * adds a validation of its own to the root, and reads the memo from it, calls this first, so the count runs before it.
+ */
+export function passOf(tree: IConstruct): number {
+  const root = tree.node.root;
+  let passes = PASSES.get(root);
+  if (passes === undefined) {
+    const counter = { count: 0 };
+    PASSES.set(root, passes = counter);
+    root.node.addValidation({ validate: () => { counter.count++; return []; } });
+  }
+  return passes.count;
+}
+
+/** `compute()`, or its result from earlier in the same validation pass of `tree`'s app. */
 export function rememberWhileUnchanged<T>(key: object, tree: IConstruct, compute: () => T): T {
-  const constructs = tree.node.findAll().length;
+  const pass = passOf(tree);
   const last = LAST.get(key);
-  if (last && last.constructs === constructs) return last.value as T;
+  if (last && last.pass === pass) return last.value as T;
   const value = compute();
-  LAST.set(key, { constructs, value });
+  LAST.set(key, { pass, value });
   return value;
 }
 

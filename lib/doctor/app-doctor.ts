@@ -15,7 +15,7 @@ import { ConnectionEnd, DoctorDeclarations } from './declarations';
 import { Endpoint, NetworkPolicyModel } from './network-policy-model';
 import { checkRestricted, podSpecsOf } from './pod-security';
 import { keyOf, providedBy, referencesOf } from './references';
-import { manifestsOf, rememberWhileUnchanged, SynthesizedObject } from '../core/validation-memo';
+import { manifestsOf, passOf, rememberWhileUnchanged, SynthesizedObject } from '../core/validation-memo';
 
 /** One problem the doctor found. */
 export interface DoctorFinding {
@@ -201,6 +201,8 @@ export function attachDoctor(scope: IConstruct): void {
   const evaluateApp = () => rememberWhileUnchanged(root, root, () => runDoctor(root));
   if (!ATTACHED.has(root)) {
     ATTACHED.add(root);
+    // The pass count must move before the doctor's own root validation reads the memo.
+    passOf(root);
     root.node.addValidation({ validate: () => { PASS_FINDINGS.set(root, evaluateApp()); return []; } });
   }
   const chart = Chart.of(scope);
