@@ -9,6 +9,7 @@ import { ClusterProfile } from '../lib/cluster/profile';
 import { SizePreset } from '../lib/contract/types';
 import { KasmVersion } from '../lib/contract/version';
 import { KasmControlPlane } from '../lib/control-plane/control-plane';
+import { KasmControlPlaneProps } from '../lib/control-plane/props';
 import { KasmUpgradeBackupOptions } from '../lib/control-plane/upgrade';
 import { addFindingCheck } from '../lib/core/findings';
 import { assertBoolean, assertHostname, assertPlainObject, fail } from '../lib/core/validation';
@@ -64,6 +65,8 @@ export interface KasmVariantProps extends KasmAfterInstallProps {
   readonly egress?: readonly EgressRule[];
   /** A PrometheusRule alerting on the stuck states `diagnose` explains (needs the Prometheus operator). @default - off in k3s-dev, on in k3s-prod and rke2-cnpg */
   readonly alerts?: boolean;
+  /** Per-component replicas, resources and pod settings over the size preset. @default - the preset's, for every component */
+  readonly components?: KasmControlPlaneProps['components'];
 }
 
 /** What the composition tells a profile's parts about the install being built. */
@@ -147,6 +150,7 @@ export function composeKasm<D extends IKasmDatabase, F extends ComposedFrontDoor
     size,
     cluster,
     sessionTimeout: props.sessionTimeout,
+    components: props.components,
     upgradeFrom: props.upgradeFrom,
     upgradeBackup: props.upgradeBackup,
   });

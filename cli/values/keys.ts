@@ -217,6 +217,15 @@ export const VALUES: ObjectSpec = obj({
   { doc: 'Node pools; synth fails when the pods at maximum replicas do not fit.', defaults: { 'k3s-dev': [{ count: 1, cpu: '2', memory: '4Gi' }], 'k3s-prod': [{ count: 3, cpu: '4', memory: '8Gi' }] }, variants: K3S }),
   checkCapacity: f({ kind: 'boolean' }, { doc: 'Run the capacity check at synth.', default: true, variants: K3S }),
   alerts: f({ kind: 'boolean' }, { doc: 'A PrometheusRule alerting on the stuck states diagnose explains.', defaults: { 'k3s-dev': false, 'k3s-prod': true, 'rke2-cnpg': true } }),
+  components: f(obj(Object.fromEntries(contractComponents().filter((id) => id !== ComponentId.DB).map((id) => [id, f(obj({
+    replicas: f({ kind: 'integer', min: 1, max: 100 }, { doc: `Pods of ${id}.`, defaultDoc: 'the size preset\'s' }),
+    resources: f(obj({
+      cpuRequest: f(cpu, { doc: 'CPU the scheduler reserves.', defaultDoc: 'the size preset\'s' }),
+      cpuLimit: f(cpu, { doc: 'CPU the container may burst to.', defaultDoc: 'the size preset\'s' }),
+      memoryRequest: f(memory, { doc: 'Memory the scheduler reserves.', defaultDoc: 'the size preset\'s' }),
+      memoryLimit: f(memory, { doc: 'Memory above which the container is OOM-killed.', defaultDoc: 'the size preset\'s' }),
+    }), { doc: `Requests and limits of ${id} over the size preset.` }),
+  }), { doc: `Replicas and resources of ${id}.` })]))), { doc: 'Per-component replicas and resources over the size preset (a component the release does not run is refused).', commented: true }),
   scaling: f(obj({
     autoscaling: f({ kind: 'boolean' }, { doc: 'An HPA for each horizontal component.', default: true }),
     podDisruptionBudgets: f({ kind: 'boolean' }, { doc: 'A PodDisruptionBudget for every component with more than one pod.', default: true }),

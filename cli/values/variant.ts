@@ -93,6 +93,7 @@ function shared(variant: ValuesVariant, v: Values) {
     zones: v.zones,
     databaseMaxConnections: v.database?.maxConnections,
     alerts: v.alerts,
+    components: v.components,
   };
 }
 
@@ -182,6 +183,7 @@ const PROP_PATHS: readonly (readonly [owner: RegExp, prop: string, key: string])
   [/^KasmControlPlane$/, 'upstreamAuthAddress', 'upstreamAuthAddress'],
   [/^KasmControlPlane$/, 'trustedCaBundle', 'trustedCaBundle'],
   [/^KasmControlPlane$/, 'zones', 'zones'],
+  [/^KasmControlPlane$/, 'components', 'components'],
   [/^KasmDatabase$|^CnpgDatabase$/, 'maxConnections', 'database.maxConnections'],
   [/^KasmSecurity$/, 'agentCidrs', 'network.agentCidrs'],
   [/^KasmSecurity$/, 'serverCidrs', 'network.serverCidrs'],

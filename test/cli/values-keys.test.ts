@@ -32,6 +32,9 @@ const SEALED = Object.fromEntries(['admin-password', 'user-password', 'db-passwo
 
 interface Case { readonly variant: ValuesVariant; readonly values: object; readonly covers: readonly string[]; readonly check: (ms: Manifest[], base: Manifest[]) => void }
 
+/** The control-plane components of every release (the database is sized on its own construct). */
+const COMPONENT_KEYS = ['proxy', 'api', 'manager', 'guac', 'rdpGateway', 'rdpHttpsGateway', 'share', 'redis'];
+
 const CASES: readonly Case[] = [
   { variant: 'k3s-dev', values: { version: '1.16.0' }, covers: ['version'], check: (ms) => expect(text(ms, 'Deployment', 'kasm-api')).toContain(':1.16.0') },
   // The dump volume's class is one the app declares (the database's), as for the backup volume below.
@@ -157,6 +160,20 @@ const CASES: readonly Case[] = [
   { variant: 'k3s-dev', values: { alerts: true }, covers: ['alerts'], check: (ms, base) => expect([of(base, 'PrometheusRule').length, of(ms, 'PrometheusRule').length]).toEqual([0, 1]) },
   { variant: 'k3s-prod', values: { ingress: { issuerName: 'my-ca', issuerKind: 'Issuer' } }, covers: ['ingress.issuerName', 'ingress.issuerKind'],
     check: (ms) => expect(one(ms, 'Certificate', 'kasm-ingress-tls').spec.issuerRef).toMatchObject({ name: 'my-ca', kind: 'Issuer' }) },
+  // Every component of every release (1.16.0 has them all), each with its replicas (Redis runs as one) and resources.
+  { variant: 'k3s-dev', values: { version: '1.16.0', checkCapacity: false, components: Object.fromEntries(COMPONENT_KEYS.map((c) => [c, { replicas: c === 'redis' ? 1 : 2, resources: { cpuRequest: '123m', cpuLimit: '1234m', memoryRequest: '123Mi', memoryLimit: '1234Mi' } }])) },
+    covers: COMPONENT_KEYS.flatMap((c) => [`components.${c}.replicas`, ...['cpuRequest', 'cpuLimit', 'memoryRequest', 'memoryLimit'].map((k) => `components.${c}.resources.${k}`)]),
+    check: (ms) => {
+      const workloads = ms.filter((m) => ['Deployment', 'StatefulSet'].includes(m.kind) && m.metadata.name !== 'kasm-db');
+      expect(workloads.length).toBe(COMPONENT_KEYS.length);
+      for (const w of workloads) {
+        expect([w.metadata.name, w.spec.replicas]).toEqual([w.metadata.name, w.metadata.name === 'kasm-redis' ? 1 : 2]);
+        expect(w.spec.template.spec.containers[0].resources).toMatchObject({ requests: { cpu: '123m', memory: '123Mi' }, limits: { cpu: '1234m', memory: '1234Mi' } });
+      }
+    } },
+  // The same key has the same effect in the other variants.
+  ...(['k3s-prod', 'rke2-cnpg'] as const).map((variant): Case => ({ variant, values: { components: { manager: { resources: { memoryLimit: '3Gi' } } } }, covers: [],
+    check: (ms) => expect(one(ms, 'Deployment', 'kasm-manager').spec.template.spec.containers[0].resources.limits.memory).toBe('3Gi') })),
   { variant: 'k3s-prod', values: { scaling: { autoscaling: false, podDisruptionBudgets: false, spreadAcrossNodes: false, requiredAntiAffinity: true } },
     covers: ['scaling.autoscaling', 'scaling.podDisruptionBudgets', 'scaling.spreadAcrossNodes', 'scaling.requiredAntiAffinity'],
     check: (ms) => {
