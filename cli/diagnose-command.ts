@@ -75,6 +75,7 @@ async function readDumpFile(path: string, io: CliIo): Promise<unknown> {
 async function writeDump(file: string, namespace: string, context: string | undefined, force: boolean, io: CliIo): Promise<number> {
   if (!force && fs.existsSync(file)) throw new UsageError(`flag --dump: '${file}' already exists; pass --force to replace it, or choose another file name`, NAME);
   const live = await readLiveDump(namespace, context);
+  for (const w of live.warnings) io.stderr(`warning: ${w}\n`);
   try {
     writeDumpFile(file, `${JSON.stringify(live.dump, null, 1)}\n`, force);
   } catch (err) {
@@ -109,6 +110,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const input = from
     ? { dump: await readDumpFile(from, io), helmChartConfigsFetched: false, namespace }
     : { ...(await readLiveDump(namespace ?? DEFAULT_NAMESPACE, context)), namespace: namespace ?? DEFAULT_NAMESPACE };
+  for (const w of 'warnings' in input ? input.warnings : []) io.stderr(`warning: ${w}\n`);
   let report;
   try {
     report = diagnose(input.dump, { namespace: input.namespace, helmChartConfigsFetched: input.helmChartConfigsFetched });
