@@ -35,8 +35,9 @@ Finds why Kasm pods are not Ready: walks each stuck pod's wait-for-* init contai
 release's dependency graph to the root cause, and prints the chain, a command that confirms the
 cause and the command or change that fixes it. Reads the cluster through kubectl (read-only:
 get pods, pvc, jobs, events, services, endpoints, replicasets, deployments, statefulsets,
-configmaps, networkpolicies, serviceaccounts, roles, rolebindings, secrets (key names only),
-and where their CRDs exist CloudNativePG clusters, Gateway API routes and IngressRoutes) of the
+configmaps, networkpolicies, serviceaccounts, secrets (key names only), roles and rolebindings
+(a warning when they may not be listed), and where their CRDs exist CloudNativePG clusters,
+Gateway API routes and IngressRoutes) of the
 namespace and of the namespaces its objects point into (the database's); storageclasses, nodes,
 persistentvolumes; kube-system's ingress controller and helmchartconfigs; the CloudNativePG
 operator's deployment and pods.
