@@ -35,8 +35,9 @@ Finds why Kasm pods are not Ready: walks each stuck pod's wait-for-* init contai
 release's dependency graph to the root cause, and prints the chain, a command that confirms the
 cause and the command or change that fixes it. Reads the cluster through kubectl (read-only:
 get pods, pvc, jobs, events, services, endpoints, replicasets, deployments, statefulsets,
-configmaps, networkpolicies, serviceaccounts, roles, rolebindings, secrets (key names only),
-and where their CRDs exist CloudNativePG clusters, Gateway API routes and IngressRoutes) of the
+configmaps, networkpolicies, serviceaccounts, secrets (key names only), roles and rolebindings
+(a warning when they may not be listed), and where their CRDs exist CloudNativePG clusters,
+Gateway API routes and IngressRoutes) of the
 namespace and of the namespaces its objects point into (the database's); storageclasses, nodes,
 persistentvolumes; kube-system's ingress controller and helmchartconfigs; the CloudNativePG
 operator's deployment and pods.
@@ -75,6 +76,7 @@ async function readDumpFile(path: string, io: CliIo): Promise<unknown> {
 async function writeDump(file: string, namespace: string, context: string | undefined, force: boolean, io: CliIo): Promise<number> {
   if (!force && fs.existsSync(file)) throw new UsageError(`flag --dump: '${file}' already exists; pass --force to replace it, or choose another file name`, NAME);
   const live = await readLiveDump(namespace, context);
+  for (const w of live.warnings) io.stderr(`warning: ${w}\n`);
   try {
     writeDumpFile(file, `${JSON.stringify(live.dump, null, 1)}\n`, force);
   } catch (err) {
@@ -109,6 +111,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const input = from
     ? { dump: await readDumpFile(from, io), helmChartConfigsFetched: false, namespace }
     : { ...(await readLiveDump(namespace ?? DEFAULT_NAMESPACE, context)), namespace: namespace ?? DEFAULT_NAMESPACE };
+  for (const w of 'warnings' in input ? input.warnings : []) io.stderr(`warning: ${w}\n`);
   let report;
   try {
     report = diagnose(input.dump, { namespace: input.namespace, helmChartConfigsFetched: input.helmChartConfigsFetched });

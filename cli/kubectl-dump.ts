@@ -7,7 +7,7 @@
  */
 import { execFile } from 'child_process';
 import {
-  CLUSTER_RESOURCES, FRONT_DOOR_SELECTOR, NAMESPACED_RESOURCES, OPERATOR_SELECTOR, OPTIONAL_RESOURCES, relatedNamespaces,
+  CLUSTER_RESOURCES, FRONT_DOOR_SELECTOR, NAMESPACED_RESOURCES, OPERATOR_SELECTOR, OPTIONAL_RESOURCES, RBAC_RESOURCES, relatedNamespaces,
 } from '../lib/doctor/diagnose/dump-command';
 import { KubeObject } from '../lib/doctor/diagnose/types';
 
@@ -27,6 +27,8 @@ export interface LiveDump {
   readonly helmChartConfigsFetched: boolean;
   /** The namespaces read, the diagnosed one first. */
   readonly namespaces: readonly string[];
+  /** What could not be read and what that costs the diagnosis, one line each (the CLI prints them on stderr). */
+  readonly warnings: readonly string[];
 }
 
 /** Largest kubectl output accepted; events of a busy namespace run to megabytes. */
@@ -63,11 +65,12 @@ async function list(args: readonly string[], context: string | undefined): Promi
 }
 
 /** A list that may legitimately be missing (its CRD is not installed, or RBAC forbids it): empty and `false`. */
-async function optionalList(args: readonly string[], context: string | undefined): Promise<{ items: KubeObject[]; fetched: boolean }> {
+async function optionalList(args: readonly string[], context: string | undefined): Promise<{ items: KubeObject[]; fetched: boolean; error?: string }> {
   try {
     return { items: await list(args, context), fetched: true };
-  } catch {
-    return { items: [], fetched: false };
+  } catch (err) {
+    if (err instanceof KubectlError && err.message.startsWith('kubectl is not on PATH')) throw err;
+    return { items: [], fetched: false, error: (err as Error).message };
   }
 }
 
@@ -89,14 +92,19 @@ export function redactSecret(secret: any): KubeObject {
   };
 }
 
-/** One namespace as the dump holds it: its objects, its Secrets redacted, and the custom resources that exist. */
-async function readNamespace(namespace: string, context: string | undefined): Promise<KubeObject[]> {
-  const [objects, secrets, ...optional] = await Promise.all([
+/** One namespace as the dump holds it: its objects, its Secrets redacted, its RBAC, and the custom resources that exist. */
+async function readNamespace(namespace: string, context: string | undefined, warnings: string[]): Promise<KubeObject[]> {
+  const [objects, secrets, rbac, ...optional] = await Promise.all([
     list(['get', NAMESPACED_RESOURCES, '-n', namespace, '-o', 'json'], context),
     list(['get', 'secrets', '-n', namespace, '-o', 'json'], context).then((items) => items.map(redactSecret)),
+    optionalList(['get', RBAC_RESOURCES, '-n', namespace, '-o', 'json'], context),
     ...OPTIONAL_RESOURCES.map((r) => optionalList(['get', r, '-n', namespace, '-o', 'json'], context)),
   ]);
-  return [...objects, ...secrets, ...optional.flatMap((o) => o.items)];
+  if (!rbac.fetched) {
+    const why = (rbac.error ?? '').split('\n').map((l) => l.trim()).filter((l) => l).slice(-1)[0] ?? 'unknown error';
+    warnings.push(`cannot list ${RBAC_RESOURCES} in namespace ${namespace} (${why.replace(/^kubectl .* failed: /, '')}): a 403 of the secret-generator cannot be pinned to its Role or RoleBinding there`);
+  }
+  return [...objects, ...secrets, ...rbac.items, ...optional.flatMap((o) => o.items)];
 }
 
 /**
@@ -104,15 +112,16 @@ async function readNamespace(namespace: string, context: string | undefined): Pr
  * front door in kube-system, the CloudNativePG operator, and the cluster-wide objects.
  */
 export async function readLiveDump(namespace: string, context?: string): Promise<LiveDump> {
+  const warnings: string[] = [];
   const [home, clusterWide, helmChartConfigs, frontDoor, operator] = await Promise.all([
-    readNamespace(namespace, context),
+    readNamespace(namespace, context, warnings),
     list(['get', CLUSTER_RESOURCES, '-o', 'json'], context),
     optionalList(['get', 'helmchartconfigs.helm.cattle.io', '-n', 'kube-system', '-o', 'json'], context),
     optionalList(['get', 'pods,services,deployments,daemonsets', '-n', 'kube-system', '-l', FRONT_DOOR_SELECTOR, '-o', 'json'], context),
     optionalList(['get', 'deployments,pods', '-A', '-l', OPERATOR_SELECTOR, '-o', 'json'], context),
   ]);
   const related = relatedNamespaces(home, namespace).slice(0, MAX_RELATED);
-  const others = await Promise.all(related.map((ns) => readNamespace(ns, context)));
+  const others = await Promise.all(related.map((ns) => readNamespace(ns, context, warnings)));
   return {
     dump: {
       apiVersion: 'v1',
@@ -122,5 +131,6 @@ export async function readLiveDump(namespace: string, context?: string): Promise
     },
     helmChartConfigsFetched: helmChartConfigs.fetched,
     namespaces: [namespace, ...related],
+    warnings,
   };
 }

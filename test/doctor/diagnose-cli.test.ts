@@ -129,6 +129,9 @@ describe('live mode through kubectl', () => {
       '  *"get pods,pvc,"*) cat "$STUB_DIR/namespaced.json" ;;',
       '  *"get storageclasses,nodes,persistentvolumes "*) cat "$STUB_DIR/cluster.json" ;;',
       '  *"get secrets "*) cat "$STUB_DIR/secrets.json" ;;',
+      // A user who may read the workloads but not RBAC (the API server's own wording).
+      '  *"get roles,rolebindings "*) if [ -n "$STUB_RBAC_FORBIDDEN" ]; then echo \'Error from server (Forbidden): roles.rbac.authorization.k8s.io is forbidden: User "dev" cannot list resource "roles" in API group "rbac.authorization.k8s.io" in the namespace "kasm"\' >&2; exit 1; fi;'
+        + ' echo \'{"apiVersion":"v1","kind":"List","items":[]}\' ;;',
       '  *) echo "error: the server doesn\'t have a resource type \\"$2\\"" >&2; exit 1 ;;',
       'esac',
       '',
@@ -150,10 +153,12 @@ describe('live mode through kubectl', () => {
       '--context lab get helmchartconfigs.helm.cattle.io -n kube-system -o json',
       '--context lab get httproutes.gateway.networking.k8s.io -n kasm -o json',
       '--context lab get ingressroutes.traefik.io -n kasm -o json',
-      '--context lab get pods,pvc,jobs,events,services,endpoints,replicasets,deployments,statefulsets,configmaps,networkpolicies,serviceaccounts,roles,rolebindings -n kasm -o json',
+      '--context lab get pods,pvc,jobs,events,services,endpoints,replicasets,deployments,statefulsets,configmaps,networkpolicies,serviceaccounts -n kasm -o json',
       '--context lab get pods,services,deployments,daemonsets -n kube-system -l app.kubernetes.io/name in (traefik,rke2-traefik,ingress-nginx,rke2-ingress-nginx) -o json',
+      '--context lab get roles,rolebindings -n kasm -o json',
       '--context lab get secrets -n kasm -o json',
       '--context lab get storageclasses,nodes,persistentvolumes -o json',
+      '--context lab get tcproutes.gateway.networking.k8s.io -n kasm -o json',
       '--context lab get tlsroutes.gateway.networking.k8s.io -n kasm -o json',
     ]);
   });
@@ -191,6 +196,20 @@ describe('live mode through kubectl', () => {
     const calls = fs.readFileSync(path.join(dir, 'calls.log'), 'utf8');
     expect(calls).toContain('get secrets -n kasm -o json');
     expect(calls).not.toContain('--context');
+  });
+
+  test('Roles the user may not list are a warning line, not a failed read: live mode and --dump still work', () => {
+    const live = cli(['diagnose', '--json'], { env: { ...env(), STUB_RBAC_FORBIDDEN: '1' } });
+    expect(live.status).toBe(1);
+    expect(JSON.parse(live.stdout).rootCauses.map((c: any) => c.id)).toEqual(['storageclass-missing:local-path']);
+    expect(live.stderr).toBe('warning: cannot list roles,rolebindings in namespace kasm (Error from server (Forbidden): roles.rbac.authorization.k8s.io is forbidden: '
+      + 'User "dev" cannot list resource "roles" in API group "rbac.authorization.k8s.io" in the namespace "kasm"): '
+      + 'a 403 of the secret-generator cannot be pinned to its Role or RoleBinding there\n');
+    const file = path.join(dir, 'rbac-forbidden.json');
+    const dumped = cli(['diagnose', '--dump', file, '--force'], { env: { ...env(), STUB_RBAC_FORBIDDEN: '1' } });
+    expect(dumped.status).toBe(0);
+    expect(dumped.stderr).toContain('warning: cannot list roles,rolebindings in namespace kasm');
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).items.length).toBeGreaterThan(50);
   });
 
   test('kubectl failing exits 2 with kubectl\'s own message', () => {

@@ -9,6 +9,7 @@ import { DiagnosisContext, Explanation, inNamespace, locate } from './cause';
 import { isJobComplete, jobPods } from './causes/jobs';
 import { deniedEdges } from './causes/network';
 import { explainCnpgCluster, isCnpgCluster } from './causes/cnpg';
+import { frontDoorFindings, ingressControllers } from './causes/front-door';
 import { traefikTimeoutFinding } from './causes/platform';
 import { explainNoPods } from './causes/workloads';
 import { dominantNamespace, DumpError, DumpIndex, dumpItems, namespacesOf } from './dump';
@@ -134,7 +135,10 @@ export function diagnose(dump: unknown, options: DiagnoseOptions = {}): Diagnosi
     if (e) entries.push({ explanation: { hops: e.hops, cause: locate(e.cause, ns, namespace) } });
   }
   for (const e of deniedEdges(ctx)) entries.push({ explanation: { hops: e.hops, cause: { ...e.cause, severity: 'degraded' } } });
-  const traefik = traefikTimeoutFinding(ctx, options.helmChartConfigsFetched ?? false);
+  // The front door is a finding of its own (front-door.ts says why): degraded unless its cause also stops Kasm pods.
+  for (const e of frontDoorFindings(ctx, walk)) entries.push({ explanation: { hops: e.hops, cause: { ...e.cause, severity: 'degraded' } } });
+  const controllers = ingressControllers(ctx).map((c) => c.name);
+  const traefik = traefikTimeoutFinding(ctx, options.helmChartConfigsFetched ?? false, controllers);
   if (traefik) entries.push({ explanation: traefik });
 
   const rootCauses = group(entries, detected.topology, namespace);

@@ -8,11 +8,14 @@ import { serviceOfHost } from './topology';
 import { KubeObject } from './types';
 
 /** Namespaced kinds the dump holds of every namespace it reads; the live mode fetches exactly these. */
-export const NAMESPACED_RESOURCES = 'pods,pvc,jobs,events,services,endpoints,replicasets,deployments,statefulsets,configmaps,networkpolicies,serviceaccounts,roles,rolebindings';
+export const NAMESPACED_RESOURCES = 'pods,pvc,jobs,events,services,endpoints,replicasets,deployments,statefulsets,configmaps,networkpolicies,serviceaccounts';
+/** RBAC kinds, read apart: a user allowed to read the workloads may not be allowed to list Roles (a warning, not a failure). */
+export const RBAC_RESOURCES = 'roles,rolebindings';
 /** Cluster-wide kinds the dump holds. */
 export const CLUSTER_RESOURCES = 'storageclasses,nodes,persistentvolumes';
 /** Custom resources read where their CRDs exist: CNPG Clusters, Gateway API routes, Traefik's IngressRoutes. */
-export const OPTIONAL_RESOURCES = ['clusters.postgresql.cnpg.io', 'httproutes.gateway.networking.k8s.io', 'tlsroutes.gateway.networking.k8s.io', 'ingressroutes.traefik.io'];
+export const OPTIONAL_RESOURCES = ['clusters.postgresql.cnpg.io', 'httproutes.gateway.networking.k8s.io', 'tlsroutes.gateway.networking.k8s.io',
+  'tcproutes.gateway.networking.k8s.io', 'ingressroutes.traefik.io'];
 /** The front door in kube-system: the ingress controllers k3s and RKE2 bundle, by their pods' name label. */
 export const FRONT_DOOR_SELECTOR = 'app.kubernetes.io/name in (traefik,rke2-traefik,ingress-nginx,rke2-ingress-nginx)';
 /** The CloudNativePG operator's pods and Deployment, in whatever namespace it was installed. */

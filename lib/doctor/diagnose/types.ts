@@ -113,7 +113,10 @@ export interface RootCause {
 
 /** What `diagnose` returns: stable (sorted) so that two runs over the same dump print the same bytes. */
 export interface DiagnosisReport {
-  /** Version of this shape; bumped when a field changes meaning. */
+  /**
+   * Version of this shape; bumped when a field is removed or changes meaning. Added fields keep it (readers ignore
+   * what they do not know): RootCause.namespace came with version 1 unchanged, documented in docs/troubleshooting.md.
+   */
   readonly schemaVersion: 1;
   readonly namespace: string;
   /** The Kasm release whose dependency graph was walked. */

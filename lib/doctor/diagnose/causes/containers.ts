@@ -9,6 +9,7 @@ import { DiagnosisContext, eventLine, explain, Explanation, kubectl, podHop, pre
 import { neverStarted } from '../pod-status';
 import { ContainerStatus, KubeObject } from '../types';
 import { explainImagePull } from './image-pull';
+import { explainForbidden, parseForbidden } from './rbac';
 import { brokenSpecRefs, explainMissingRef, parseMissingRef, stillMissing } from './secrets';
 
 type Terminated = NonNullable<NonNullable<ContainerStatus['state']>['terminated']>;
@@ -89,8 +90,14 @@ function explainTermination(ctx: DiagnosisContext, pod: KubeObject, spec: any, s
   const message = (t.message ?? '').trim();
   const exit = t.signal ? `signal ${t.signal}` : `exit code ${t.exitCode}`;
   const said = message ? `: ${lastLine(message)}` : '';
+  const hop = podHop(pod, `${what} exits with ${exit}${said}${restarts ? ` (${state}${restarts})` : ''}`);
+  const forbidden = parseForbidden(message, pod);
+  const job = ctx.dump.jobNameOf(pod);
+  const rerun = job ? `kubectl -n ${ctx.dump.namespace} delete job ${job} and re-apply the manifests so it runs again` : `kubectl -n ${ctx.dump.namespace} delete pod ${pod.metadata.name} so it starts again`;
+  const pinned = forbidden && explainForbidden(ctx, forbidden, rerun, `${container}: ${lastLine(message)}`);
+  if (pinned) return explain([hop, ...pinned.hops], pinned.cause);
   const hint = keyModeHint(pod, workload, message) ?? crashHint(message);
-  return explain([podHop(pod, `${what} exits with ${exit}${said}${restarts ? ` (${state}${restarts})` : ''}`)], {
+  return explain([hop], {
     id: `crash:${workload}/${container}`, severity: 'stuck',
     summary: `${what} of ${workload} ${status.state?.waiting?.reason === 'CrashLoopBackOff' ? 'keeps crashing' : 'failed'}: ${exit}${said || ' (no termination message: its log has the reason)'}`,
     confirm: logs,

@@ -8,6 +8,7 @@ import { DiagnosisContext, eventLine, explain, Explanation, kubectl, prepend, Wa
 import { isPodSucceeded, podStatusText } from '../pod-status';
 import { KubeObject } from '../types';
 import { crashHint, lastLine } from './containers';
+import { explainForbidden, parseForbidden } from './rbac';
 import { explainFailedCreate } from './workloads';
 import { compareText } from '../../../core/order';
 
@@ -60,6 +61,9 @@ export function explainJob(ctx: DiagnosisContext, walk: Walk, job: KubeObject): 
     const said = last?.message ? `: ${lastLine(last.message)}` : '';
     const hops = [`Job ${name} Failed: ${failure.reason}, ${failure.message}`];
     if (last) hops.push(`${last.pod.metadata.name} ${podStatusText(last.pod)}: container ${last.container} exited with code ${last.exitCode}${said}`);
+    const forbidden = last?.message ? parseForbidden(last.message, last.pod) : undefined;
+    const pinned = forbidden && explainForbidden(ctx, forbidden, rerun, `${last!.pod.metadata.name}/${last!.container}: ${lastLine(last!.message)}`);
+    if (pinned) return explain([...hops, ...pinned.hops], pinned.cause);
     const hint = last?.message ? crashHint(last.message) : undefined;
     return explain(hops, {
       id: `job-failed:${name}`, severity: 'stuck',

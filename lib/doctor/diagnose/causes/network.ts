@@ -7,7 +7,7 @@
  */
 import { ComponentId, DependencyEdge } from '../../../contract/types';
 import { PodEndpoint } from '../../network-policy-model';
-import { Cause, DiagnosisContext, explain, Explanation, kubectl } from '../cause';
+import { Cause, DiagnosisContext, explain, Explanation } from '../cause';
 import { isPodReady } from '../pod-status';
 import { KubeObject } from '../types';
 
@@ -16,6 +16,21 @@ export function endpointOf(pod: KubeObject): PodEndpoint {
   const ports = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].flatMap((c: any) => (c.ports ?? [])
     .map((p: any) => ({ name: p.name, containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })));
   return { kind: 'pod', namespace: pod.metadata.namespace ?? 'default', labels: { ...(pod.metadata.labels ?? {}) }, ports, name: pod.metadata.name };
+}
+
+/**
+ * `kubectl describe` of the isolating policies, one command per namespace: an edge into the database namespace is
+ * isolated on its egress side in Kasm's namespace and on its ingress side in the database's.
+ */
+export function describePolicies(qualified: readonly string[], fallback: string): string {
+  const byNs = new Map<string, Set<string>>();
+  for (const q of qualified) {
+    const [ns, name] = q.includes('/') ? q.split('/', 2) : [fallback, q];
+    byNs.set(ns, (byNs.get(ns) ?? new Set()).add(name));
+  }
+  if (byNs.size === 0) byNs.set(fallback, new Set());
+  return [...byNs.entries()].sort(([a], [b]) => (a === fallback ? -1 : b === fallback ? 1 : a < b ? -1 : 1))
+    .map(([ns, names]) => `kubectl -n ${ns} describe networkpolicy${[...names].map((n) => ` ${n}`).join('')}`).join('; ');
 }
 
 /** The cause for one edge between two pods, or undefined when the policies admit it (or could not be read). */
@@ -34,9 +49,8 @@ export function deniedEdge(ctx: DiagnosisContext, from: KubeObject, to: KubeObje
     ...(egressDenied ? [`egress of ${fromName} (isolated by ${model.policiesSelecting(source, 'egress').join(', ')})`] : []),
     ...(ingressDenied ? [`ingress of ${toName} (isolated by ${model.policiesSelecting(target, 'ingress').join(', ')})`] : []),
   ];
-  const ns = ctx.dump.namespace;
   const isolating = [...(egressDenied ? model.policiesSelecting(source, 'egress') : []), ...(ingressDenied ? model.policiesSelecting(target, 'ingress') : [])];
-  const policyNames = [...new Set(isolating.map((p) => p.split('/')[1]))];
+  const namespaces = [...new Set([source.namespace, target.namespace])];
   const rules = [
     ...(egressDenied ? [`an egress rule on ${fromName}'s policy to pods app.kubernetes.io/name=${toName} on port ${edge.port}`] : []),
     ...(ingressDenied ? [`an ingress rule on ${toName}'s policy from pods app.kubernetes.io/name=${fromName} on port ${edge.port}`] : []),
@@ -44,8 +58,8 @@ export function deniedEdge(ctx: DiagnosisContext, from: KubeObject, to: KubeObje
   return {
     id: `networkpolicy:${fromName}->${toName}:${edge.port}`,
     severity: edge.waitFor ? 'stuck' : 'degraded',
-    summary: `the NetworkPolicies of namespace ${ns} do not admit ${fromName} -> ${toName}:${edge.port} (${edge.purpose}): no rule allows the ${sides.join(' nor the ')}`,
-    confirm: kubectl(ctx, `describe networkpolicy ${policyNames.join(' ')}`),
+    summary: `the NetworkPolicies of ${namespaces.length === 1 ? 'namespace' : 'namespaces'} ${namespaces.join(' and ')} do not admit ${fromName} -> ${toName}:${edge.port} (${edge.purpose}): no rule allows the ${sides.join(' nor the ')}`,
+    confirm: describePolicies(isolating, ctx.home),
     fix: `re-apply the synthesized NetworkPolicies (kubectl apply -k dist/<variant>), or, if they were changed on purpose, add ${rules.join(' and ')}`,
     evidence: [verdict.reason],
   };

@@ -44,17 +44,24 @@ function readTimeoutOf(config: KubeObject): unknown {
  *
  * Runs only when HelmChartConfigs were fetched or the dump holds some: otherwise their absence means nothing.
  */
-export function traefikTimeoutFinding(ctx: DiagnosisContext, fetched: boolean): Explanation | undefined {
+export function traefikTimeoutFinding(ctx: DiagnosisContext, fetched: boolean, controllers: readonly string[] = []): Explanation | undefined {
   const configs = ctx.dump.all('HelmChartConfig');
-  if (configs.length === 0 && !fetched) return undefined;
-  const traefik = configs.find((c) => (c.metadata.namespace ?? 'kube-system') === 'kube-system' && TRAEFIK_CHARTS.includes(c.metadata.name));
+  // The Traefik the dump shows running says which chart counts: a HelmChartConfig `traefik` does nothing on RKE2.
+  const running = TRAEFIK_CHARTS.filter((c) => controllers.includes(c));
+  if (configs.length === 0 && !fetched && running.length === 0) return undefined;
+  if (running.length === 0 && controllers.length > 0) return undefined;
+  const charts = running.length > 0 ? running : TRAEFIK_CHARTS;
+  const traefik = configs.find((c) => (c.metadata.namespace ?? 'kube-system') === 'kube-system' && charts.includes(c.metadata.name));
+  const other = configs.find((c) => (c.metadata.namespace ?? 'kube-system') === 'kube-system' && TRAEFIK_CHARTS.includes(c.metadata.name) && !charts.includes(c.metadata.name));
   const fix = 'apply the HelmChartConfig the TraefikTimeouts construct writes (configureTraefikTimeouts, on by default): '
     + 'kubectl apply -f dist/<variant>/app/HelmChartConfig.traefik.yaml (rke2-traefik on RKE2); the helm-controller restarts Traefik with the new values';
   const base = { severity: 'degraded' as const, fix, id: 'traefik-timeouts' };
   if (!traefik) {
-    return explain(['no HelmChartConfig kube-system/traefik (or rke2-traefik) raises Traefik\'s entrypoint timeouts'], {
+    const wanted = running.length > 0 ? `kube-system/${running[0]}` : 'kube-system/traefik (or rke2-traefik)';
+    return explain([`no HelmChartConfig ${wanted} raises Traefik's entrypoint timeouts${other ? ` (kube-system/${other.metadata.name} configures a chart that does not run here)` : ''}`], {
       ...base,
-      summary: 'Traefik keeps its default readTimeout (60 s in Traefik 3), which cuts desktop sessions and long API calls at the ingress (502/504, sessions cut after minutes)',
+      summary: `Traefik keeps its default readTimeout (60 s in Traefik 3), which cuts desktop sessions and long API calls at the ingress (502/504, sessions cut after minutes)${other
+        ? `: HelmChartConfig kube-system/${other.metadata.name} sets the timeouts, but the Traefik running here is ${running[0]}, whose HelmChartConfig must be named ${running[0]}` : ''}`,
       confirm: 'kubectl -n kube-system get helmchartconfig',
       evidence: [`HelmChartConfigs in kube-system: ${configs.map((c) => c.metadata.name).join(', ') || 'none'}`],
     });
