@@ -10,5 +10,6 @@ module.exports = {
     '<rootDir>/test/security/{network-peer,network-policies-unit,egress,security,security-flows}.test.ts',
     '<rootDir>/test/security/properties-cidr.test.ts',
     '<rootDir>/test/doctor/{network-policy-model,network-policy-properties,pod-security,app-doctor}.test.ts',
+    '<rootDir>/test/security/{secret-generator,generator-plan}.test.ts',
   ],
 };
