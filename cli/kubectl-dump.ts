@@ -13,9 +13,13 @@ import { KubeObject } from '../lib/doctor/diagnose/types';
 
 /** kubectl could not be run or refused a request; the CLI prints the message and exits 2. */
 export class KubectlError extends Error {
-  constructor(message: string) {
+  /** Whether kubectl itself is missing (no list can succeed), rather than one request failing. */
+  public readonly kubectlMissing: boolean;
+
+  constructor(message: string, kubectlMissing = false) {
     super(message);
     this.name = 'KubectlError';
+    this.kubectlMissing = kubectlMissing;
   }
 }
 
@@ -46,7 +50,7 @@ function kubectl(args: readonly string[], context: string | undefined): Promise<
         return;
       }
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new KubectlError('kubectl is not on PATH: install it, or run diagnose --dump FILE where kubectl works and diagnose --from FILE here'));
+        reject(new KubectlError('kubectl is not on PATH: install it, or run diagnose --dump FILE where kubectl works and diagnose --from FILE here', true));
         return;
       }
       reject(new KubectlError(`kubectl ${full.join(' ')} failed: ${(stderr || err.message).trim()}`));
@@ -69,7 +73,7 @@ async function optionalList(args: readonly string[], context: string | undefined
   try {
     return { items: await list(args, context), fetched: true };
   } catch (err) {
-    if (err instanceof KubectlError && err.message.startsWith('kubectl is not on PATH')) throw err;
+    if (err instanceof KubectlError && err.kubectlMissing) throw err;
     return { items: [], fetched: false, error: (err as Error).message };
   }
 }
