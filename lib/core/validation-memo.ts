@@ -10,7 +10,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
-const LAST = new WeakMap<object, { pass: number; value: unknown }>();
+const LAST = new WeakMap<object, { pass: number; constructs: number; value: unknown }>();
 /** The number of validation passes each app root has begun. */
 const PASSES = new WeakMap<IConstruct, { count: number }>();
 
@@ -29,13 +29,17 @@ export function passOf(tree: IConstruct): number {
   return passes.count;
 }
 
-/** `compute()`, or its result from earlier in the same validation pass of `tree`'s app. */
+/**
+ * `compute()`, or its result from earlier in the same validation pass of `tree`'s app while the tree has as many
+ * constructs (a read outside any pass, e.g. the doctor run by hand after a construct was removed, is not stale either).
+ */
 export function rememberWhileUnchanged<T>(key: object, tree: IConstruct, compute: () => T): T {
   const pass = passOf(tree);
+  const constructs = tree.node.findAll().length;
   const last = LAST.get(key);
-  if (last && last.pass === pass) return last.value as T;
+  if (last && last.pass === pass && last.constructs === constructs) return last.value as T;
   const value = compute();
-  LAST.set(key, { pass, value });
+  LAST.set(key, { pass, constructs, value });
   return value;
 }
 
