@@ -11,7 +11,7 @@ const FLAGS: FlagSpec[] = [
 
 const HELP = `Usage: cdk8s-kasm plan --users N [--json]
 
-Sizes a deployment for N concurrent users: K3s nodes, Kasm agent VMs and database storage (the ADD's table up to
+Sizes a deployment for N concurrent users: K3s nodes, Kasm agent VMs and database storage (a fixed sizing table up to
 200 users, a stated formula beyond).
 
 ${flagHelp(FLAGS)}

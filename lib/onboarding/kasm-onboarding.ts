@@ -65,7 +65,7 @@ export class KasmOnboarding extends Construct {
         ['```sh', ...SEEDED_USERS.flatMap(([user, key]) => [`# ${user}`, read(key)]), '```'].join('\n'),
         'Change both passwords in the admin UI (Access Management → Users) right after the first login. The Secret only '
           + 'seeds an empty database: db-init never seeds a database twice, so after the change the Secret\'s values are inert '
-          + 'and rotating them changes nothing in Kasm. Tokens and certificates rotate as the README\'s "Rotating a credential" says.',
+          + 'and rotating them changes nothing in Kasm. Tokens and certificates rotate as docs/security.md, "Rotating a credential or a certificate", says.',
       ].join('\n\n'),
     });
 

@@ -64,7 +64,7 @@ export function formatCapacityPlan(plan: CapacityPlan): string {
     ['Database storage', `${plan.databaseStorageGi} Gi`],
     ['Basis', plan.basis === 'formula'
       ? `formula (past 200 users: ${USERS_PER_NODE} users per node, ${USERS_PER_AGENT_VM} per agent VM, ${DATABASE_GI_PER_USER} GiB per user)`
-      : `ADD table, row ${plan.basis} users`],
+      : `sizing table (lib/planner/capacity.ts), row ${plan.basis} users`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return `${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`;

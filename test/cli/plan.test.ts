@@ -11,7 +11,7 @@ describe('cdk8s-kasm plan', () => {
   test('prints the table', () => {
     const r = spawned('plan', '--users', '40');
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe('Concurrent users  40\nK3s nodes         3\nAgent VMs         3\nDatabase storage  50 Gi\nBasis             ADD table, row 10-50 users\n');
+    expect(r.stdout).toBe('Concurrent users  40\nK3s nodes         3\nAgent VMs         3\nDatabase storage  50 Gi\nBasis             sizing table (lib/planner/capacity.ts), row 10-50 users\n');
   });
 
   test('--json carries the same', async () => {
