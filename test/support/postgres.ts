@@ -89,9 +89,9 @@ export async function startPostgres(): Promise<PgServer> {
 }
 
 /**
- * A database shaped like Kasm's, in the tables the programs touch. Columns, from the sources in
- * /work/shared/reference: `zones` (zone_id, zone_name, upstream_auth_address, proxy_hostname, primary, region_name:
- * kasm-helm-1.19.md "kasmZones"; the db-is-ready wait reads `select zone_id from zones`), `settings` (name, category,
+ * A database shaped like Kasm's, in the tables the programs touch. Columns, from Kasm's official chart
+ * (https://github.com/kasmtech/kasm-helm, charts/kasm-helm, the `kasmZones` values) and this repository's scripts:
+ * `zones` (zone_id, zone_name, upstream_auth_address, proxy_hostname, primary, region_name; the db-is-ready wait reads `select zone_id from zones`), `settings` (name, category,
  * value: the preseed upsert keyed on (name, category), and the seed's `.settings[] | select(.name, .category)`),
  * `users` (username, salt, pw_hash: the seed file's users), the uuid-ossp extension (the image's data.sql), and
  * alembic's `alembic_version` (the `alembic current` check). A bigserial table checks that sequences come back.
