@@ -186,6 +186,11 @@ const gatewayEnv = (port: number): EnvContract[] => [
   lit('API_REFRESH_INTERVAL', '30'),
   lit('SERVER_ID', 'auto'),
   lit('SERVER_PORT', String(port)),
+  // [read] rdp-gateway-deployment.yaml@23b0604, rdp-https-gateway-statefulset.yaml@0af9a50: the gateways' loops.
+  lit('SERVER_THREADS', '10'),
+  lit('SESSION_WATCH_INTERVAL', '60'),
+  lit('KEEPALIVE_LOOP_INTERVAL', '30'),
+  lit('FORWARD_LOGS', 'true'),
   lit('KASM_EPHEMERAL', 'true'),
 ];
 
@@ -217,7 +222,7 @@ const rdpHttpsGateway: ComponentContract = {
   workloadName: 'kasm-rdp-https-gateway',
   image: image('rdp-https-gateway'),
   ports: [{ name: 'rdp-https-gw-pt', port: PORTS.rdpHttpsGateway, exposed: true }],
-  env: [...gatewayEnv(PORTS.rdpHttpsGateway), lit('SERVER_HOSTNAME', 'kasm-rdp-https-gateway')],
+  env: [...gatewayEnv(PORTS.rdpHttpsGateway), lit('SERVER_HOSTNAME', 'kasm-rdp-https-gateway'), lit('PROXY_PORT', String(PORTS.rdpNative))],
   readiness: httpCheck(PORTS.rdpHttpsGateway, HEALTH_PATHS.rdpHttpsGateway, 'HTTPS'),
   liveness: tcpCheck(PORTS.rdpHttpsGateway),
   runAsUser: KASM_UID,
@@ -317,6 +322,15 @@ export const KASM_1_19_0: KasmContract = {
     postgresMajorVersion: 16,
     // [read] 200 / 400 x zones / 600 x zones; dev is ours (one pod each of api and manager: 60 at most).
     maxConnectionsPerZone: { [SizePreset.DEV]: 100, [SizePreset.SMALL]: 200, [SizePreset.MEDIUM]: 400, [SizePreset.LARGE]: 600 },
+    // [read] db-configmap.yaml@0af9a50: timeouts for runaway statements and abandoned transactions; keepalives that
+    // notice a dead peer within ~90 s (1.1190.2 changed them for long autoscale queries).
+    serverSettings: {
+      statement_timeout: '900000',
+      idle_in_transaction_session_timeout: '300000',
+      tcp_keepalives_idle: '60',
+      tcp_keepalives_interval: '10',
+      tcp_keepalives_count: '3',
+    },
     dataMountPath: '/var/lib/postgresql/data',
     pgdata: PGDATA,
     configDir: '/var/lib/postgresql/conf',
@@ -324,6 +338,8 @@ export const KASM_1_19_0: KasmContract = {
   dbInit: {
     image: image('api'),
     mode: DbInitMode.IMAGE_STARTUP_SCRIPT,
+    // [read] db-init-job.yaml@1fdbc54: up to 12 rounds of startup.sh, each checking the zones and alembic at head.
+    untilMigrationHead: true,
     // [read] db-init-job: SERVER_HOSTNAME is `<rel>-api` (no zone).
     env: [
       lit('SERVER_HOSTNAME', `${RELEASE}-api`),
