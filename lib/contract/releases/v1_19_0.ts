@@ -213,7 +213,10 @@ const rdpGateway: ComponentContract = {
     { path: '/tmp', sizeLimit: '256Mi' },
   ],
   tlsMounts: [{ role: TlsRole.RDP, certPath: '/usr/local/etc/rdpproxy/rdpproxy.crt', keyPath: '/usr/local/etc/rdpproxy/rdpproxy.key', mode: 0o440 }],
-  scaling: ScalingMode.PER_POD,
+  // [read] rdp-gateway-deployment.yaml@23b0604 fails the render above 1 replica; native RDP clients are sent to the
+  // one address the gateway registers, so a second pod behind the Service would get half of them with no session.
+  scaling: ScalingMode.FIXED,
+  singleReplicaReason: 'Kasm\'s rdp-gateway runs as 1 replica (the official chart refuses "Multi-replica rdp-gateway is not supported": native RDP clients are sent to the one address it registers)',
 };
 
 const rdpHttpsGateway: ComponentContract = {
@@ -296,7 +299,7 @@ function preset(replicas: number, size: 'small' | 'medium' | 'large') {
     [ComponentId.API]: sized(replicas, resources('500m', large ? '1Gi' : '512Mi', '500m', large ? '2Gi' : '1Gi')),
     [ComponentId.MANAGER]: sized(replicas, resources('500m', large ? '1Gi' : '512Mi', '500m', large ? '2Gi' : '1Gi')),
     [ComponentId.GUAC]: sized(replicas, resources(guacCpu, large ? '1Gi' : '512Mi', guacCpu, guacMemLimit)),
-    [ComponentId.RDP_GATEWAY]: sized(replicas, resources(rdpCpu, '512Mi', rdpCpu, '512Mi')),
+    [ComponentId.RDP_GATEWAY]: sized(1, resources(rdpCpu, '512Mi', rdpCpu, '512Mi')),
     [ComponentId.RDP_HTTPS_GATEWAY]: sized(replicas, resources(rdpCpu, '512Mi', rdpCpu, '512Mi')),
     [ComponentId.DB]: sized(1, db),
   };

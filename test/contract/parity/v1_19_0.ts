@@ -172,7 +172,6 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     'guac.main.workload.kind', 'guac.main.env.SERVER_ADDRESS', 'guac.main.env.SERVER_PORT',
     ...NGINX('guac', 9000, ['/guac/__healthcheck', '/guac/vm_disconnect', '/guac/api/v1/support_bundle_request'])),
   ...gap('2', 'rdp-gateway registers its app port, no TLS sidecar', 'rdp-gateway.main.env.SERVER_PORT', ...NGINX('rdp-gateway', 9001, ['/guac/vm_disconnect'])),
-  ...gap('5', 'the medium preset runs 2 rdp-gateways behind one registered address', 'rdp-gateway.main.workload.maxReplicas'),
   ...gap('3', 'rdp-https-gateway registers one Service name and its app port, no TLS sidecar',
     'rdp-https-gateway.main.workload.kind', 'rdp-https-gateway.main.env.SERVER_HOSTNAME', 'rdp-https-gateway.main.env.SERVER_PORT',
     ...NGINX('rdp-https-gateway', 9002, ['/guac/vm_disconnect'])),
