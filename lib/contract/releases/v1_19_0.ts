@@ -106,7 +106,11 @@ const api: ComponentContract = {
     lit('KASM_THREAD_POOL_LOG_INTERVAL', '0'),
   ],
   readiness: httpCheck(PORTS.api, HEALTH_PATHS.api),
-  liveness: httpCheck(PORTS.apiLiveness, HEALTH_PATHS.apiLiveness),
+  // [decision] TCP on api-pt, which works with both images: chart 1.1190.6 moved liveness to HTTP /livez on 8081 "to
+  // match the api image's new liveness settings" (CHANGELOG.md@029e7e0) with `1.19.0-rolling` images (images.txt@b8e6c00);
+  // api-deployment.yaml@0cfce10 probes TCP api-pt. Whether the pinned `1.19.0` tag serves /livez is unverified, and a
+  // liveness probe on a missing endpoint restarts the api for ever; readiness still asks /api/__healthcheck.
+  liveness: tcpCheck(PORTS.api),
   runAsUser: KASM_UID,
   writablePaths: [{ path: '/tmp', sizeLimit: '256Mi' }],
   tlsMounts: [],

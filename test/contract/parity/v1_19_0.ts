@@ -167,6 +167,7 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   ...gap('decision', '`nginx -t` passes while nothing is served; ours asks nginx for /checkvalid', 'proxy.main.probe.readiness'),
   ...gap('7', 'the 1.18.1 route set: no /health reporting the manager\'s draining', 'proxy.main.route./health'),
   ...gap('8', 'the chart file gives no value we can cite for PYTHONWARNINGS', 'api.main.env.PYTHONWARNINGS'),
+  ...gap('6', 'TCP on api-pt: works whether or not the pinned 1.19.0 tag serves /livez (decision in the entry)', 'api.main.probe.liveness'),
   ...gap('4', 'the api reaches the gateways over plain http', 'api.main.env.SERVER_INTERNAL_SCHEMA'),
   ...gap('1', 'guac registers the bare app (3000, plain HTTP) under one Service name, no TLS sidecar',
     'guac.main.workload.kind', 'guac.main.env.SERVER_ADDRESS', 'guac.main.env.SERVER_PORT',
