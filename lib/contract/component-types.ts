@@ -151,6 +151,11 @@ export interface ComponentContract extends ContainerContract {
   /** How the component may run more than one pod. */
   readonly scaling: ScalingMode;
   /**
+   * Why a {@link ScalingMode.FIXED} component runs exactly one pod, in the error that refuses more.
+   * @default 'this component keeps state in memory and runs as exactly 1 replica'
+   */
+  readonly singleReplicaReason?: string;
+  /**
    * The workload kind; a StatefulSet gets a headless Service under `serviceName`.
    * @default WorkloadKind.DEPLOYMENT
    */

@@ -138,6 +138,11 @@ export interface DatabaseContract {
    * @default - 100 in every preset
    */
   readonly maxConnectionsPerZone?: Readonly<Record<SizePreset, number>>;
+  /**
+   * Server settings the release's chart sets (`postgresql.conf` lines, CloudNativePG `parameters`); they replace ours.
+   * @default {} - ours only
+   */
+  readonly serverSettings?: Readonly<Record<string, string>>;
   readonly dataMountPath: string;
   /** PGDATA, a subdirectory of the data mount so initdb never meets `lost+found`. */
   readonly pgdata: string;
@@ -148,6 +153,11 @@ export interface DatabaseContract {
 export interface DbInitContract {
   readonly image: ImageRef;
   readonly mode: DbInitMode;
+  /**
+   * Retry the seed and succeed only with the schema at alembic head (the 1.19 chart's db-init).
+   * @default false - one run, then a zone row
+   */
+  readonly untilMigrationHead?: boolean;
   readonly env: readonly EnvContract[];
   readonly writablePaths: readonly WritablePathContract[];
   readonly runAsUser: number;

@@ -121,7 +121,7 @@ export class DbInitJob extends Construct {
     const jobName = `${props.instance}-db-init`;
     const labels = { ...instanceLabels(props.instance, props.version), 'app.kubernetes.io/name': jobName, 'app.kubernetes.io/component': 'db-init' };
     const annotations = waveAnnotation(SyncWave.DB_INIT);
-    const script = seedScript(init.mode);
+    const script = seedScript(init.mode, { untilMigrationHead: init.untilMigrationHead });
     const volumes: k8s.Volume[] = [];
     const mounts: k8s.VolumeMount[] = [];
     if (init.mode === DbInitMode.MOUNTED_SEED_SCRIPT) {

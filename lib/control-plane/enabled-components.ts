@@ -35,7 +35,8 @@ export function enabledComponents(owner: string, version: KasmVersion, props: Ka
     if (opts?.replicas !== undefined) {
       assertInteger(owner, `components.${key}.replicas`, opts.replicas, 1, 100);
       if (version.contract.components[id]!.scaling === ScalingMode.FIXED && opts.replicas !== 1) {
-        fail(owner, `components.${key}.replicas`, opts.replicas, 'is not accepted: this component keeps state in memory and runs as exactly 1 replica');
+        const why = version.contract.components[id]!.singleReplicaReason ?? 'this component keeps state in memory and runs as exactly 1 replica';
+        fail(owner, `components.${key}.replicas`, opts.replicas, `is not accepted: ${why}`);
       }
     }
   }

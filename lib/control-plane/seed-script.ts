@@ -74,12 +74,74 @@ const ZONE_SETTINGS = [
   '}',
 ];
 
+/**
+ * Whether Kasm's alembic reports the schema at `(head)`, printing what it said (the 1.19 chart's db-init check,
+ * `db-init-job.yaml@1fdbc54` in https://github.com/kasmtech/kasm-helm); the alembic command and ini are env-overridable for tests.
+ */
+const AT_HEAD = [
+  'at_head() {',
+  '  local out',
+  '  cp "${KASM_ALEMBIC_INI:-/src/api_server/data/migration/alembic.ini}" /tmp/alembic.ini || return 1',
+  '  sed -i "s|script_location = %(here)s/alembic|script_location = /src/api_server/data/migration/alembic|; s/# sourceless = false/sourceless = true/" /tmp/alembic.ini',
+  '  out="$("${KASM_ALEMBIC:-alembic}" -c /tmp/alembic.ini -x kasm_config=/opt/kasm/current/conf/app/api/api.app.config.yaml current 2>&1)" || { echo "$out"; return 1; }',
+  '  echo "$out"',
+  '  grep -q "(head)" <<<"$out"',
+  '}',
+];
+
+/**
+ * The seed as the 1.19 chart runs it: up to `DB_INIT_SEED_ROUNDS` (12) rounds of the image's startup.sh, each
+ * followed by the check that a zone exists and the schema is at the migration head; a schema that never gets there
+ * fails the Job with alembic's answer instead of leaving the api waiting in `wait-for-database`.
+ */
+const SEED_UNTIL_HEAD = (run: string) => [
+  ...AT_HEAD,
+  'rounds="${DB_INIT_SEED_ROUNDS:-12}"',
+  'round=1',
+  'while :; do',
+  '  echo "Seeding the Kasm database on $POSTGRES_HOST:$POSTGRES_PORT (round $round of $rounds)."',
+  `  ${run} || echo "startup.sh exited with status $? (round $round of $rounds)."`,
+  '  found="$(zones)"',
+  '  if [ "$found" -ge 1 ] && head="$(at_head)"; then break; fi',
+  '  if [ "$round" -ge "$rounds" ]; then',
+  '    if [ "$found" -lt 1 ]; then',
+  '      echo "The seed ran $rounds times but no zone row exists; the api would wait forever. See the log above." >&2',
+  '    else',
+  '      echo "The seed ran $rounds times but the schema is not at the migration head; the api would wait forever. alembic current said: ${head:-nothing}" >&2',
+  '    fi',
+  '    exit 1',
+  '  fi',
+  '  round=$((round + 1))',
+  '  sleep "$delay"',
+  'done',
+  'echo "Kasm database seeded; schema at the migration head: $head"',
+];
+
+/** What the seed must reach before the Job succeeds. */
+export interface SeedOptions {
+  /**
+   * Retry the seed and require the schema at alembic head (1.19); otherwise one run and a zone row (1.16, 1.18).
+   * @default false
+   */
+  readonly untilMigrationHead?: boolean;
+}
+
 /** The Job's program for a seed mode. */
-export function seedScript(mode: DbInitMode): SeedScript {
+export function seedScript(mode: DbInitMode, opts: SeedOptions = {}): SeedScript {
   const run = mode === DbInitMode.IMAGE_STARTUP_SCRIPT
     // 1.18.1's api image seeds and exits with these two flags (as the official chart runs it).
     ? 'DB_AUTO_INITIALIZE=true POST_DB_INIT_EXIT=true "${KASM_STARTUP_SCRIPT:-/usr/bin/startup.sh}"'
     : '/bin/bash "${KASM_SEED_SCRIPT:-/opt/cdk8s-kasm/seed.sh}"';
+  const seed = opts.untilMigrationHead ? SEED_UNTIL_HEAD(run) : [
+    'echo "Seeding the empty Kasm database on $POSTGRES_HOST:$POSTGRES_PORT."',
+    run,
+    'found="$(zones)"',
+    'if [ "$found" -lt 1 ]; then',
+    '  echo "The seed finished but no zone row exists; the api would wait forever. See the log above." >&2',
+    '  exit 1',
+    'fi',
+    'echo "Kasm database seeded."',
+  ];
   const command = [
     'set -euo pipefail',
     'export PGPASSWORD="$POSTGRES_PASSWORD" PGSSLMODE=require PGCONNECT_TIMEOUT=10',
@@ -96,14 +158,7 @@ export function seedScript(mode: DbInitMode): SeedScript {
     '  echo "Refusing to initialise it, which would destroy that data. Inspect it (kubectl exec into the database pod, psql), then restore a backup or empty it on purpose." >&2',
     '  exit 1',
     'fi',
-    'echo "Seeding the empty Kasm database on $POSTGRES_HOST:$POSTGRES_PORT."',
-    run,
-    'found="$(zones)"',
-    'if [ "$found" -lt 1 ]; then',
-    '  echo "The seed finished but no zone row exists; the api would wait forever. See the log above." >&2',
-    '  exit 1',
-    'fi',
-    'echo "Kasm database seeded."',
+    ...seed,
     'apply_zone_settings',
   ].join('\n');
   return mode === DbInitMode.MOUNTED_SEED_SCRIPT ? { command, seedFile: SEED_1_16 } : { command };

@@ -89,6 +89,8 @@ export class CnpgDatabase extends Construct implements IKasmDatabase {
   public readonly version: KasmVersion;
   /** The server's `max_connections`. */
   public readonly maxConnections: number;
+  /** The Cluster's PostgreSQL parameters: `max_connections` where not 100, and the release's server settings. */
+  private readonly parameters?: Record<string, string>;
   public readonly namespace: string;
   public readonly host: string;
   public readonly port = POSTGRES_PORT;
@@ -126,6 +128,8 @@ export class CnpgDatabase extends Construct implements IKasmDatabase {
 
     this.maxConnections = props.maxConnections ?? contract.maxConnectionsPerZone?.[SizePreset.MEDIUM] ?? 100;
     assertInteger(owner, 'maxConnections', this.maxConnections, 10, 10000);
+    const parameters = { ...(this.maxConnections !== 100 ? { max_connections: String(this.maxConnections) } : {}), ...(contract.serverSettings ?? {}) };
+    this.parameters = Object.keys(parameters).length > 0 ? parameters : undefined;
     this.instances = props.instances ?? 3;
     assertInteger(owner, 'instances', this.instances, 1, 9);
     if (this.instances % 2 === 0) {
@@ -200,7 +204,7 @@ export class CnpgDatabase extends Construct implements IKasmDatabase {
           podAntiAffinityType: props.requiredAntiAffinity ? 'required' : 'preferred',
         },
         postgresql: {
-          ...(this.maxConnections !== 100 ? { parameters: { max_connections: String(this.maxConnections) } } : {}),
+          ...(this.parameters ? { parameters: this.parameters } : {}),
           // The network speaks TLS only (CloudNativePG serves its own CA's certificate).
           pgHba: [`hostssl ${this.databaseName} ${this.user} all scram-sha-256`],
         },

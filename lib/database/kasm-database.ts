@@ -158,7 +158,7 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
     const meta = (name: string) => ({ name, namespace: this.namespace, labels, annotations: waveAnnotation(SyncWave.DATABASE) });
 
     const configFiles = {
-      'postgresql.conf': postgresqlConf(db.configDir, component.tlsMounts[0].certPath, component.tlsMounts[0].keyPath, this.port, maxConnections, sharedBuffers),
+      'postgresql.conf': postgresqlConf(db.configDir, component.tlsMounts[0].certPath, component.tlsMounts[0].keyPath, this.port, maxConnections, sharedBuffers, db.serverSettings),
       'pg_hba.conf': pgHbaConf(),
       'data.sql': 'CREATE EXTENSION IF NOT EXISTS "uuid-ossp";\n',
     };

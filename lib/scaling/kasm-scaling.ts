@@ -81,7 +81,7 @@ export class KasmScaling extends Construct {
       if (!horizontal.includes(key as ComponentId)) {
         const mode = cp.components.includes(key as ComponentId) ? cp.contractOf(key as ComponentId).scaling : undefined;
         fail(owner, `components.${key}`, key, mode
-          ? `scales ${show(mode)}, not horizontally: an HPA would ${mode === ScalingMode.FIXED ? 'run a second copy of a single-instance component' : 'cut live sessions on scale-in'}; set its replicas on KasmControlPlane; autoscaled: ${horizontal.map(show).join(', ')}`
+          ? `scales ${show(mode)}, not horizontally: an HPA would ${mode === ScalingMode.FIXED ? `run a second copy of a single-instance component (${cp.contractOf(key as ComponentId).singleReplicaReason ?? 'it keeps state in memory'})` : 'cut live sessions on scale-in'}; set its replicas on KasmControlPlane; autoscaled: ${horizontal.map(show).join(', ')}`
           : `is not a deployed component; autoscaled: ${horizontal.map(show).join(', ')}`);
       }
       if (!autoscaling) fail(owner, `components.${key}`, key, 'is set but autoscaling is false');

@@ -28,10 +28,10 @@ describe('Kasm 1.19.0 contract', () => {
       .toEqual(['kasm-api-default', 'kasm-manager-default', 'kasm-proxy-default', 'kasm-db']);
   });
 
-  test('the api: liveness /livez on 8081 (api-liveness-pt, not on the Service), readiness /api/__healthcheck on 8080', () => {
+  test('the api: 8081 api-liveness-pt off the Service; liveness TCP on api-pt (works with or without /livez), readiness /api/__healthcheck on 8080', () => {
     const api = c.components[ComponentId.API]!;
     expect(api.ports).toEqual([{ name: 'api-pt', port: 8080, exposed: true }, { name: 'api-liveness-pt', port: 8081, exposed: false }]);
-    expect(api.liveness).toEqual({ kind: 'http', port: 8081, path: '/livez', scheme: 'HTTP' });
+    expect(api.liveness).toEqual({ kind: 'tcp', port: 8080 });
     expect(api.readiness).toEqual({ kind: 'http', port: 8080, path: '/api/__healthcheck', scheme: 'HTTP' });
   });
 

@@ -29,9 +29,12 @@ test('max_connections follows the release\'s preset and the zones (the 1.19 char
   expect(conf(synth((app) => new K3sProd(app, 'p', { hostname: 'kasm.example.com' })))).toContain('max_connections = 100');
 });
 
-test('CloudNativePG gets the figure as a Cluster parameter on 1.19.0, and none on 1.18.1', () => {
+test('CloudNativePG gets the figure and the chart\'s server settings as Cluster parameters on 1.19.0, and none on 1.18.1', () => {
   const cluster = (version: KasmVersion) => find(synth((app) => new Rke2Cnpg(app, 'r', { version, hostname: 'kasm.example.com' })), 'Cluster', 'kasm-db').spec.postgresql;
-  expect(cluster(KasmVersion.V1_19_0).parameters).toEqual({ max_connections: '400' });
+  expect(cluster(KasmVersion.V1_19_0).parameters).toEqual({
+    max_connections: '400', statement_timeout: '900000', idle_in_transaction_session_timeout: '300000',
+    tcp_keepalives_idle: '60', tcp_keepalives_interval: '10', tcp_keepalives_count: '3',
+  });
   expect(cluster(KasmVersion.V1_18_1).parameters).toBeUndefined();
 });
 

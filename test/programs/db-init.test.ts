@@ -68,6 +68,38 @@ describeWithBinaries('db-init under real PostgreSQL and bash', [...PG_BINARIES, 
     expect(r.stdout).not.toContain('seeded by the stand-in');
   });
 
+  describe('1.19: rounds of the seed until the schema is at the migration head', () => {
+    let alembic: string;
+    let ini: string;
+    beforeAll(() => {
+      const dir = tempDir('kasm-alembic');
+      ini = path.join(dir, 'alembic.ini');
+      fs.writeFileSync(ini, 'script_location = %(here)s/alembic\n');
+      // The stand-in of Kasm's alembic: `current` prints the revision it is given, with "(head)" when told so.
+      alembic = path.join(dir, 'alembic');
+      fs.writeFileSync(alembic, '#!/bin/bash\ngrep -q "script_location = /src/api_server" "$2" || exit 3\necho "$ALEMBIC_CURRENT"\n', { mode: 0o755 });
+    });
+    const runHead = (env: Record<string, string>) => runProgram([bin.bash], seedScript(DbInitMode.IMAGE_STARTUP_SCRIPT, { untilMigrationHead: true }).command, {
+      ...pg.env, PATH: `${pg.binDir}:/usr/bin:/bin`, KASM_STARTUP_SCRIPT: startup, KASM_ALEMBIC: alembic, KASM_ALEMBIC_INI: ini,
+      DB_INIT_RETRY_DELAY: '0.1', DB_INIT_MAX_ATTEMPTS: '3', DB_INIT_SEED_ROUNDS: '2', ...env,
+    });
+
+    test('at head after the seed: done, with the revision in the log', () => {
+      const r = runHead({ POSTGRES_DB: newDb(), ALEMBIC_CURRENT: 'f00d1 (head)' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('round 1 of 2');
+      expect(r.stdout).toContain('schema at the migration head: f00d1 (head)');
+    });
+
+    test('never at head: every round runs, then the Job fails with alembic\'s answer', () => {
+      const r = runHead({ POSTGRES_DB: newDb(), ALEMBIC_CURRENT: 'be9a2' });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain('round 2 of 2');
+      expect(r.stderr).toContain('The seed ran 2 times but the schema is not at the migration head; the api would wait forever. alembic current said: be9a2');
+    });
+  });
+
   test('a zone that cannot be copied (no seeded zone of that name) fails the Job', () => {
     const db = newDb();
     const r = run({ POSTGRES_DB: db, KASM_ZONE_SETTINGS: 'nosuchzone|http://x\nother|http://y' });

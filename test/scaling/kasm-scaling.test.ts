@@ -1,7 +1,7 @@
 /** KasmScaling: HPAs only where the contract allows, no replicas under an HPA, PDBs, spread and anti-affinity. */
 import { Testing } from 'cdk8s';
 import { K3sProd } from '../../charts';
-import { ComponentId, KasmControlPlane, KasmDatabase, KasmScaling, ScalingMode, SizePreset } from '../../lib';
+import { ComponentId, KasmControlPlane, KasmDatabase, KasmScaling, KasmVersion, ScalingMode, SizePreset } from '../../lib';
 import { all, find, Manifest, podSpec, synth } from '../support/manifests';
 
 function build(scaling: Partial<ConstructorParameters<typeof KasmScaling>[2]> = {}, size = SizePreset.MEDIUM) {
@@ -115,5 +115,34 @@ describe('K3sProd', () => {
   test('the Traefik timeouts and the restricted namespace as in k3s-dev', () => {
     expect(find(m, 'HelmChartConfig', 'traefik').metadata.namespace).toBe('kube-system');
     expect(find(m, 'Namespace', 'kasm').metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+});
+
+describe('1.19.0 runs one rdp-gateway, as the official chart does', () => {
+  const build = (props: Record<string, unknown>, scaling?: Record<string, unknown>) => {
+    const chart = Testing.chart();
+    const database = new KasmDatabase(chart, 'db', { version: KasmVersion.V1_19_0 });
+    const cp = new KasmControlPlane(chart, 'cp', { database, version: KasmVersion.V1_19_0, ...props });
+    if (scaling) new KasmScaling(chart, 'scaling', { controlPlane: cp, ...scaling });
+    return chart;
+  };
+
+  test('a second replica from props is refused with the chart\'s reason', () => {
+    expect(() => build({ components: { [ComponentId.RDP_GATEWAY]: { replicas: 2 } } }))
+      .toThrow(/^KasmControlPlane components\.rdpGateway\.replicas: 2 is not accepted: Kasm's rdp-gateway runs as 1 replica \(the official chart refuses "Multi-replica rdp-gateway is not supported"/);
+    expect(() => build({ components: { [ComponentId.RDP_GATEWAY]: { replicas: 1 } } })).not.toThrow();
+  });
+
+  test('an HPA for it is refused', () => {
+    expect(() => build({}, { components: { [ComponentId.RDP_GATEWAY]: { maxReplicas: 3 } } }))
+      .toThrow(/^KasmScaling components\.rdpGateway: 'rdpGateway' scales 'fixed', not horizontally: an HPA would run a second copy of a single-instance component \(Kasm's rdp-gateway runs as 1 replica/);
+  });
+
+  test('every preset runs 1, while guac and the RDP-over-HTTPS gateway scale with the preset', () => {
+    for (const preset of Object.values(SizePreset)) expect(KasmVersion.V1_19_0.contract.sizing[preset][ComponentId.RDP_GATEWAY]!.replicas).toBe(1);
+    const m = synth(new K3sProd(Testing.app(), 'p', { version: KasmVersion.V1_19_0, hostname: 'kasm.example.com', nodes: [{ count: 4, cpu: '16', memory: '64Gi' }] }));
+    expect(find(m, 'Deployment', 'kasm-rdp-gateway').spec.replicas).toBe(1);
+    expect(all(m, 'HorizontalPodAutoscaler').map((h) => h.spec.scaleTargetRef.name)).not.toContain('kasm-rdp-gateway');
+    expect(find(m, 'Deployment', 'kasm-guac').spec.replicas).toBe(2);
   });
 });

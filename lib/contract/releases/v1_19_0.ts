@@ -106,7 +106,11 @@ const api: ComponentContract = {
     lit('KASM_THREAD_POOL_LOG_INTERVAL', '0'),
   ],
   readiness: httpCheck(PORTS.api, HEALTH_PATHS.api),
-  liveness: httpCheck(PORTS.apiLiveness, HEALTH_PATHS.apiLiveness),
+  // [decision] TCP on api-pt, which works with both images: chart 1.1190.6 moved liveness to HTTP /livez on 8081 "to
+  // match the api image's new liveness settings" (CHANGELOG.md@029e7e0) with `1.19.0-rolling` images (images.txt@b8e6c00);
+  // api-deployment.yaml@0cfce10 probes TCP api-pt. Whether the pinned `1.19.0` tag serves /livez is unverified, and a
+  // liveness probe on a missing endpoint restarts the api for ever; readiness still asks /api/__healthcheck.
+  liveness: tcpCheck(PORTS.api),
   runAsUser: KASM_UID,
   writablePaths: [{ path: '/tmp', sizeLimit: '256Mi' }],
   tlsMounts: [],
@@ -186,6 +190,11 @@ const gatewayEnv = (port: number): EnvContract[] => [
   lit('API_REFRESH_INTERVAL', '30'),
   lit('SERVER_ID', 'auto'),
   lit('SERVER_PORT', String(port)),
+  // [read] rdp-gateway-deployment.yaml@23b0604, rdp-https-gateway-statefulset.yaml@0af9a50: the gateways' loops.
+  lit('SERVER_THREADS', '10'),
+  lit('SESSION_WATCH_INTERVAL', '60'),
+  lit('KEEPALIVE_LOOP_INTERVAL', '30'),
+  lit('FORWARD_LOGS', 'true'),
   lit('KASM_EPHEMERAL', 'true'),
 ];
 
@@ -208,7 +217,10 @@ const rdpGateway: ComponentContract = {
     { path: '/tmp', sizeLimit: '256Mi' },
   ],
   tlsMounts: [{ role: TlsRole.RDP, certPath: '/usr/local/etc/rdpproxy/rdpproxy.crt', keyPath: '/usr/local/etc/rdpproxy/rdpproxy.key', mode: 0o440 }],
-  scaling: ScalingMode.PER_POD,
+  // [read] rdp-gateway-deployment.yaml@23b0604 fails the render above 1 replica; native RDP clients are sent to the
+  // one address the gateway registers, so a second pod behind the Service would get half of them with no session.
+  scaling: ScalingMode.FIXED,
+  singleReplicaReason: 'Kasm\'s rdp-gateway runs as 1 replica (the official chart refuses "Multi-replica rdp-gateway is not supported": native RDP clients are sent to the one address it registers)',
 };
 
 const rdpHttpsGateway: ComponentContract = {
@@ -217,7 +229,7 @@ const rdpHttpsGateway: ComponentContract = {
   workloadName: 'kasm-rdp-https-gateway',
   image: image('rdp-https-gateway'),
   ports: [{ name: 'rdp-https-gw-pt', port: PORTS.rdpHttpsGateway, exposed: true }],
-  env: [...gatewayEnv(PORTS.rdpHttpsGateway), lit('SERVER_HOSTNAME', 'kasm-rdp-https-gateway')],
+  env: [...gatewayEnv(PORTS.rdpHttpsGateway), lit('SERVER_HOSTNAME', 'kasm-rdp-https-gateway'), lit('PROXY_PORT', String(PORTS.rdpNative))],
   readiness: httpCheck(PORTS.rdpHttpsGateway, HEALTH_PATHS.rdpHttpsGateway, 'HTTPS'),
   liveness: tcpCheck(PORTS.rdpHttpsGateway),
   runAsUser: KASM_UID,
@@ -291,7 +303,7 @@ function preset(replicas: number, size: 'small' | 'medium' | 'large') {
     [ComponentId.API]: sized(replicas, resources('500m', large ? '1Gi' : '512Mi', '500m', large ? '2Gi' : '1Gi')),
     [ComponentId.MANAGER]: sized(replicas, resources('500m', large ? '1Gi' : '512Mi', '500m', large ? '2Gi' : '1Gi')),
     [ComponentId.GUAC]: sized(replicas, resources(guacCpu, large ? '1Gi' : '512Mi', guacCpu, guacMemLimit)),
-    [ComponentId.RDP_GATEWAY]: sized(replicas, resources(rdpCpu, '512Mi', rdpCpu, '512Mi')),
+    [ComponentId.RDP_GATEWAY]: sized(1, resources(rdpCpu, '512Mi', rdpCpu, '512Mi')),
     [ComponentId.RDP_HTTPS_GATEWAY]: sized(replicas, resources(rdpCpu, '512Mi', rdpCpu, '512Mi')),
     [ComponentId.DB]: sized(1, db),
   };
@@ -317,6 +329,15 @@ export const KASM_1_19_0: KasmContract = {
     postgresMajorVersion: 16,
     // [read] 200 / 400 x zones / 600 x zones; dev is ours (one pod each of api and manager: 60 at most).
     maxConnectionsPerZone: { [SizePreset.DEV]: 100, [SizePreset.SMALL]: 200, [SizePreset.MEDIUM]: 400, [SizePreset.LARGE]: 600 },
+    // [read] db-configmap.yaml@0af9a50: timeouts for runaway statements and abandoned transactions; keepalives that
+    // notice a dead peer within ~90 s (1.1190.2 changed them for long autoscale queries).
+    serverSettings: {
+      statement_timeout: '900000',
+      idle_in_transaction_session_timeout: '300000',
+      tcp_keepalives_idle: '60',
+      tcp_keepalives_interval: '10',
+      tcp_keepalives_count: '3',
+    },
     dataMountPath: '/var/lib/postgresql/data',
     pgdata: PGDATA,
     configDir: '/var/lib/postgresql/conf',
@@ -324,6 +345,8 @@ export const KASM_1_19_0: KasmContract = {
   dbInit: {
     image: image('api'),
     mode: DbInitMode.IMAGE_STARTUP_SCRIPT,
+    // [read] db-init-job.yaml@1fdbc54: up to 12 rounds of startup.sh, each checking the zones and alembic at head.
+    untilMigrationHead: true,
     // [read] db-init-job: SERVER_HOSTNAME is `<rel>-api` (no zone).
     env: [
       lit('SERVER_HOSTNAME', `${RELEASE}-api`),
