@@ -26,7 +26,7 @@ import { EgressRule } from '../lib/security/egress';
 import { KasmSecurity } from '../lib/security/kasm-security';
 import { KasmNamespace } from '../lib/security/namespace';
 import { NetworkPeer } from '../lib/security/network-peer';
-import { CredentialSource, TlsSource } from '../lib/security/sources';
+import { CertManagerIssuerKind, CredentialSource, TlsSource } from '../lib/security/sources';
 import { addOnboarding, afterInstallControlPlaneProps, afterInstallSecurityInputs, databaseMaxConnections, KasmAfterInstallProps, rdpEntryPointOf, withEgress } from './after-install';
 
 /** Agents usually sit on the LAN; the cluster's own CIDRs are cut out of these ranges. */
@@ -67,6 +67,22 @@ export interface KasmVariantProps extends KasmAfterInstallProps {
   readonly alerts?: boolean;
   /** Per-component replicas, resources and pod settings over the size preset. @default - the preset's, for every component */
   readonly components?: KasmControlPlaneProps['components'];
+}
+
+/** The public certificate of a production variant, from a cert-manager issuer. */
+export interface PublicCertificateProps {
+  /** cert-manager issuer of the public host names' certificate. @default - the variant's ('letsencrypt-prod' on k3s-prod, 'vault-issuer' on rke2-cnpg) */
+  readonly ingressIssuerName?: string;
+  /** Kind of that issuer. @default CertManagerIssuerKind.CLUSTER_ISSUER */
+  readonly ingressIssuerKind?: CertManagerIssuerKind;
+}
+
+/** The public certificate's source: the given issuer, else the variant's default ClusterIssuer. */
+export function publicCertificate(props: PublicCertificateProps | undefined, defaultIssuer: string): TlsSource {
+  return TlsSource.certManager({
+    issuerName: props?.ingressIssuerName ?? defaultIssuer,
+    issuerKind: props?.ingressIssuerKind ?? CertManagerIssuerKind.CLUSTER_ISSUER,
+  });
 }
 
 /** What the composition tells a profile's parts about the install being built. */

@@ -8,16 +8,11 @@ import { KasmIngress } from '../lib/ingress/kasm-ingress';
 import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
 import { KasmScaling, KasmScalingOptions } from '../lib/scaling/kasm-scaling';
 import { KasmSecurity } from '../lib/security/kasm-security';
-import { CertManagerIssuerKind, TlsSource } from '../lib/security/sources';
-import { composeKasm } from './compose';
+import { composeKasm, publicCertificate, PublicCertificateProps } from './compose';
 import { k3sProfile, KasmK3sProps } from './k3s-common';
 
-/** Props for {@link K3sProd}. */
-export interface K3sProdProps extends KasmK3sProps {
-  /** cert-manager issuer of the public host names' certificate (e.g. Let's Encrypt or your CA). @default 'letsencrypt-prod' */
-  readonly ingressIssuerName?: string;
-  /** Kind of that issuer. @default CertManagerIssuerKind.CLUSTER_ISSUER */
-  readonly ingressIssuerKind?: CertManagerIssuerKind;
+/** Props for {@link K3sProd}; its public certificate comes from 'letsencrypt-prod' unless `ingressIssuerName` says otherwise. */
+export interface K3sProdProps extends KasmK3sProps, PublicCertificateProps {
   /** HPA, PodDisruptionBudgets, spread and anti-affinity. @default - HPA for api, manager and proxy, PDBs, spread over nodes and zones */
   readonly scaling?: KasmScalingOptions;
 }
@@ -48,10 +43,7 @@ export class K3sProd extends Chart {
       // Nightly at 02:00, seven dumps kept, on a Longhorn volume of their own.
       backup: {},
       alerts: true,
-      ingressTls: TlsSource.certManager({
-        issuerName: props?.ingressIssuerName ?? 'letsencrypt-prod',
-        issuerKind: props?.ingressIssuerKind ?? CertManagerIssuerKind.CLUSTER_ISSUER,
-      }),
+      ingressTls: publicCertificate(props, 'letsencrypt-prod'),
       scaling: props?.scaling ?? {},
     }));
     this.database = built.database;

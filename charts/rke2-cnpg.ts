@@ -10,11 +10,10 @@ import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
 import { KasmOnboarding } from '../lib/onboarding/kasm-onboarding';
 import { KasmScaling, KasmScalingOptions } from '../lib/scaling/kasm-scaling';
 import { KasmSecurity } from '../lib/security/kasm-security';
-import { CertManagerIssuerKind, TlsSource } from '../lib/security/sources';
-import { composeKasm, KasmVariantProps } from './compose';
+import { composeKasm, KasmVariantProps, publicCertificate, PublicCertificateProps } from './compose';
 
-/** Props for {@link Rke2Cnpg}. */
-export interface Rke2CnpgProps extends KasmVariantProps {
+/** Props for {@link Rke2Cnpg}; its public certificate comes from 'vault-issuer' (Vault through cert-manager) unless `ingressIssuerName` says otherwise. */
+export interface Rke2CnpgProps extends KasmVariantProps, PublicCertificateProps {
   /** Namespace of the CloudNativePG Cluster. @default 'database' */
   readonly databaseNamespace?: string;
   /** Name of the CloudNativePG Cluster (its Services are `<name>-rw`, `<name>-ro`). @default 'kasm-db' */
@@ -29,10 +28,6 @@ export interface Rke2CnpgProps extends KasmVariantProps {
   readonly databaseBackup?: CnpgBackupOptions;
   /** HPA, PDBs, spread. @default - as KasmScaling's defaults */
   readonly scaling?: KasmScalingOptions;
-  /** cert-manager issuer of the public certificate (the seed issues from Vault through cert-manager). @default 'vault-issuer' */
-  readonly ingressIssuerName?: string;
-  /** @default CertManagerIssuerKind.CLUSTER_ISSUER */
-  readonly ingressIssuerKind?: CertManagerIssuerKind;
   /** How Traefik checks the proxy's certificate. @default BackendVerification.verify() */
   readonly backendVerification?: BackendVerification;
 }
@@ -78,10 +73,7 @@ export class Rke2Cnpg extends Chart {
         alternativeHostnames: props.alternativeHostnames,
         backendVerification: props.backendVerification,
       }),
-      ingressTls: TlsSource.certManager({
-        issuerName: props?.ingressIssuerName ?? 'vault-issuer',
-        issuerKind: props?.ingressIssuerKind ?? CertManagerIssuerKind.CLUSTER_ISSUER,
-      }),
+      ingressTls: publicCertificate(props, 'vault-issuer'),
       scaling: props?.scaling ?? {},
     });
     this.database = built.database;
