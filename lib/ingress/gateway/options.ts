@@ -85,13 +85,13 @@ export function planGateway(owner: string, cp: IKasmControlPlane, options: KasmG
   const id = options.implementation ?? GatewayImplementationId.TRAEFIK;
   assertOneOf(owner, 'implementation', id, Object.values(GatewayImplementationId));
   const impl = GATEWAY_IMPLEMENTATIONS[id];
+  if (options.rdp !== undefined && !serves(impl.tcpRoute)) {
+    fail(owner, 'rdp', options.rdp, `cannot be routed by ${impl.name}: native RDP needs a TCPRoute (its first bytes are not a TLS ClientHello, so a TLSRoute has no SNI to match), `
+      + `and ${impl.name} serves none (${impl.sources[0]}); use ${Object.values(GATEWAY_IMPLEMENTATIONS).filter((i) => serves(i.tcpRoute) && i.backendTlsCaKinds.length > 0).map((i) => i.id).join(', ')}, or publish RDP with a LoadBalancer instead (KasmRdpExposure; in a variant, rdp.kind: loadBalancer)`);
+  }
   if (impl.backendTlsCaKinds.length === 0) {
     fail(owner, 'implementation', id, `cannot verify the proxy's certificate: ${impl.name} does not implement BackendTLSPolicy (${impl.sources[0]}), `
       + `so the gateway would reach the proxy unverified; use ${verifying().join(', ')}, or the Traefik front door (KasmIngressRoute)`);
-  }
-  if (options.rdp !== undefined && !serves(impl.tcpRoute)) {
-    fail(owner, 'rdp', options.rdp, `cannot be routed by ${impl.name}: native RDP needs a TCPRoute (its first bytes are not a TLS ClientHello, so a TLSRoute has no SNI to match), `
-      + `and ${impl.name} serves none (${impl.sources[0]}); use ${Object.values(GATEWAY_IMPLEMENTATIONS).filter((i) => serves(i.tcpRoute) && i.backendTlsCaKinds.length > 0).map((i) => i.id).join(', ')}, or a LoadBalancer (rdp.kind loadBalancer with the ingress front door)`);
   }
   const hasParents = options.parentRefs !== undefined;
   if (hasParents === (options.create !== undefined)) {
