@@ -10,7 +10,7 @@ import { GatewayImplementationId, RouteSupport } from '../lib/ingress/gateway/im
 import { KasmGateway } from '../lib/ingress/gateway/kasm-gateway';
 import { KasmGatewayOptions } from '../lib/ingress/gateway/options';
 import { RdpExposureKind } from '../lib/ingress/rdp-exposure';
-import { TraefikTcpEntryPoint } from '../lib/ingress/traefik-timeouts';
+import { TraefikGatewayApi, TraefikTcpEntryPoint } from '../lib/ingress/traefik-timeouts';
 import { VariantRdpOptions } from './after-install';
 
 /** Which front door a variant builds. */
@@ -49,7 +49,7 @@ export function buildGateway(chart: Chart, cp: KasmControlPlane, hostname: strin
 
 /** What the packaged Traefik's HelmChartConfig adds for a Gateway front door it serves (none for other implementations). */
 export function traefikGatewaySettings(gateway: KasmGateway | undefined, rdpEntryPoint: TraefikTcpEntryPoint | undefined): {
-  gatewayApi?: { experimentalChannel?: boolean }; rdpEntryPoint?: TraefikTcpEntryPoint;
+  gatewayApi?: TraefikGatewayApi; rdpEntryPoint?: TraefikTcpEntryPoint;
 } {
   if (gateway === undefined) return { rdpEntryPoint };
   if (gateway.plan.implementation.id !== GatewayImplementationId.TRAEFIK) return {};

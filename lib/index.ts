@@ -46,7 +46,7 @@ export type { CnpgBackupOptions } from './database/cnpg-backup';
 export { KasmIngress } from './ingress/kasm-ingress';
 export type { KasmIngressProps } from './ingress/kasm-ingress';
 export { TraefikTimeouts } from './ingress/traefik-timeouts';
-export type { TraefikTimeoutsProps, TraefikTcpEntryPoint } from './ingress/traefik-timeouts';
+export type { TraefikTimeoutsProps, TraefikTcpEntryPoint, TraefikGatewayApi } from './ingress/traefik-timeouts';
 export { KasmRdpExposure, RdpExposureKind } from './ingress/rdp-exposure';
 export type { KasmRdpExposureProps, IKasmExposure, InboundFlow } from './ingress/rdp-exposure';
 export { BackendScheme } from './ingress/interface';

@@ -22,7 +22,13 @@ export interface TraefikTimeoutsProps {
    * watch TCPRoutes (native RDP).
    * @default - off: Traefik serves Ingress and IngressRoute only
    */
-  readonly gatewayApi?: { readonly experimentalChannel?: boolean };
+  readonly gatewayApi?: TraefikGatewayApi;
+}
+
+/** Traefik's Kubernetes Gateway provider, as a Gateway API front door on the packaged Traefik needs it. */
+export interface TraefikGatewayApi {
+  /** Also watch TCPRoutes (native RDP); Traefik documents this as needing the experimental-channel CRDs. @default false */
+  readonly experimentalChannel?: boolean;
 }
 
 /** A plain TCP entrypoint of the packaged Traefik. */
