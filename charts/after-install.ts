@@ -11,7 +11,7 @@ import { SizePreset } from '../lib/contract/types';
 import { KasmVersion } from '../lib/contract/version';
 import { assertPlainObject } from '../lib/core/validation';
 import { IKasmFrontDoor } from '../lib/ingress/interface';
-import { KasmRdpExposure, RdpExposureKind } from '../lib/ingress/rdp-exposure';
+import { IKasmExposure, KasmRdpExposure, RdpExposureKind } from '../lib/ingress/rdp-exposure';
 import { TraefikTcpEntryPoint } from '../lib/ingress/traefik-timeouts';
 import { KasmOnboarding } from '../lib/onboarding/kasm-onboarding';
 import { addIdentityProviderNotes, IdentityProvider, identityProviderEgress } from '../lib/security/identity-providers';
@@ -68,9 +68,9 @@ export function rdpEntryPointOf(owner: string, props: KasmAfterInstallProps): Tr
 
 /** The RDP exposure and the identity providers' egress, which KasmSecurity must know. */
 export function afterInstallSecurityInputs(chart: Chart, owner: string, props: KasmAfterInstallProps, cp: KasmControlPlane, controller: NetworkPeer, hostname: string): {
-  exposures: KasmRdpExposure[]; egress: EgressRule[];
+  exposures: IKasmExposure[]; egress: EgressRule[];
 } {
-  const exposures: KasmRdpExposure[] = [];
+  const exposures: IKasmExposure[] = [];
   if (props.rdp !== undefined) {
     const kind = props.rdp.kind ?? RdpExposureKind.TRAEFIK_TCP;
     exposures.push(new KasmRdpExposure(chart, 'Rdp', kind === RdpExposureKind.TRAEFIK_TCP

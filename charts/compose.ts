@@ -16,6 +16,7 @@ import { assertBoolean, assertHostname, assertPlainObject, fail } from '../lib/c
 import { manifestsOf, rememberWhileUnchanged } from '../lib/core/validation-memo';
 import { IKasmDatabase } from '../lib/database/interface';
 import { KasmAlerts } from '../lib/doctor/alerts';
+import { KasmGateway } from '../lib/ingress/gateway/kasm-gateway';
 import { IKasmFrontDoor } from '../lib/ingress/interface';
 import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
 import { KasmOnboarding } from '../lib/onboarding/kasm-onboarding';
@@ -28,6 +29,7 @@ import { KasmNamespace } from '../lib/security/namespace';
 import { NetworkPeer } from '../lib/security/network-peer';
 import { CertManagerIssuerKind, CredentialSource, TlsSource } from '../lib/security/sources';
 import { addOnboarding, afterInstallControlPlaneProps, afterInstallSecurityInputs, databaseMaxConnections, KasmAfterInstallProps, rdpEntryPointOf, withEgress } from './after-install';
+import { buildGateway, FrontDoorChoice, gatewayChoice, rdpThroughGateway, traefikGatewaySettings } from './front-door';
 
 /** Agents usually sit on the LAN; the cluster's own CIDRs are cut out of these ranges. */
 export const DEFAULT_AGENT_CIDRS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
@@ -67,6 +69,11 @@ export interface KasmVariantProps extends KasmAfterInstallProps {
   readonly alerts?: boolean;
   /** Per-component replicas, resources and pod settings over the size preset. @default - the preset's, for every component */
   readonly components?: KasmControlPlaneProps['components'];
+  /**
+   * The front door: the variant's Traefik one, or a Gateway API one (KasmGateway) in its place (docs/gateway-api.md).
+   * @default { kind: 'ingress' }
+   */
+  readonly frontDoor?: FrontDoorChoice;
 }
 
 /** The public certificate of a production variant, from a cert-manager issuer. */
@@ -133,7 +140,12 @@ export interface Composition<D extends IKasmDatabase, F extends ComposedFrontDoo
   readonly namespace: KasmNamespace;
   readonly database: D;
   readonly controlPlane: KasmControlPlane;
-  readonly frontDoor: F;
+  /** The front door built: the profile's, or the Gateway API one. */
+  readonly frontDoor: F | KasmGateway;
+  /** The profile's front door, when it was chosen. */
+  readonly ingress?: F;
+  /** The Gateway API front door, when it was chosen. */
+  readonly gateway?: KasmGateway;
   readonly security: KasmSecurity;
   readonly traefikTimeouts?: TraefikTimeouts;
   readonly onboarding: KasmOnboarding;
@@ -170,10 +182,18 @@ export function composeKasm<D extends IKasmDatabase, F extends ComposedFrontDoor
     upgradeFrom: props.upgradeFrom,
     upgradeBackup: props.upgradeBackup,
   });
-  const frontDoor = profile.frontDoor(chart, controlPlane, hostname);
-  const afterInstall = afterInstallSecurityInputs(chart, owner, props, controlPlane, frontDoor.controller, hostname);
+  const gatewayOptions = gatewayChoice(owner, props.frontDoor);
+  const gateway = gatewayOptions === undefined ? undefined
+    : buildGateway(chart, controlPlane, hostname, gatewayOptions, { alternativeHostnames: props.alternativeHostnames, sessionTimeout: props.sessionTimeout, rdp: props.rdp });
+  const ingress = gateway === undefined ? profile.frontDoor(chart, controlPlane, hostname) : undefined;
+  const frontDoor = gateway ?? ingress!;
+  // Native RDP through the Gateway is the Gateway's own exposure (its TCPRoute), not a Traefik IngressRouteTCP.
+  const rdpByGateway = gateway !== undefined && rdpThroughGateway(props.rdp);
+  const afterInstall = afterInstallSecurityInputs(chart, owner, rdpByGateway ? { ...props, rdp: undefined } : props, controlPlane, frontDoor.controller, hostname);
+  if (gateway !== undefined && gateway.inbound.length > 0) afterInstall.exposures.push(gateway);
+  const traefik = traefikGatewaySettings(gateway, rdpEntryPointOf(owner, props));
   const traefikTimeouts = (props.configureTraefikTimeouts ?? true)
-    ? new TraefikTimeouts(chart, 'TraefikTimeouts', { cluster, sessionTimeout: props.sessionTimeout, rdpEntryPoint: rdpEntryPointOf(owner, props) })
+    ? new TraefikTimeouts(chart, 'TraefikTimeouts', { cluster, sessionTimeout: props.sessionTimeout, ...traefik })
     : undefined;
   const security = new KasmSecurity(chart, 'Security', {
     controlPlane,
@@ -190,7 +210,7 @@ export function composeKasm<D extends IKasmDatabase, F extends ComposedFrontDoor
   const scaling = profile.scaling === undefined ? undefined : new KasmScaling(chart, 'Scaling', { ...profile.scaling, controlPlane });
   if (props.alerts ?? profile.alerts) new KasmAlerts(chart, 'Alerts', { namespace: namespace.namespace, name: controlPlane.name });
   if (profile.capacity !== undefined) addCapacityCheck(chart, owner, profile.capacity.nodes, profile.capacity.reservation(database));
-  return { namespace, database, controlPlane, frontDoor, security, traefikTimeouts, onboarding, scaling };
+  return { namespace, database, controlPlane, frontDoor, ingress, gateway, security, traefikTimeouts, onboarding, scaling };
 }
 
 /** Synth fails when the pods at their maximum replicas do not fit `nodes`, with the table that says where. */

@@ -11,6 +11,7 @@ import { Rke2Cnpg } from './rke2-cnpg';
 
 export type { KasmAfterInstallProps, VariantRdpOptions } from './after-install';
 export * from './compose';
+export type { FrontDoorChoice } from './front-door';
 export * from './k3s-common';
 export * from './k3s-dev';
 export * from './k3s-prod';

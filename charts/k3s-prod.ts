@@ -5,6 +5,8 @@ import { SizePreset } from '../lib/contract/types';
 import { KasmControlPlane } from '../lib/control-plane/control-plane';
 import { KasmDatabase } from '../lib/database/kasm-database';
 import { KasmIngress } from '../lib/ingress/kasm-ingress';
+import { KasmGateway } from '../lib/ingress/gateway/kasm-gateway';
+import { IKasmFrontDoor } from '../lib/ingress/interface';
 import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
 import { KasmScaling, KasmScalingOptions } from '../lib/scaling/kasm-scaling';
 import { KasmSecurity } from '../lib/security/kasm-security';
@@ -26,7 +28,12 @@ export interface K3sProdProps extends KasmK3sProps, PublicCertificateProps {
 export class K3sProd extends Chart {
   public readonly database: KasmDatabase;
   public readonly controlPlane: KasmControlPlane;
-  public readonly ingress: KasmIngress;
+  /** The variant's Traefik front door; undefined when `frontDoor` chose the Gateway API one. */
+  public readonly ingress?: KasmIngress;
+  /** The Gateway API front door, when `frontDoor` chose it. */
+  public readonly gateway?: KasmGateway;
+  /** The front door built, whichever it is. */
+  public readonly frontDoor: IKasmFrontDoor;
   public readonly security: KasmSecurity;
   public readonly scaling: KasmScaling;
   public readonly traefikTimeouts?: TraefikTimeouts;
@@ -48,7 +55,9 @@ export class K3sProd extends Chart {
     }));
     this.database = built.database;
     this.controlPlane = built.controlPlane;
-    this.ingress = built.frontDoor;
+    this.ingress = built.ingress;
+    this.gateway = built.gateway;
+    this.frontDoor = built.frontDoor;
     this.security = built.security;
     this.traefikTimeouts = built.traefikTimeouts;
     this.scaling = built.scaling!;

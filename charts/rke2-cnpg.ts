@@ -6,6 +6,8 @@ import { KasmControlPlane } from '../lib/control-plane/control-plane';
 import { CnpgBackupOptions } from '../lib/database/cnpg-backup';
 import { CnpgDatabase } from '../lib/database/cnpg-database';
 import { BackendVerification, KasmIngressRoute } from '../lib/ingress/ingress-route';
+import { KasmGateway } from '../lib/ingress/gateway/kasm-gateway';
+import { IKasmFrontDoor } from '../lib/ingress/interface';
 import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
 import { KasmOnboarding } from '../lib/onboarding/kasm-onboarding';
 import { KasmScaling, KasmScalingOptions } from '../lib/scaling/kasm-scaling';
@@ -42,7 +44,12 @@ export interface Rke2CnpgProps extends KasmVariantProps, PublicCertificateProps 
 export class Rke2Cnpg extends Chart {
   public readonly database: CnpgDatabase;
   public readonly controlPlane: KasmControlPlane;
-  public readonly ingress: KasmIngressRoute;
+  /** The variant's Traefik front door; undefined when `frontDoor` chose the Gateway API one. */
+  public readonly ingress?: KasmIngressRoute;
+  /** The Gateway API front door, when `frontDoor` chose it. */
+  public readonly gateway?: KasmGateway;
+  /** The front door built, whichever it is. */
+  public readonly frontDoor: IKasmFrontDoor;
   public readonly security: KasmSecurity;
   public readonly scaling: KasmScaling;
   public readonly traefikTimeouts?: TraefikTimeouts;
@@ -78,7 +85,9 @@ export class Rke2Cnpg extends Chart {
     });
     this.database = built.database;
     this.controlPlane = built.controlPlane;
-    this.ingress = built.frontDoor;
+    this.ingress = built.ingress;
+    this.gateway = built.gateway;
+    this.frontDoor = built.frontDoor;
     this.security = built.security;
     this.scaling = built.scaling!;
     this.traefikTimeouts = built.traefikTimeouts;

@@ -46,13 +46,18 @@ export type { CnpgBackupOptions } from './database/cnpg-backup';
 export { KasmIngress } from './ingress/kasm-ingress';
 export type { KasmIngressProps } from './ingress/kasm-ingress';
 export { TraefikTimeouts } from './ingress/traefik-timeouts';
-export type { TraefikTimeoutsProps, TraefikTcpEntryPoint } from './ingress/traefik-timeouts';
+export type { TraefikTimeoutsProps, TraefikTcpEntryPoint, TraefikGatewayApi } from './ingress/traefik-timeouts';
 export { KasmRdpExposure, RdpExposureKind } from './ingress/rdp-exposure';
 export type { KasmRdpExposureProps, IKasmExposure, InboundFlow } from './ingress/rdp-exposure';
 export { BackendScheme } from './ingress/interface';
 export { KasmIngressRoute, BackendVerification } from './ingress/ingress-route';
 export type { KasmIngressRouteProps } from './ingress/ingress-route';
 export type { IKasmFrontDoor } from './ingress/interface';
+export { KasmGateway } from './ingress/gateway/kasm-gateway';
+export type { KasmGatewayProps } from './ingress/gateway/kasm-gateway';
+export type { KasmGatewayOptions, KasmGatewayCreateOptions, KasmGatewayRdpOptions, GatewayParentRef, GatewayBackendCa, GatewayPlan } from './ingress/gateway/options';
+export { GatewayImplementationId, RouteSupport, GATEWAY_IMPLEMENTATIONS } from './ingress/gateway/implementations';
+export type { GatewayImplementation, GatewayPodsRule, CaObjectKind } from './ingress/gateway/implementations';
 
 // After the install: NOTES.md and the onboarding ConfigMap
 export { KasmOnboarding } from './onboarding/kasm-onboarding';

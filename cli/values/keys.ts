@@ -15,6 +15,7 @@ import { CnpgBackupMethod } from '../../lib/database/cnpg-backup';
 import { EgressProtocol } from '../../lib/security/egress';
 import { IdentityProviderKind } from '../../lib/security/identity-providers';
 import { RdpExposureKind } from '../../lib/ingress/rdp-exposure';
+import { GatewayImplementationId } from '../../lib/ingress/gateway/implementations';
 import { checkUpstreamAuth } from '../../lib/control-plane/upstream-auth';
 import { CertManagerIssuerKind, CredentialSourceKind, ExternalSecretStoreKind, SealedSecretScope, TlsSourceKind } from '../../lib/security/sources';
 import { Field, ObjectSpec, ValueSpec, ValuesVariant } from './spec';
@@ -111,6 +112,38 @@ export const VALUES: ObjectSpec = obj({
     clientCidrs: f(list(cidr, 1), { doc: 'Client ranges the load balancer and the policy admit (loadBalancer only).', default: ['0.0.0.0/0'] }),
     hostname: f(hostname, { doc: 'Host name RDP clients connect to, for NOTES.md.', defaultDoc: 'hostname' }),
   }), { doc: 'Publish native RDP on 3389 (RDP over HTTPS needs nothing: it goes through the front door).', commented: true }),
+  frontDoor: f(obj({
+    kind: f(enumOf(['ingress', 'gateway']), { doc: 'ingress (the variant\'s Traefik front door) or gateway (Gateway API: HTTPRoute, BackendTLSPolicy, TCPRoute for rdp; docs/gateway-api.md).', default: 'ingress' }),
+    gateway: f(obj({
+      implementation: f(enumOf(Object.values(GatewayImplementationId)), { doc: 'The Gateway API implementation; one that cannot verify the proxy\'s certificate or route RDP is refused.', default: GatewayImplementationId.TRAEFIK }),
+      parentRefs: f(list(obj({
+        name: f(subdomain, { doc: 'Name of the Gateway.' }),
+        namespace: f(dnsLabel, { doc: 'Namespace of the Gateway.', defaultDoc: 'namespace' }),
+        sectionName: f(dnsLabel, { doc: 'Listener the HTTPRoute attaches to.', defaultDoc: 'every listener that admits it' }),
+      }, (owner, path, v) => { if (v.name === undefined) fail(owner, `${path}.name`, undefined, 'is required in a parentRef'); }), 1),
+      { doc: 'Attach to these existing Gateways (set this or create).' }),
+      create: f(obj({
+        gatewayClassName: f(subdomain, { doc: 'GatewayClass of the Gateway.', defaultDoc: 'the implementation\'s usual class' }),
+        name: f(dnsLabel, { doc: 'Name of the Gateway.', defaultDoc: 'the instance name' }),
+        namespace: f(dnsLabel, { doc: 'Namespace of the Gateway (another one gets a ReferenceGrant for the certificate).', defaultDoc: 'namespace' }),
+        httpsPort: f({ kind: 'integer', min: 1, max: 65535 }, { doc: 'Port of the HTTPS listener.', defaultDoc: '443; 8443 on Traefik (its websecure entrypoint)' }),
+      }), { doc: 'Create a Gateway with an HTTPS listener and the front door\'s certificate (set this or parentRefs).' }),
+      backendCa: f(obj({
+        kind: f(enumOf(['ConfigMap', 'Secret']), { doc: 'Kind of the CA object (ConfigMap is core; Secret where the implementation reads it).' }),
+        name: f(subdomain, { doc: 'Its name, in the namespace; PEM in key ca.crt.' }),
+      }, (owner, path, v) => { for (const k of ['kind', 'name']) if (v[k] === undefined) fail(owner, `${path}.${k}`, undefined, 'is required in backendCa'); }),
+      { doc: 'CA the gateway verifies the proxy\'s certificate against.', defaultDoc: '<name>-internal-ca, a Secret where the implementation reads Secrets, else a ConfigMap' }),
+      gatewayPods: f(obj({
+        namespace: f(dnsLabel, { doc: 'Namespace of the gateway\'s pods.' }),
+        podLabels: f(labels, { doc: 'Labels of those pods.' }),
+      }, (owner, path, v) => { for (const k of ['namespace', 'podLabels']) if (v[k] === undefined) fail(owner, `${path}.${k}`, undefined, 'is required in gatewayPods'); }),
+      { doc: 'The pods the NetworkPolicies admit to the proxy and the RDP gateway.', defaultDoc: 'the implementation\'s gateway pods' }),
+    }), { doc: 'The Gateway API front door (frontDoor.kind: gateway).', commented: true }),
+  }, (owner, path, v) => {
+    const at = path ? `${path}.gateway` : 'gateway';
+    if (v.kind === 'gateway' && v.gateway === undefined) fail(owner, at, undefined, 'is required when frontDoor.kind is gateway; give parentRefs: [{ name, namespace }] or create: {}');
+    if (v.kind !== 'gateway' && v.gateway !== undefined) fail(owner, at, v.gateway, 'is set but frontDoor.kind is not gateway; set kind: gateway or remove it');
+  }), { doc: 'Which front door the variant builds.' }),
   size: f(enumOf(Object.values(SizePreset)), { doc: 'Resource preset: replicas, requests and limits of every component.', defaults: { 'k3s-dev': SizePreset.DEV, 'k3s-prod': SizePreset.MEDIUM, 'rke2-cnpg': SizePreset.MEDIUM } }),
   sessionTimeout: f(duration, { doc: 'Idle timeout of desktop streams, at the proxy and at Traefik.', default: '30m' }),
   configureTraefikTimeouts: f({ kind: 'boolean' }, { doc: 'Write the HelmChartConfig that raises the packaged Traefik\'s timeouts (once per cluster).', default: true }),

@@ -4,7 +4,7 @@
  * default); a KasmConfigError the chart raises about a prop is re-expressed with the values key path.
  */
 import { Duration, Size } from 'cdk8s';
-import { K3sDev, K3sProd, Rke2Cnpg } from '../../charts';
+import { FrontDoorChoice, K3sDev, K3sProd, Rke2Cnpg } from '../../charts';
 import { ClusterProfile } from '../../lib/cluster/profile';
 import { KasmVersion } from '../../lib/contract/version';
 import { KasmConfigError } from '../../lib/core/validation';
@@ -70,6 +70,22 @@ function backendVerification(v?: Values): BackendVerification | undefined {
   return v?.caSecretName !== undefined ? BackendVerification.verify(v.caSecretName) : undefined;
 }
 
+function frontDoor(v?: Values): FrontDoorChoice | undefined {
+  if (v === undefined) return undefined;
+  if (v.kind !== 'gateway') return { kind: 'ingress' };
+  const g = v.gateway;
+  return {
+    kind: 'gateway',
+    gateway: {
+      implementation: g.implementation,
+      parentRefs: g.parentRefs,
+      create: g.create,
+      backendCa: g.backendCa,
+      gatewayPods: g.gatewayPods === undefined ? undefined : NetworkPeer.pods(g.gatewayPods.namespace, g.gatewayPods.podLabels, 'gateway'),
+    },
+  };
+}
+
 /** The props every variant shares (same prop names in K3sDev, K3sProd and Rke2Cnpg). */
 function shared(variant: ValuesVariant, v: Values) {
   return {
@@ -94,6 +110,7 @@ function shared(variant: ValuesVariant, v: Values) {
     databaseMaxConnections: v.database?.maxConnections,
     alerts: v.alerts,
     components: v.components,
+    frontDoor: frontDoor(v.frontDoor),
   };
 }
 
@@ -179,6 +196,9 @@ const PROP_PATHS: readonly (readonly [owner: RegExp, prop: string, key: string])
   [/^KasmSecurity$/, 'egress', 'network.egress'],
   [/./, 'identityProviders', 'network.identityProviders'],
   [/^KasmRdpExposure$/, '', 'rdp'],
+  [/^KasmGateway$/, 'rdp', 'rdp'],
+  [/^KasmGateway$/, '', 'frontDoor.gateway'],
+  [/./, 'frontDoor', 'frontDoor'],
   [/^TraefikTimeouts$/, 'rdpEntryPoint.port', 'rdp.port'],
   [/^KasmControlPlane$/, 'upstreamAuthAddress', 'upstreamAuthAddress'],
   [/^KasmControlPlane$/, 'trustedCaBundle', 'trustedCaBundle'],

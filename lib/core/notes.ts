@@ -10,6 +10,7 @@ import { compareText } from './order';
 /** Where a section goes: sections render in this order, then by title. */
 export enum NotesOrder {
   FIRST_LOGIN = 10,
+  FRONT_DOOR = 15,
   AGENTS = 20,
   NETWORK = 30,
   RDP = 40,

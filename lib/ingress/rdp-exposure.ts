@@ -79,11 +79,7 @@ export class KasmRdpExposure extends Construct implements IKasmExposure {
     const cp = props.controlPlane;
     this.kind = props.kind ?? RdpExposureKind.TRAEFIK_TCP;
     assertOneOf(owner, 'kind', this.kind, Object.values(RdpExposureKind));
-    const gateway = [ComponentId.RDP_GATEWAY, ComponentId.CONNECTION_PROXY]
-      .find((c) => cp.components.includes(c) && podPorts(cp.contractOf(c)).some((p) => p.port === PORTS.rdpNative));
-    if (!gateway) {
-      fail(owner, 'controlPlane', cp.node.path, `deploys no component listening for native RDP on ${PORTS.rdpNative} (deployed: ${cp.components.map(show).join(', ')}); enable the RDP gateway`);
-    }
+    const gateway = nativeRdpComponent(owner, cp);
     this.component = gateway;
     const contract = cp.contractOf(gateway);
     const labels = componentLabels(cp.name, cp.version.version, `${contract.workloadName}-rdp`, gateway);
@@ -145,4 +141,14 @@ export class KasmRdpExposure extends Construct implements IKasmExposure {
       ].join('\n\n'),
     });
   }
+}
+
+/** The component that terminates native RDP on 3389 (the RDP gateway, or a release's merged connection proxy). */
+export function nativeRdpComponent(owner: string, cp: IKasmControlPlane): ComponentId {
+  const gateway = [ComponentId.RDP_GATEWAY, ComponentId.CONNECTION_PROXY]
+    .find((c) => cp.components.includes(c) && podPorts(cp.contractOf(c)).some((p) => p.port === PORTS.rdpNative));
+  if (!gateway) {
+    fail(owner, 'controlPlane', cp.node.path, `deploys no component listening for native RDP on ${PORTS.rdpNative} (deployed: ${cp.components.map(show).join(', ')}); enable the RDP gateway`);
+  }
+  return gateway;
 }

@@ -17,6 +17,18 @@ export interface TraefikTimeoutsProps {
    * @default - none: Traefik listens on web and websecure only
    */
   readonly rdpEntryPoint?: TraefikTcpEntryPoint;
+  /**
+   * Turn on Traefik's Gateway API provider (KasmGateway on the packaged Traefik); `experimentalChannel` also makes it
+   * watch TCPRoutes (native RDP).
+   * @default - off: Traefik serves Ingress and IngressRoute only
+   */
+  readonly gatewayApi?: TraefikGatewayApi;
+}
+
+/** Traefik's Kubernetes Gateway provider, as a Gateway API front door on the packaged Traefik needs it. */
+export interface TraefikGatewayApi {
+  /** Also watch TCPRoutes (native RDP); Traefik documents this as needing the experimental-channel CRDs. @default false */
+  readonly experimentalChannel?: boolean;
 }
 
 /** A plain TCP entrypoint of the packaged Traefik. */
@@ -64,10 +76,18 @@ export class TraefikTimeouts extends Construct {
       const port = props.rdpEntryPoint.port ?? 3389;
       assertInteger(owner, 'rdpEntryPoint.port', port, 1, 65535);
       // RDP sessions idle for long stretches too: the same timeouts as the desktop streams.
-      ports[name] = { port, exposedPort: port, expose: { default: true }, protocol: 'TCP', transport: { respondingTimeouts: timeouts } };
+      // A copy: a shared object becomes a YAML alias, and `rdp` sorts before the anchor on `web`, which YAML cannot read.
+      ports[name] = { port, exposedPort: port, expose: { default: true }, protocol: 'TCP', transport: { respondingTimeouts: { ...timeouts } } };
     }
     this.rdpEntryPoint = props.rdpEntryPoint === undefined ? undefined : props.rdpEntryPoint.name ?? 'rdp';
-    const values = { ports };
+    const values: Record<string, unknown> = { ports };
+    if (props.gatewayApi !== undefined) {
+      assertPlainObject(owner, 'gatewayApi', props.gatewayApi, true);
+      const experimental = props.gatewayApi.experimentalChannel ?? false;
+      if (typeof experimental !== 'boolean') fail(owner, 'gatewayApi.experimentalChannel', experimental, 'is not a boolean');
+      // The listeners of a Gateway on Traefik use these entrypoints' ports (websecure 8443, the rdp entrypoint's own).
+      values.providers = { kubernetesGateway: { enabled: true, ...(experimental ? { experimentalChannel: true } : {}) } };
+    }
     this.helmChartConfig = new HelmChartConfig(this, 'Resource', {
       metadata: {
         name: cluster.traefikHelmChartConfigName,

@@ -132,6 +132,25 @@ const CASES: readonly Case[] = [
       expect(one(ms, 'HelmChartConfig', 'traefik').spec.valuesContent).toContain('exposedPort: 13389');
       expect(one(ms, 'ConfigMap', 'kasm-onboarding').data['NOTES.md']).toContain('`rdp.example.com:13389`');
     } },
+  { variant: 'k3s-prod', values: { frontDoor: { kind: 'gateway', gateway: {
+    implementation: 'istio', parentRefs: [{ name: 'public', namespace: 'edge', sectionName: 'https' }],
+    backendCa: { kind: 'ConfigMap', name: 'kasm-ca' }, gatewayPods: { namespace: 'edge', podLabels: { app: 'istio-gw' } },
+  } } },
+  covers: ['frontDoor.kind', 'frontDoor.gateway.implementation', 'frontDoor.gateway.parentRefs', 'frontDoor.gateway.parentRefs[].name', 'frontDoor.gateway.parentRefs[].namespace',
+    'frontDoor.gateway.parentRefs[].sectionName', 'frontDoor.gateway.backendCa.kind', 'frontDoor.gateway.backendCa.name', 'frontDoor.gateway.gatewayPods.namespace', 'frontDoor.gateway.gatewayPods.podLabels'],
+  check: (ms) => {
+    expect(of(ms, 'Ingress')).toHaveLength(0);
+    expect(one(ms, 'HTTPRoute', 'kasm').spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'edge', sectionName: 'https' }]);
+    expect(one(ms, 'BackendTLSPolicy', 'kasm-proxy').spec.validation.caCertificateRefs).toEqual([{ group: '', kind: 'ConfigMap', name: 'kasm-ca' }]);
+    expect(text(ms, 'NetworkPolicy', 'kasm-proxy-ingress')).toContain('"app":"istio-gw"');
+  } },
+  { variant: 'rke2-cnpg', values: { frontDoor: { kind: 'gateway', gateway: { implementation: 'envoyGateway', create: { gatewayClassName: 'eg-public', name: 'kasm-public', namespace: 'edge', httpsPort: 8443 } } } },
+    covers: ['frontDoor.gateway.create.gatewayClassName', 'frontDoor.gateway.create.name', 'frontDoor.gateway.create.namespace', 'frontDoor.gateway.create.httpsPort'],
+    check: (ms) => {
+      const gw = one(ms, 'Gateway', 'kasm-public');
+      expect([gw.metadata.namespace, gw.spec.gatewayClassName, gw.spec.listeners[0].port]).toEqual(['edge', 'eg-public', 8443]);
+      expect(of(ms, 'ReferenceGrant')).toHaveLength(1);
+    } },
   { variant: 'k3s-dev', values: { rdp: { kind: 'loadBalancer', clientCidrs: ['203.0.113.0/24'] } }, covers: ['rdp.clientCidrs'],
     check: (ms) => expect(one(ms, 'Service', 'kasm-rdp').spec.loadBalancerSourceRanges).toEqual(['203.0.113.0/24']) },
   { variant: 'k3s-dev', values: { network: { identityProviders: [{ name: 'corp-ldap', kind: 'ldap', cidrs: ['10.0.5.10/32'], ports: [389] }] } },

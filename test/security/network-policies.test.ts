@@ -11,6 +11,7 @@ import { checkRestricted, podSpecsOf } from '../../lib/doctor/pod-security';
 import { Manifest } from '../support/manifests';
 import { validateManifests } from '../../lib/doctor/schema-validator';
 import { CONNECTION_PROXY_RELEASE } from '../support/connection-proxy-release';
+import { GATEWAY_MATRIX } from '../support/gateway-matrix';
 
 interface Built {
   readonly manifests: Manifest[];
@@ -63,6 +64,7 @@ export const RELEASE_MATRIX: Variant[] = [
 const CASES: Variant[] = [
   ...VARIANTS,
   ...RELEASE_MATRIX,
+  ...GATEWAY_MATRIX,
   { name: 'k3s-dev on Kasm 1.16.0 with server ranges (test only)', build: (app) => new K3sDev(app, 'k3s-dev-1-16', { version: KasmVersion.V1_16_0, serverCidrs: ['172.20.0.0/16'] }) },
 ];
 
@@ -180,6 +182,24 @@ describe.each(CASES.map((v) => [v.name, v] as const))('variant %s', (_name, vari
       const verdict = allowed(from(), to(), port);
       expect(verdict).toEqual({ allowed: false, reason: expect.any(String) });
     });
+  });
+
+  test('every entrance besides the front door (native RDP) is open from its peer only, on its port only', () => {
+    for (const f of security.exposures.flatMap((e) => e.inbound)) {
+      const end = f.from.end;
+      const from: Endpoint = end.kind === 'pods' ? { kind: 'pod', namespace: end.namespace, labels: { ...end.selector }, name: end.name } : INTERNET;
+      if (end.kind === 'cidrs' && !end.blocks.some((b) => b.cidr === '0.0.0.0/0')) continue;
+      expect(allowed(from, podOf(f.component), f.port).allowed).toBe(true);
+      expect(allowed(from, podOf(f.component), 5555).allowed).toBe(false);
+      expect(allowed(OTHER_POD, podOf(f.component), f.port).allowed).toBe(false);
+    }
+  });
+
+  // A Gateway front door of another implementation replaces the packaged Traefik: Traefik's pods lose their way in.
+  const frontDoorIsTraefik = controllerEnd.kind === 'pods' && controllerEnd.namespace === 'kube-system';
+  (frontDoorIsTraefik ? test.skip : test)('the packaged Traefik reaches nothing when another gateway is the front door', () => {
+    for (const port of [8080, 8443]) expect(allowed(TRAEFIK, podOf(ComponentId.PROXY), port).allowed).toBe(false);
+    expect(allowed(TRAEFIK, podOf(ComponentId.RDP_GATEWAY), 3389).allowed).toBe(false);
   });
 
   test('every pod template passes Pod Security "restricted"', () => {
