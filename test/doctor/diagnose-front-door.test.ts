@@ -131,3 +131,34 @@ test('policies isolating an edge across namespaces are described one namespace a
     .toBe('kubectl -n kasm describe networkpolicy kasm-api-egress kasm-default-deny; kubectl -n database describe networkpolicy kasm-database-db-ingress');
   expect(describePolicies(['kasm/kasm-api-egress'], 'kasm')).toBe('kubectl -n kasm describe networkpolicy kasm-api-egress');
 });
+
+describe('a BackendTLSPolicy the Gateway controller does not apply', () => {
+  /** Kasm's BackendTLSPolicy as KasmGateway writes it, with the controller's answer in its status. */
+  const withPolicy = (conditions: unknown) => {
+    const d = ScenarioDump.from('healthy');
+    d.add({
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'BackendTLSPolicy', metadata: { name: 'kasm-proxy', namespace: 'kasm', creationTimestamp: d.now },
+      spec: {
+        targetRefs: [{ group: '', kind: 'Service', name: 'kasm-proxy-default' }],
+        validation: { caCertificateRefs: [{ group: '', kind: 'ConfigMap', name: 'kasm-internal-ca' }], hostname: 'kasm-proxy-default.kasm.svc' },
+      },
+      status: { ancestors: [{ ancestorRef: { kind: 'Gateway', name: 'traefik-gateway', namespace: 'kube-system' }, controllerName: 'traefik.io/gateway-controller', conditions }] },
+    });
+    return d;
+  };
+
+  test('a CA reference that holds no valid certificate is named, with the way to fill it', () => {
+    const d = withPolicy([{ type: 'Accepted', status: 'True', reason: 'Accepted' },
+      { type: 'ResolvedRefs', status: 'False', reason: 'NoValidCACertificate', message: 'ConfigMap kasm/kasm-internal-ca has no valid ca.crt' }]);
+    const cause = causeOf(d, 'backend-tls-ca:kasm/kasm-proxy')!;
+    expect(cause).toMatchObject({ severity: 'degraded', namespace: 'kasm', confirm: 'kubectl -n kasm describe backendtlspolicy kasm-proxy' });
+    expect(cause.summary).toContain('NoValidCACertificate');
+    expect(cause.summary).toContain('ConfigMap kasm-internal-ca');
+    expect(cause.fix).toContain('internal CA');
+  });
+
+  test('an applied policy is no finding, and a malformed status is no internal error', () => {
+    expect(causeOf(withPolicy([{ type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs' }]), 'backend-tls-ca:kasm/kasm-proxy')).toBeUndefined();
+    expect(() => diagnose(withPolicy('ResolvedRefs').toList())).not.toThrow();
+  });
+});

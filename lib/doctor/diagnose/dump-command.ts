@@ -15,7 +15,7 @@ export const RBAC_RESOURCES = 'roles,rolebindings';
 export const CLUSTER_RESOURCES = 'storageclasses,nodes,persistentvolumes';
 /** Custom resources read where their CRDs exist: CNPG Clusters, Gateway API routes, Traefik's IngressRoutes. */
 export const OPTIONAL_RESOURCES = ['clusters.postgresql.cnpg.io', 'httproutes.gateway.networking.k8s.io', 'tlsroutes.gateway.networking.k8s.io',
-  'tcproutes.gateway.networking.k8s.io', 'ingressroutes.traefik.io'];
+  'tcproutes.gateway.networking.k8s.io', 'backendtlspolicies.gateway.networking.k8s.io', 'ingressroutes.traefik.io'];
 /** The front door in kube-system: the ingress controllers k3s and RKE2 bundle, by their pods' name label. */
 export const FRONT_DOOR_SELECTOR = 'app.kubernetes.io/name in (traefik,rke2-traefik,ingress-nginx,rke2-ingress-nginx)';
 /** The CloudNativePG operator's pods and Deployment, in whatever namespace it was installed. */

@@ -147,7 +147,43 @@ function routeFindings(ctx: DiagnosisContext): Explanation[] {
   return found;
 }
 
-/** Every front-door finding of a dump: the controller's pods and Service, then the routes. */
+/**
+ * A BackendTLSPolicy of Kasm's that its Gateway controller does not apply: its CA reference does not resolve or holds
+ * no valid certificate (status.ancestors[].conditions, Gateway API v1.3+). The dump blanks Secret values and a CA
+ * that merely differs verifies nothing, so the controller's own condition is the evidence read here.
+ */
+function backendTlsFindings(ctx: DiagnosisContext): Explanation[] {
+  const found: Explanation[] = [];
+  const policies = ctx.dump.everywhere('BackendTLSPolicy').filter((p) => (p.apiVersion ?? '').startsWith('gateway.networking.k8s.io/') && p.metadata.namespace === ctx.home);
+  for (const policy of policies) {
+    const ancestors: any[] = Array.isArray(policy.status?.ancestors) ? policy.status.ancestors : [];
+    let failing: { ancestor: any; condition: any } | undefined;
+    for (const type of ['Accepted', 'ResolvedRefs']) {
+      for (const ancestor of ancestors) {
+        const conditions: any[] = Array.isArray(ancestor?.conditions) ? ancestor.conditions : [];
+        const condition = conditions.find((c) => c?.type === type && c.status === 'False');
+        if (condition && failing === undefined) failing = { ancestor, condition };
+      }
+    }
+    if (failing === undefined) continue;
+    const ns = policy.metadata.namespace ?? ctx.home;
+    const refs: any[] = Array.isArray(policy.spec?.validation?.caCertificateRefs) ? policy.spec.validation.caCertificateRefs : [];
+    const ca = refs.map((r) => `${r?.kind ?? 'ConfigMap'} ${r?.name}`).join(', ') || 'no caCertificateRefs';
+    const { type, reason, message } = failing.condition;
+    const said = `${reason ?? 'no reason'}${message ? `: ${message}` : ''}`;
+    const confirm = `kubectl -n ${ns} describe backendtlspolicy ${policy.metadata.name}`;
+    found.push(explain([`BackendTLSPolicy ${ns}/${policy.metadata.name}: ${type}=False: ${said}`], {
+      id: `backend-tls-ca:${ns}/${policy.metadata.name}`, severity: 'degraded', namespace: ns,
+      summary: `BackendTLSPolicy ${ns}/${policy.metadata.name} is not applied (${said}): the Gateway cannot verify the proxy's certificate with ${ca}, so it does not send Kasm's traffic`,
+      confirm,
+      fix: `make ${ca} hold the internal CA (key ca.crt): NOTES.md, "Reach Kasm through the Gateway", gives the kubectl command that copies it from the Secret <name>-internal-ca; then check the policy again (${confirm})`,
+      evidence: [`BackendTLSPolicy ${policy.metadata.name} status.ancestors: controller ${failing.ancestor?.controllerName ?? '?'}, ${type}=False ${reason ?? ''}: ${message ?? ''}`],
+    }));
+  }
+  return found;
+}
+
+/** Every front-door finding of a dump: the controller's pods and Service, the routes, then the backend TLS policies. */
 export function frontDoorFindings(ctx: DiagnosisContext, walk: Walk): Explanation[] {
-  return [...controllerFindings(ctx, walk), ...routeFindings(ctx)];
+  return [...controllerFindings(ctx, walk), ...routeFindings(ctx), ...backendTlsFindings(ctx)];
 }
