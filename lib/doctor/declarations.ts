@@ -45,6 +45,12 @@ export interface DeclaredObject {
    */
   readonly keys?: readonly string[];
   /**
+   * Keys of {@link keys} that people or hosts outside the cluster read (a first password, an agent's token), so no pod
+   * need read them.
+   * @default []
+   */
+  readonly readElsewhere?: readonly string[];
+  /**
    * The kind of Secret a user creates, for the command in NOTES.md.
    * @default 'generic'
    */

@@ -12,10 +12,9 @@ interface RuleFinding { readonly rule: string; readonly path: string; readonly p
 /** Namespaces every cluster has. */
 export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-/** Rule 'namespaces': one finding per namespace that objects go into and nothing creates. */
-export function namespaceFindings(objects: readonly SynthesizedObject[], declarations: DoctorDeclarations): RuleFinding[] {
-  const created = objects.filter((o) => o.manifest.kind === 'Namespace' && o.manifest.apiVersion === 'v1').map((o) => String(o.manifest.metadata?.name));
-  const existing = new Set([...created, ...SYSTEM_NAMESPACES,
+/** The namespaces objects go into that the app neither creates nor knows to exist, with their objects. */
+export function uncreatedNamespaces(objects: readonly SynthesizedObject[], declarations: DoctorDeclarations): Map<string, SynthesizedObject[]> {
+  const existing = new Set([...createdNamespaces(objects), ...SYSTEM_NAMESPACES,
     ...declarations.declaredObjects.filter((d) => d.kind === ReferencedKind.NAMESPACE).map((d) => d.name)]);
   const missing = new Map<string, SynthesizedObject[]>();
   for (const o of objects) {
@@ -23,7 +22,20 @@ export function namespaceFindings(objects: readonly SynthesizedObject[], declara
     if (typeof ns !== 'string' || existing.has(ns)) continue;
     missing.set(ns, [...(missing.get(ns) ?? []), o]);
   }
-  return [...missing].map(([ns, list]) => ({
+  return missing;
+}
+
+const createdNamespaces = (objects: readonly SynthesizedObject[]) =>
+  objects.filter((o) => o.manifest.kind === 'Namespace' && o.manifest.apiVersion === 'v1').map((o) => String(o.manifest.metadata?.name));
+
+/**
+ * Rule 'namespaces': in an app that creates namespaces, one finding per namespace objects go into that nothing
+ * creates (an app that creates none leaves them all to the platform: NOTES.md lists them as prerequisites).
+ */
+export function namespaceFindings(objects: readonly SynthesizedObject[], declarations: DoctorDeclarations): RuleFinding[] {
+  const created = createdNamespaces(objects);
+  if (created.length === 0) return [];
+  return [...uncreatedNamespaces(objects, declarations)].map(([ns, list]) => ({
     rule: 'namespaces',
     path: list[0].path,
     problem: `${list.length} object${list.length === 1 ? '' : 's'} go${list.length === 1 ? 'es' : ''} into namespace '${ns}' `

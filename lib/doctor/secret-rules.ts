@@ -48,9 +48,10 @@ function index(objects: readonly SynthesizedObject[], declarations: readonly Dec
 function missingKeyFindings(ix: Index): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const [secret, reads] of ix.reads) {
+    // What the app writes, and what the cluster writes at runtime; a user's Secret has keys nobody here knows.
     const writers: { keys?: readonly string[]; by: string }[] = [
       ...(ix.produced.get(secret) ?? []),
-      ...(ix.declared.get(secret) ?? []).map((d) => ({ keys: d.keys, by: d.reason })),
+      ...(ix.declared.get(secret) ?? []).filter((d) => d.createdBy === DeclaredBy.CLUSTER).map((d) => ({ keys: d.keys, by: d.reason })),
     ];
     if (writers.length === 0 || writers.some((w) => w.keys === undefined)) continue;
     const keys = new Set(writers.flatMap((w) => w.keys!));
@@ -77,7 +78,7 @@ function unreadKeyFindings(ix: Index): RuleFinding[] {
       if (d.createdBy !== DeclaredBy.CLUSTER || d.keys === undefined || d.at === undefined) continue;
       if (reads.some((r) => r.key === undefined)) continue;
       for (const key of d.keys) {
-        if (reads.some((r) => r.key === key)) continue;
+        if (reads.some((r) => r.key === key) || d.readElsewhere?.includes(key)) continue;
         findings.push({
           rule: 'unread-secrets',
           path: d.at,

@@ -244,7 +244,7 @@ export class KasmSecurity extends Construct {
     const doctor = DoctorDeclarations.of(this);
     const secret = (name: string, reason: string, runtime = false, keys?: readonly string[]) => doctor.declare({
       kind: ReferencedKind.SECRET, namespace: cp.namespace, name, reason, at: this.node.path,
-      ...(runtime ? { createdBy: DeclaredBy.CLUSTER } : {}), ...(keys ? { keys } : {}),
+      ...(runtime ? { createdBy: DeclaredBy.CLUSTER } : {}), ...(keys ? { keys, readElsewhere: READ_OUTSIDE_THE_CLUSTER } : {}),
     });
     if (generatesCredentials) secret(cp.secrets.credentialsSecretName, 'created at runtime by the secret generator', true, generatedCredentialKeys(cp));
     if (this.credentials.kind === 'existing') secret(cp.secrets.credentialsSecretName, 'KasmSecurity credentials: CredentialSource.existing()');
@@ -266,6 +266,9 @@ export class KasmSecurity extends Construct {
     doctor.expectConnections(() => expectedConnections(this.reach(), this.node.path, this.extraEgress.flatMap((e) => e.flows)));
   }
 }
+
+/** Credential keys people (the first login) and agents (registration) read, besides any pod. */
+const READ_OUTSIDE_THE_CLUSTER: readonly string[] = [SecretKey.ADMIN_PASSWORD, SecretKey.USER_PASSWORD, SecretKey.MANAGER_TOKEN];
 
 /**
  * The credential keys the generator writes: the release's, without the database password when the database reads
