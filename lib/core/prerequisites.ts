@@ -26,7 +26,7 @@ export const PREREQUISITES: readonly Prerequisite[] = [
   { name: 'Prometheus Operator (e.g. kube-prometheus-stack)', groups: ['monitoring.coreos.com'], install: 'https://prometheus-operator.dev/docs/getting-started/installation/' },
   { name: 'Traefik with its CRDs', groups: ['traefik.io', 'traefik.containo.us'], install: 'packaged with K3s and RKE2 (rke2-traefik); elsewhere https://doc.traefik.io/traefik/getting-started/install-traefik/' },
   { name: 'K3s or RKE2 Helm controller', groups: ['helm.cattle.io'], install: 'built into K3s and RKE2' },
-  { name: 'CSI external-snapshotter', groups: ['snapshot.storage.k8s.io'], install: 'https://github.com/kubernetes-csi/external-snapshotter (and a VolumeSnapshotClass)' },
+  { name: 'CSI external-snapshotter', groups: ['snapshot.storage.k8s.io'], install: 'packaged with RKE2 (rke2-snapshot-controller), elsewhere https://github.com/kubernetes-csi/external-snapshotter; and a VolumeSnapshotClass for the database\'s StorageClass' },
 ];
 
 /** API groups under k8s.io that CRDs serve, not the API server. */
