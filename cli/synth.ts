@@ -43,14 +43,25 @@ touched. A failed synth leaves the previous output as it was.
 ${flagHelp(FLAGS)}
 `;
 
-function readValuesFile(file: string): string {
+/** The largest values file read (the full reference of keys is about 20 kB). */
+const MAX_VALUES_BYTES = 1024 * 1024;
+
+/** The values file's text (UTF-8 checked); a missing or unreadable file is a usage error. */
+export function readValuesFile(file: string): string {
+  let bytes: Buffer;
   try {
-    return fs.readFileSync(file, 'utf8');
+    const stat = fs.statSync(file);
+    // A device (/dev/zero) never ends, and no values file is megabytes long.
+    if (stat.isCharacterDevice() || stat.isBlockDevice()) throw new UsageError(`--values '${file}' is a device, not a file`, 'synth');
+    if (stat.isFile() && stat.size > MAX_VALUES_BYTES) throw new UsageError(`--values '${file}' is ${stat.size} bytes; a values file is at most ${MAX_VALUES_BYTES}`, 'synth');
+    bytes = fs.readFileSync(file);
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code ?? String(err)})`;
     throw new UsageError(`--values '${file}' ${why}; write one with 'cdk8s-kasm synth --variant NAME --print-defaults > values.yaml'`, 'synth');
   }
+  return valuesFile().decodeValuesFile(bytes, file);
 }
 
 /** The `synth` entry of the command table: published variants as committed, or one with a values file applied. */
