@@ -26,6 +26,8 @@ export const PREREQUISITES: readonly Prerequisite[] = [
   { name: 'Prometheus Operator (e.g. kube-prometheus-stack)', groups: ['monitoring.coreos.com'], install: 'https://prometheus-operator.dev/docs/getting-started/installation/' },
   { name: 'Traefik with its CRDs', groups: ['traefik.io', 'traefik.containo.us'], install: 'packaged with K3s and RKE2 (rke2-traefik); elsewhere https://doc.traefik.io/traefik/getting-started/install-traefik/' },
   { name: 'K3s or RKE2 Helm controller', groups: ['helm.cattle.io'], install: 'built into K3s and RKE2' },
+  { name: 'Argo CD', groups: ['argoproj.io'], install: 'https://argo-cd.readthedocs.io/en/stable/getting_started/ (for the GitOps manifests under gitops/argocd)' },
+  { name: 'Flux', groups: ['source.toolkit.fluxcd.io', 'kustomize.toolkit.fluxcd.io'], install: 'https://fluxcd.io/flux/installation/ (for the GitOps manifests under gitops/flux)' },
   { name: 'CSI external-snapshotter', groups: ['snapshot.storage.k8s.io'], install: 'packaged with RKE2 (rke2-snapshot-controller), elsewhere https://github.com/kubernetes-csi/external-snapshotter; and a VolumeSnapshotClass for the database\'s StorageClass' },
 ];
 

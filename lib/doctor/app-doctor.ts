@@ -62,9 +62,23 @@ export function runDoctor(scope: IConstruct): DoctorFinding[] {
     ...uniquenessFindings(objects),
     ...referenceFindings(objects, declarations),
     ...apiLimitFindings(objects),
-    ...namespaceFindings(objects, declarations),
+    ...namespaceFindings(objects, declarations.declaredObjects),
     ...prerequisiteFindings(objects, scope.node.root.node.findAll().filter(Chart.isChart).flatMap((c) => declaredPrerequisites(c))),
     ...secretFindings(objects, declarations),
+  ];
+}
+
+/**
+ * The rules that need nothing but the manifests (no construct declares anything): for manifests read from files, as
+ * `cdk8s-kasm validate DIR` does. References, Secrets and network flows need the app's declarations, so they are not run.
+ */
+export function runDoctorOnManifests(objects: readonly SynthesizedObject[]): DoctorFinding[] {
+  return [
+    ...podSecurityFindings(objects),
+    ...uniquenessFindings(objects),
+    ...apiLimitFindings(objects),
+    ...namespaceFindings(objects, []),
+    ...prerequisiteFindings(objects, []),
   ];
 }
 

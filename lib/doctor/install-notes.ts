@@ -27,7 +27,7 @@ function prerequisitesBody(chart: Chart): string {
     .sort((a, b) => rank(a.prerequisite) - rank(b.prerequisite));
   const classes = [...new Set(objectsOf(chart).flatMap((o) => referencesOf(o.manifest))
     .filter((r) => r.kind === ReferencedKind.STORAGE_CLASS).map((r) => r.name))].sort();
-  const namespaces = [...uncreatedNamespaces(objectsOf(chart), DoctorDeclarations.of(chart)).keys()].sort();
+  const namespaces = [...uncreatedNamespaces(objectsOf(chart), DoctorDeclarations.of(chart).declaredObjects).keys()].sort();
   const lines = [
     ...namespaces.map((ns) => `- Namespace \`${ns}\`: \`kubectl create namespace ${ns}\` (nothing here creates it).`),
     ...used.map(({ prerequisite: p, kinds }) => `- ${p.name}${kinds.length > 0 ? ` (for ${kinds.map((k) => `\`${k}\``).join(', ')})` : ''}: ${p.install}.`),

@@ -5,7 +5,7 @@
  */
 import { apiGroupOf, isBuiltInGroup, Prerequisite, prerequisiteOf } from '../core/prerequisites';
 import type { SynthesizedObject } from '../core/validation-memo';
-import { DoctorDeclarations, ReferencedKind } from './declarations';
+import { DeclaredObject, ReferencedKind } from './declarations';
 
 interface RuleFinding { readonly rule: string; readonly path: string; readonly problem: string; readonly fix: string }
 
@@ -13,9 +13,9 @@ interface RuleFinding { readonly rule: string; readonly path: string; readonly p
 export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /** The namespaces objects go into that the app neither creates nor knows to exist, with their objects. */
-export function uncreatedNamespaces(objects: readonly SynthesizedObject[], declarations: DoctorDeclarations): Map<string, SynthesizedObject[]> {
+export function uncreatedNamespaces(objects: readonly SynthesizedObject[], declarations: readonly DeclaredObject[]): Map<string, SynthesizedObject[]> {
   const existing = new Set([...createdNamespaces(objects), ...SYSTEM_NAMESPACES,
-    ...declarations.declaredObjects.filter((d) => d.kind === ReferencedKind.NAMESPACE).map((d) => d.name)]);
+    ...declarations.filter((d) => d.kind === ReferencedKind.NAMESPACE).map((d) => d.name)]);
   const missing = new Map<string, SynthesizedObject[]>();
   for (const o of objects) {
     const ns = o.manifest.metadata?.namespace;
@@ -32,7 +32,7 @@ const createdNamespaces = (objects: readonly SynthesizedObject[]) =>
  * Rule 'namespaces': in an app that creates namespaces, one finding per namespace objects go into that nothing
  * creates (an app that creates none leaves them all to the platform: NOTES.md lists them as prerequisites).
  */
-export function namespaceFindings(objects: readonly SynthesizedObject[], declarations: DoctorDeclarations): RuleFinding[] {
+export function namespaceFindings(objects: readonly SynthesizedObject[], declarations: readonly DeclaredObject[]): RuleFinding[] {
   const created = createdNamespaces(objects);
   if (created.length === 0) return [];
   return [...uncreatedNamespaces(objects, declarations)].map(([ns, list]) => ({
