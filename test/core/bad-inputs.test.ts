@@ -122,3 +122,19 @@ describe('an agent range of the whole Internet is allowed, with a warning', () =
     expect(valuesWarnings({ network: { agentCidrs: ['10.0.0.0/8'] } }, 'v.yaml')).toEqual([]);
   });
 });
+
+describe('values-file errors speak values, not TypeScript', () => {
+  const build = (doc: unknown) => errorOf(() => variantFromValues('k3s-dev', parseValues(yaml.dump(doc), 'v.yaml', 'k3s-dev'), 'v.yaml').build(Testing.app())).message;
+
+  test('two zones on a release that takes one', () => {
+    const message = build({ version: '1.18.1', zones: [{ name: 'default' }, { name: 'b' }] });
+    expect(message).toMatch(/use version: '1\.19\.0', or keep one zone/);
+    expect(message).not.toMatch(/KasmVersion/);
+  });
+
+  test('an egress range inside the cluster', () => {
+    const message = build({ network: { egress: [{ from: ['api'], to: { cidrs: ['10.42.1.0/24'] }, ports: [443] }] } });
+    expect(message).toMatch(/\(cluster\.clusterCidrs\).* name in-cluster peers with namespace and podLabels/);
+    expect(message).not.toMatch(/NetworkPeer|ClusterProfile/);
+  });
+});
