@@ -16,7 +16,7 @@ import { EgressProtocol } from '../../lib/security/egress';
 import { IdentityProviderKind } from '../../lib/security/identity-providers';
 import { RdpExposureKind } from '../../lib/ingress/rdp-exposure';
 import { checkUpstreamAuth } from '../../lib/control-plane/upstream-auth';
-import { assertRepoUrl } from '../../lib/gitops/gitops-manifests';
+import { assertNoCredentials } from '../../lib/gitops/gitops-manifests';
 import { CertManagerIssuerKind, CredentialSourceKind, ExternalSecretStoreKind, SealedSecretScope, TlsSourceKind } from '../../lib/security/sources';
 import { Field, ObjectSpec, ValueSpec, ValuesVariant } from './spec';
 
@@ -227,7 +227,7 @@ export const VALUES: ObjectSpec = obj({
       { doc: 'HPA bounds and targets per horizontal component (needs autoscaling: true).', commented: true }),
   }), { doc: 'HPAs, PodDisruptionBudgets and spread.', variants: PROD }),
   gitops: f(obj({
-    repoUrl: f({ kind: 'string', accepted: 'a Git URL: https://..., ssh://... or git@host:path', pattern: '^(https://|ssh://|git@)\\S+$', check: assertRepoUrl }, { doc: 'Git URL Argo CD and Flux clone.', default: 'https://github.com/cdk8s-kasm/cdk8s-kasm.git' }),
+    repoUrl: f({ kind: 'string', accepted: 'a Git URL: https://..., ssh://... or git@host:path', pattern: '^(https://|ssh://|git@)\\S+$', check: assertNoCredentials }, { doc: 'Git URL Argo CD and Flux clone.', default: 'https://github.com/cdk8s-kasm/cdk8s-kasm.git' }),
     revision: f({ kind: 'string', accepted: 'a branch, tag or commit', pattern: '^[\\w./-]+$' }, { doc: 'Branch, tag or commit.', default: 'main' }),
     path: f({ kind: 'string', accepted: 'a relative folder without \'..\', e.g. \'deploy/kasm\'', pattern: '^(?!.*(^|/)\\.\\.(/|$))[\\w.-]+(/[\\w.-]+)*$' }, { doc: 'Folder of the synthesized variants in that repository (what --out is there).', default: 'dist' }),
     argoNamespace: f(dnsLabel, { doc: 'Namespace of the Argo CD Application.', default: 'argocd' }),

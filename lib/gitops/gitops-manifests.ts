@@ -54,7 +54,11 @@ export function assertRepoUrl(owner: string, prop: string, repoUrl: unknown): vo
   if (typeof repoUrl !== 'string' || !/^(https:\/\/|ssh:\/\/|git@)\S+$/.test(repoUrl)) {
     fail(owner, prop, repoUrl, 'is not a Git URL; pass https://..., ssh://... or git@host:path');
   }
-  // The URL is written into the committed manifests: a token or password in it would be committed too.
+  assertNoCredentials(owner, prop, repoUrl);
+}
+
+/** A repository URL without a token or password: it is written into the committed GitOps manifests. */
+export function assertNoCredentials(owner: string, prop: string, repoUrl: string): void {
   const userinfo = /^(https|ssh):\/\/([^/@]*)@/.exec(repoUrl);
   if (userinfo && (userinfo[1] === 'https' || userinfo[2].includes(':'))) {
     fail(owner, prop, repoUrl.replace(/^(\w+:\/\/)[^/@]*@/, '$1***@'), 'carries credentials, which would be committed with the GitOps manifests; '

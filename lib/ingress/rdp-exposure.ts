@@ -59,14 +59,14 @@ export interface KasmRdpExposureProps {
   readonly hostname?: string;
 }
 
-/**
- * The RDP gateway's native port published to RDP clients, with the flow KasmSecurity admits (pass it in
- * `KasmSecurity.exposures`): from the Traefik pods, or from the client ranges.
- */
 /** Traefik's HTTP entry points in K3s and RKE2, and their ports: the front door's, never RDP's. */
 const FRONT_DOOR_ENTRY_POINTS: readonly string[] = ['web', 'websecure'];
 const FRONT_DOOR_PORTS: readonly number[] = [80, 443];
 
+/**
+ * The RDP gateway's native port published to RDP clients, with the flow KasmSecurity admits (pass it in
+ * `KasmSecurity.exposures`): from the Traefik pods, or from the client ranges.
+ */
 export class KasmRdpExposure extends Construct implements IKasmExposure {
   public readonly kind: RdpExposureKind;
   public readonly inbound: readonly InboundFlow[];

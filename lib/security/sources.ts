@@ -7,10 +7,10 @@ import { SecretKey } from '../contract/types';
 import type { IKasmControlPlane } from '../control-plane/interface';
 import { assertDnsSubdomain, assertDuration, assertOneOf, assertWholeSeconds, fail, show } from '../core/validation';
 
-/** Kind of secret store an ExternalSecret reads from. */
 /** The longest duration Go's time.ParseDuration reads, in whole hours. */
 const GO_MAX_DURATION_HOURS = 2562047;
 
+/** Kind of secret store an ExternalSecret reads from. */
 export enum ExternalSecretStoreKind {
   SECRET_STORE = 'SecretStore',
   CLUSTER_SECRET_STORE = 'ClusterSecretStore',
