@@ -2,7 +2,7 @@
 /**
  * The `cdk8s-kasm` command: dispatches to a subcommand from a table.
  *
- * One entry point for every operator task (`diagnose`, `plan`, `synth`), so
+ * One entry point for every operator task (`diagnose`, `plan`, `synth`, `validate`), so
  * users learn one binary and one `--help`.
  */
 import { CliIo, Command, EXIT, UsageError } from './command';
@@ -22,6 +22,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'diagnose', load: () => (require('./diagnose-command') as typeof import('./diagnose-command')).diagnoseCommand },
   { name: 'plan', load: () => (require('./plan') as typeof import('./plan')).planCommand },
   { name: 'synth', load: () => (require('./synth') as typeof import('./synth')).synthCommand },
+  { name: 'validate', load: () => (require('./validate') as typeof import('./validate')).validateCommand },
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 

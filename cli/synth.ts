@@ -8,6 +8,7 @@ import { VARIANTS } from '../charts';
 import { synthVariants } from '../lib/gitops/dist-writer';
 import { KasmValidationError } from '../lib/core/findings';
 import { KasmConfigError } from '../lib/core/validation';
+import { wideRanges } from '../lib/security/network-notes';
 import { ValuesVariant, VALUES_VARIANTS } from './values/spec';
 import { FlagSpec, flagHelp, parseFlags } from './args';
 import { Command, EXIT, UsageError } from './command';
@@ -43,14 +44,25 @@ touched. A failed synth leaves the previous output as it was.
 ${flagHelp(FLAGS)}
 `;
 
-function readValuesFile(file: string): string {
+/** The largest values file read (the full reference of keys is about 20 kB). */
+const MAX_VALUES_BYTES = 1024 * 1024;
+
+/** The values file's text (UTF-8 checked); a missing or unreadable file is a usage error. */
+export function readValuesFile(file: string): string {
+  let bytes: Buffer;
   try {
-    return fs.readFileSync(file, 'utf8');
+    const stat = fs.statSync(file);
+    // A device (/dev/zero) never ends, and no values file is megabytes long.
+    if (stat.isCharacterDevice() || stat.isBlockDevice()) throw new UsageError(`--values '${file}' is a device, not a file`, 'synth');
+    if (stat.isFile() && stat.size > MAX_VALUES_BYTES) throw new UsageError(`--values '${file}' is ${stat.size} bytes; a values file is at most ${MAX_VALUES_BYTES}`, 'synth');
+    bytes = fs.readFileSync(file);
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code ?? String(err)})`;
     throw new UsageError(`--values '${file}' ${why}; write one with 'cdk8s-kasm synth --variant NAME --print-defaults > values.yaml'`, 'synth');
   }
+  return valuesFile().decodeValuesFile(bytes, file);
 }
 
 /** The `synth` entry of the command table: published variants as committed, or one with a values file applied. */
@@ -75,24 +87,33 @@ export const synthCommand: Command = {
     const out = path.resolve(typeof flags.out === 'string' ? flags.out : 'dist');
     const adopt = flags.adopt === true;
     let written: string[];
+    const warnings: string[] = [];
     try {
-      written = synthesize(flags, single, chosen, out, adopt);
+      written = synthesize(flags, single, chosen, out, adopt, warnings);
     } catch (err) {
       if (flags.json !== true || !(err instanceof KasmValidationError || err instanceof KasmConfigError)) throw err;
       const report = err instanceof KasmValidationError ? { findings: err.findings } : { error: { message: err.message, ...(err.fields ?? {}) } };
       io.stdout(`${JSON.stringify(report, null, 2)}\n`);
       return EXIT.FOUND;
     }
+    for (const w of warnings) io.stderr(`cdk8s-kasm: warning: ${w}\n`);
     for (const dir of written) io.stdout(`synthesized ${path.relative(process.cwd(), dir) || dir}\n`);
     return EXIT.OK;
   },
 };
 
 /** Synthesizes the chosen variants, or the one variant with its values file, into `out`. */
-function synthesize(flags: ReturnType<typeof parseFlags>, single: ValuesVariant | undefined, chosen: typeof VARIANTS, out: string, adopt: boolean): string[] {
+function synthesize(flags: ReturnType<typeof parseFlags>, single: ValuesVariant | undefined, chosen: typeof VARIANTS, out: string, adopt: boolean, warnings: string[]): string[] {
   if (typeof flags.values !== 'string') return synthVariants(chosen, out, {}, { adopt });
   if (!single) throw new UsageError(`--values applies to one variant: ${VALUES_VARIANTS.join(', ')}, not '${flags.variant}'`, 'synth');
   const values = valuesFile().parseValues(readValuesFile(flags.values), flags.values, single);
+  warnings.push(...valuesWarnings(values, flags.values));
   const { gitopsFromValues, variantFromValues } = valuesVariant();
   return synthVariants([variantFromValues(single, values, flags.values)], out, gitopsFromValues(values), { adopt, inputs: [flags.values] });
+}
+
+/** What a values file allows that is legal but rarely meant; printed on stderr (NOTES.md says it too). */
+export function valuesWarnings(values: { readonly [key: string]: any }, file: string): string[] {
+  const wide = wideRanges(values.network?.agentCidrs ?? []);
+  return wide.length === 0 ? [] : [`${file}: network.agentCidrs: ${wide.join(', ')} admits agents from anywhere on the Internet to the proxy's 8443; narrow it to the agents' addresses unless that is intended (NOTES.md says so too)`];
 }

@@ -17,6 +17,7 @@ import { IdentityProviderKind } from '../../lib/security/identity-providers';
 import { RdpExposureKind } from '../../lib/ingress/rdp-exposure';
 import { GatewayImplementationId } from '../../lib/ingress/gateway/implementations';
 import { checkUpstreamAuth } from '../../lib/control-plane/upstream-auth';
+import { assertNoCredentials } from '../../lib/gitops/gitops-manifests';
 import { CertManagerIssuerKind, CredentialSourceKind, ExternalSecretStoreKind, SealedSecretScope, TlsSourceKind } from '../../lib/security/sources';
 import { Field, ObjectSpec, ValueSpec, ValuesVariant } from './spec';
 
@@ -31,8 +32,8 @@ const subdomain: ValueSpec = { kind: 'string', accepted: 'a Kubernetes name (low
 const hostname: ValueSpec = { kind: 'string', accepted: 'a host name such as \'kasm.example.com\'', pattern: `^${LABEL}(\\.${LABEL})*$`, maxLength: 253, check: assertHostname };
 const cidr: ValueSpec = { kind: 'string', accepted: 'an IPv4 CIDR such as \'192.168.10.0/24\'', pattern: '^\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}$', check: assertCidr };
 const text: ValueSpec = { kind: 'string', accepted: 'a sentence of 1 to 200 characters', pattern: '^[\\s\\S]{1,200}$' };
-const cpu: ValueSpec = { kind: 'string', accepted: 'a CPU quantity such as \'4\' or \'3500m\'', pattern: '^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)m?$', check: assertCpu };
-const memory: ValueSpec = { kind: 'string', accepted: 'a memory quantity such as \'8Gi\'', pattern: '^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$', check: assertMemory };
+const cpu: ValueSpec = { kind: 'string', numeric: true, accepted: 'a CPU quantity such as \'4\' or \'3500m\'', pattern: '^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)m?$', check: assertCpu };
+const memory: ValueSpec = { kind: 'string', numeric: true, accepted: 'a memory quantity such as \'8Gi\'', pattern: '^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$', check: assertMemory };
 /** Sizes: whole mebi-, gibi- or tebibytes (cdk8s's Size). */
 export const SIZE_PATTERN = '^[1-9][0-9]{0,6}(Mi|Gi|Ti)$';
 const size: ValueSpec = { kind: 'string', accepted: 'a size in whole Mi, Gi or Ti, e.g. \'10Gi\'', pattern: SIZE_PATTERN };
@@ -268,7 +269,7 @@ export const VALUES: ObjectSpec = obj({
       { doc: 'HPA bounds and targets per horizontal component (needs autoscaling: true).', commented: true }),
   }), { doc: 'HPAs, PodDisruptionBudgets and spread.', variants: PROD }),
   gitops: f(obj({
-    repoUrl: f({ kind: 'string', accepted: 'a Git URL: https://..., ssh://... or git@host:path', pattern: '^(https://|ssh://|git@)\\S+$' }, { doc: 'Git URL Argo CD and Flux clone.', default: 'https://github.com/cdk8s-kasm/cdk8s-kasm.git' }),
+    repoUrl: f({ kind: 'string', accepted: 'a Git URL: https://..., ssh://... or git@host:path', pattern: '^(https://|ssh://|git@)\\S+$', check: assertNoCredentials }, { doc: 'Git URL Argo CD and Flux clone.', default: 'https://github.com/cdk8s-kasm/cdk8s-kasm.git' }),
     revision: f({ kind: 'string', accepted: 'a branch, tag or commit', pattern: '^[\\w./-]+$' }, { doc: 'Branch, tag or commit.', default: 'main' }),
     path: f({ kind: 'string', accepted: 'a relative folder without \'..\', e.g. \'deploy/kasm\'', pattern: '^(?!.*(^|/)\\.\\.(/|$))[\\w.-]+(/[\\w.-]+)*$' }, { doc: 'Folder of the synthesized variants in that repository (what --out is there).', default: 'dist' }),
     argoNamespace: f(dnsLabel, { doc: 'Namespace of the Argo CD Application.', default: 'argocd' }),

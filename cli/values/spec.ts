@@ -35,7 +35,11 @@ export interface KeyMeta {
 
 /** The shape of one value. */
 export type ValueSpec =
-  | { readonly kind: 'string'; readonly accepted: string; readonly pattern?: string; readonly enum?: readonly string[]; readonly maxLength?: number; readonly check?: Check }
+  | {
+    readonly kind: 'string'; readonly accepted: string; readonly pattern?: string; readonly enum?: readonly string[]; readonly maxLength?: number; readonly check?: Check;
+    /** A Kubernetes quantity: a YAML number (`cpu: 8`, memory in bytes) is accepted and read as its decimal text. @default false */
+    readonly numeric?: boolean;
+  }
   | { readonly kind: 'integer'; readonly min: number; readonly max: number }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'list'; readonly items: ValueSpec; readonly minItems?: number }
@@ -78,12 +82,15 @@ export function acceptedText(spec: ValueSpec): string {
 /** The JSON Schema (draft-07) of a shape as `variant` sees it. */
 export function toJsonSchema(spec: ValueSpec, variant: ValuesVariant): Record<string, unknown> {
   switch (spec.kind) {
-    case 'string': return {
-      type: 'string',
-      ...(spec.enum ? { enum: [...spec.enum] } : {}),
-      ...(spec.pattern ? { pattern: spec.pattern } : {}),
-      ...(spec.maxLength ? { maxLength: spec.maxLength } : {}),
-    };
+    case 'string': {
+      const text = {
+        type: 'string',
+        ...(spec.enum ? { enum: [...spec.enum] } : {}),
+        ...(spec.pattern ? { pattern: spec.pattern } : {}),
+        ...(spec.maxLength ? { maxLength: spec.maxLength } : {}),
+      };
+      return spec.numeric ? { anyOf: [text, { type: 'number', minimum: 0 }] } : text;
+    }
     case 'integer': return { type: 'integer', minimum: spec.min, maximum: spec.max };
     case 'boolean': return { type: 'boolean' };
     case 'list': return { type: 'array', ...(spec.minItems ? { minItems: spec.minItems } : {}), items: toJsonSchema(spec.items, variant) };
@@ -128,6 +135,10 @@ export function validateValue(spec: ValueSpec, variant: ValuesVariant, value: un
   };
   switch (spec.kind) {
     case 'string':
+      if (spec.numeric && typeof value === 'number') {
+        if (!Number.isFinite(value) || value < 0) return [problem(value, `is not accepted; accepted: ${acceptedText(spec)}`)];
+        return validateValue(spec, variant, numberText(value), file, path);
+      }
       if (typeof value !== 'string') return [problem(value, `is not a string; accepted: ${acceptedText(spec)}`)];
       if (spec.enum && !spec.enum.includes(value)) return [problem(value, `is not one of ${spec.enum.map(show).join(', ')}`)];
       if (spec.check) {
@@ -154,8 +165,8 @@ export function validateValue(spec: ValueSpec, variant: ValuesVariant, value: un
       const errors: string[] = [];
       for (const [key, item] of Object.entries(value)) {
         const bad = (spec.keys && !spec.keys.includes(key)) || (spec.keyPattern && !new RegExp(spec.keyPattern).test(key));
-        if (bad) errors.push(`${owner} ${path}.${key}: ${show(item)} is not accepted: ${show(key)} is not a key here; accepted: ${spec.accepted}`);
-        else errors.push(...validateValue(spec.values, variant, item, file, `${path}.${key}`));
+        if (bad) errors.push(`${owner} ${path}.${keyText(key)}: ${show(item)} is not accepted: ${show(key)} is not a key here; accepted: ${spec.accepted}`);
+        else errors.push(...validateValue(spec.values, variant, item, file, `${path}.${keyText(key)}`));
       }
       if (errors.length === 0 && spec.check) errors.push(...checked(() => spec.check!(owner, at, value)));
       return errors;
@@ -165,8 +176,9 @@ export function validateValue(spec: ValueSpec, variant: ValuesVariant, value: un
       const errors: string[] = [];
       const here = Object.entries(spec.fields).filter(([, f]) => appliesTo(f, variant)).map(([k]) => k);
       for (const [key, item] of Object.entries(value)) {
-        const keyPath = path ? `${path}.${key}` : key;
-        const field = spec.fields[key];
+        const keyPath = path ? `${path}.${keyText(key)}` : keyText(key);
+        // Own keys only: `constructor` or `__proto__` in a file must not find Object.prototype's.
+        const field = Object.prototype.hasOwnProperty.call(spec.fields, key) ? spec.fields[key] : undefined;
         if (!field || !appliesTo(field, variant)) {
           const why = field ? `applies to ${field.variants!.join(', ')} only, not ${variant}` : `${show(key)} is not a key here`;
           errors.push(`${owner} ${keyPath}: ${show(item)} is not accepted: ${why}; accepted keys: ${here.join(', ')}`);
@@ -182,6 +194,32 @@ export function validateValue(spec: ValueSpec, variant: ValuesVariant, value: un
       if (errors.length === 0 && spec.check) errors.push(...checked(() => spec.check!(owner, path, value)));
       return errors;
     }
+  }
+}
+
+/** A key as a path shows it: a huge key is cut like a huge value. */
+function keyText(key: string): string {
+  return key.length > 64 ? `${key.slice(0, 64)}…` : key;
+}
+
+/** A YAML number as the quantity text Kubernetes reads: `8` -> '8', `0.5` -> '0.5', 8589934592 -> '8589934592'. */
+function numberText(value: number): string {
+  return Number.isInteger(value) ? BigInt(value).toString() : String(value);
+}
+
+/**
+ * The values with every quantity given as a YAML number turned into its text, as the charts' props take it; call
+ * after {@link validateValue} found no problem.
+ */
+export function normalizeValue(spec: ValueSpec, variant: ValuesVariant, value: unknown): unknown {
+  switch (spec.kind) {
+    case 'string': return spec.numeric && typeof value === 'number' ? numberText(value) : value;
+    case 'list': return Array.isArray(value) ? value.map((v) => normalizeValue(spec.items, variant, v)) : value;
+    case 'map': return isPlainObject(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalizeValue(spec.values, variant, v)])) : value;
+    case 'object': return isPlainObject(value)
+      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, Object.prototype.hasOwnProperty.call(spec.fields, k) ? normalizeValue(spec.fields[k], variant, v) : v]))
+      : value;
+    default: return value;
   }
 }
 

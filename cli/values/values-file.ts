@@ -5,7 +5,7 @@
 import * as yaml from 'js-yaml';
 import { KasmConfigError } from '../../lib/core/validation';
 import { VALUES } from './keys';
-import { acceptedText, appliesTo, defaultOf, ObjectSpec, toJsonSchema, validateValue, ValuesVariant, VALUES_VARIANTS } from './spec';
+import { acceptedText, appliesTo, defaultOf, normalizeValue, ObjectSpec, toJsonSchema, validateValue, ValuesVariant, VALUES_VARIANTS } from './spec';
 
 /** A values file as loaded and checked: nested plain data, keys as in {@link VALUES}. */
 export type Values = { readonly [key: string]: any };
@@ -33,6 +33,40 @@ export function valuesJsonSchemaText(): string {
 }
 
 /**
+ * A values file's bytes as text: UTF-8 (a byte-order mark is dropped). UTF-16, what Windows PowerShell's `>` writes,
+ * and bytes that are not UTF-8 are refused with what to do, not parsed into "null byte" or replacement characters.
+ */
+export function decodeValuesFile(bytes: Uint8Array, file: string): string {
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)
+    || bytes.subarray(0, 4096).includes(0);
+  if (utf16) {
+    throw new KasmConfigError(`${file} is UTF-16 (what Windows PowerShell writes with '>'), not UTF-8; save it as UTF-8: `
+      + '`cdk8s-kasm synth --variant NAME --print-defaults | Out-File -Encoding utf8 values.yaml`, or "Save with encoding: UTF-8" in your editor');
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const text = Buffer.from(bytes).toString('utf8');
+    const line = text.slice(0, text.indexOf('\uFFFD')).split('\n').length;
+    throw new KasmConfigError(`${file}:${line}: is not UTF-8 text (another encoding, e.g. Latin-1?); save the file as UTF-8`);
+  }
+}
+
+/** Where a loaded document reuses a node (a YAML alias of a mapping or list), as a key path; `undefined` when none. */
+function aliasedPath(data: unknown): string | undefined {
+  const seen = new Set<object>();
+  const stack: { node: unknown; path: string }[] = [{ node: data, path: '(top level)' }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (seen.has(node)) return path;
+    seen.add(node);
+    for (const [k, v] of Object.entries(node)) stack.push({ node: v, path: Array.isArray(node) ? `${path}[${k}]` : path === '(top level)' ? k : `${path}.${k}` });
+  }
+  return undefined;
+}
+
+/**
  * Parse and check a values file's text; throws one KasmConfigError listing every problem (YAML syntax errors name
  * the file, line and column).
  */
@@ -42,6 +76,7 @@ export function parseValues(text: string, file: string, variant: ValuesVariant):
     // A file of comments only (every key left at its default) is an empty mapping, not an empty-document error.
     data = text.split('\n').every((l) => /^\s*(#.*)?$/.test(l)) ? {} : yaml.load(text, { filename: file });
   } catch (err) {
+    if (err instanceof RangeError) throw new KasmConfigError(`${file}: nests too deep to be a values file (${err.message})`);
     if (err instanceof yaml.YAMLException) {
       const mark = (err as any).mark;
       const where = mark ? `${file}:${mark.line + 1}:${mark.column + 1}` : file;
@@ -50,11 +85,16 @@ export function parseValues(text: string, file: string, variant: ValuesVariant):
     throw err;
   }
   if (data === undefined || data === null) data = {};
+  // An alias shares the node; walking shared nodes as a tree grows exponentially ("billion laughs"), so none is taken.
+  const aliased = aliasedPath(data);
+  if (aliased !== undefined) {
+    throw new KasmConfigError(`${file}: ${aliased}: repeats a mapping or list through a YAML alias (*name); values files take no aliases, write the values out`);
+  }
   const errors = validateValue(VALUES, variant, data, file);
   if (errors.length > 0) {
     throw new KasmConfigError(`${file} has ${errors.length} problem${errors.length === 1 ? '' : 's'} for ${variant}:\n  ${errors.join('\n  ')}`);
   }
-  return data as Values;
+  return normalizeValue(VALUES, variant, data) as Values;
 }
 
 const flow = (value: unknown): string => yaml.dump(value, { flowLevel: 0, lineWidth: -1 }).trim();

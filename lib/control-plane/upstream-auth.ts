@@ -32,6 +32,7 @@ export function checkUpstreamAuth(owner: string, prop: string, value: unknown): 
     return fail(owner, prop, value, accepted);
   }
   const port = url.port === '' ? 443 : Number(url.port);
+  if (port < 1) fail(owner, prop, value, 'has port 0; pass a port from 1 to 65535, or none for 443');
   if (url.protocol !== 'https:' || !HOST.test(url.hostname) || url.username || url.password || url.search || url.hash
     || (url.pathname !== '/' && url.pathname !== '') || value.endsWith('/')) {
     fail(owner, prop, value, accepted);

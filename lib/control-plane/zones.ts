@@ -60,8 +60,8 @@ export function checkZones(owner: string, prop: string, zones: readonly KasmZone
     slugs.set(slug, z.name);
   });
   if (zones.length > 1 && (perZoneComponents(version.contract).length === 0 || version.contract.seedsZoneSettings !== true)) {
-    fail(owner, prop, zones.map((z) => z.name), `lists ${zones.length} zones, but Kasm ${version.version} gives no way to deploy and seed more than one `
-      + '(its chart names its components for the zone \'default\' only); use KasmVersion.V1_19_0, or keep one zone');
+    fail(owner, prop, zones.map((z) => z.name), [`lists ${zones.length} zones, but Kasm ${version.version} gives no way to deploy and seed more than one `
+      + '(its chart names its components for the zone \'default\' only); use ', { typescript: 'KasmVersion.V1_19_0', values: 'version: \'1.19.0\'' }, ', or keep one zone']);
   }
   const resolved = zones.map((z, i): ResolvedZone => {
     if (i === 0) {

@@ -159,6 +159,10 @@ export function assertRegistry(owner: string, prop: string, value: string): void
     fail(owner, prop, value, 'is not a registry host; pass a lowercase host name with optional port and path and no scheme, '
       + 'e.g. \'registry.example.com:5000/kasm\'');
   }
+  const port = /:(\d+)/.exec(value)?.[1];
+  if (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535)) {
+    fail(owner, prop, value, `has port ${port}, outside 1-65535`);
+  }
 }
 
 /** A label key (optional DNS-subdomain prefix and a name part) and value, as the API server accepts them. */

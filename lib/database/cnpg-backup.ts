@@ -6,6 +6,7 @@
  * owner of the bucket credentials declares; volume snapshots it never prunes, so here a small CronJob keeps the
  * newest N `Backup` objects of this schedule (deleting a Backup deletes its snapshots).
  */
+import { declarePrerequisite, PREREQUISITES } from '../core/prerequisites';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
@@ -102,6 +103,8 @@ export class CnpgScheduledBackup extends Construct {
         backupOwnerReference: ScheduledBackupSpecBackupOwnerReference.SELF,
       },
     });
+    // Neither method's needs show in the objects: the snapshots' CRDs, or the plugin and its ObjectStore.
+    declarePrerequisite(this, PREREQUISITES.find((p) => p.groups.includes(this.method === CnpgBackupMethod.VOLUME_SNAPSHOT ? 'snapshot.storage.k8s.io' : 'barmancloud.cnpg.io'))!);
     if (this.method !== CnpgBackupMethod.VOLUME_SNAPSHOT) return;
 
     const pruneName = `${props.clusterName}-backup-prune`;

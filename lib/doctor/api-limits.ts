@@ -96,6 +96,8 @@ export function apiLimitProblems(m: any): string[] {
     out.push(`metadata.name '${name}' has ${name.length} characters; ${m.kind} names are limited to ${limit.max} (${limit.why})`);
   }
   out.push(...labelProblems(m?.metadata?.labels, 'metadata.labels'));
+  const broken = notUnicodeAt(m, '');
+  if (broken !== undefined) out.push(`${broken} holds text that is not valid Unicode (a lone surrogate), which cannot be written as UTF-8; check the prop it came from`);
   const template = podTemplateOf(m);
   if (template) {
     out.push(...labelProblems(template.metadata?.labels, 'template labels'));
@@ -109,4 +111,20 @@ export function apiLimitProblems(m: any): string[] {
   }
   walkSpec(m?.spec, ['spec'], out);
   return out;
+}
+
+/** Whether `s` has no lone surrogate (String.prototype.isWellFormed, spelled for older targets). */
+const wellFormed = (s: string): boolean => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+
+/** The path of the first string in `v` (keys included) with a lone surrogate, which no UTF-8 file can hold. */
+function notUnicodeAt(v: unknown, at: string): string | undefined {
+  if (typeof v === 'string') return wellFormed(v) ? undefined : at || '(value)';
+  if (v === null || typeof v !== 'object') return undefined;
+  for (const [k, item] of Object.entries(v)) {
+    const here = Array.isArray(v) ? `${at}[${k}]` : at ? `${at}.${k}` : k;
+    if (!wellFormed(k)) return here;
+    const found = notUnicodeAt(item, here);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

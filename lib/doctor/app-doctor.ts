@@ -5,7 +5,9 @@
  * Rules: every expected connection is admitted by the NetworkPolicies (evaluated with the shipped NetworkPolicy
  * model); every pod template passes Pod Security "restricted" where its namespace enforces it; (kind, namespace,
  * name) is unique; every referenced Secret, ConfigMap, ServiceAccount, PVC and StorageClass is declared in the app
- * or declared external by a prop; names, labels, ports and quantities are within the API server's limits.
+ * or declared external by a prop; names, labels, ports and quantities are within the API server's limits; every
+ * namespace objects go into exists; every custom resource belongs to a prerequisite; every Secret key read is
+ * written by something (or is the user's, then NOTES.md says so) and every key generated is read.
  */
 import { Chart } from 'cdk8s';
 import { addFindingCheck, Finding, findingText } from '../core/findings';
@@ -16,10 +18,17 @@ import { Endpoint, NetworkPolicyModel } from './network-policy-model';
 import { checkRestricted, podSpecsOf } from './pod-security';
 import { keyOf, providedBy, referencesOf } from './references';
 import { manifestsOf, passOf, rememberWhileUnchanged, SynthesizedObject } from '../core/validation-memo';
+import { declaredPrerequisites } from '../core/prerequisites';
+import { addInstallNotes } from './install-notes';
+import { namespaceFindings, prerequisiteFindings } from './install-rules';
+import { secretFindings } from './secret-rules';
 
 /** One problem the doctor found. */
 export interface DoctorFinding {
-  /** Which rule: 'network-policy', 'pod-security', 'unique-names' or 'references'. */
+  /**
+   * Which rule: 'network-policy', 'pod-security', 'unique-names', 'references', 'api-limits', 'namespaces',
+   * 'prerequisites', 'secret-keys' or 'unread-secrets'.
+   */
   readonly rule: string;
   /** Construct path of the object or construct at fault. */
   readonly path: string;
@@ -53,6 +62,23 @@ export function runDoctor(scope: IConstruct): DoctorFinding[] {
     ...uniquenessFindings(objects),
     ...referenceFindings(objects, declarations),
     ...apiLimitFindings(objects),
+    ...namespaceFindings(objects, declarations.declaredObjects),
+    ...prerequisiteFindings(objects, scope.node.root.node.findAll().filter(Chart.isChart).flatMap((c) => declaredPrerequisites(c))),
+    ...secretFindings(objects, declarations),
+  ];
+}
+
+/**
+ * The rules that need nothing but the manifests (no construct declares anything): for manifests read from files, as
+ * `cdk8s-kasm validate DIR` does. References, Secrets and network flows need the app's declarations, so they are not run.
+ */
+export function runDoctorOnManifests(objects: readonly SynthesizedObject[]): DoctorFinding[] {
+  return [
+    ...podSecurityFindings(objects),
+    ...uniquenessFindings(objects),
+    ...apiLimitFindings(objects),
+    ...namespaceFindings(objects, []),
+    ...prerequisiteFindings(objects, []),
   ];
 }
 
@@ -208,6 +234,7 @@ export function attachDoctor(scope: IConstruct): void {
   const chart = Chart.of(scope);
   if (ATTACHED.has(chart)) return;
   ATTACHED.add(chart);
+  addInstallNotes(chart);
   addFindingCheck(chart, () => {
     const prefix = chart.node.path;
     const findings = PASS_FINDINGS.get(root) ?? evaluateApp();

@@ -15,6 +15,15 @@ export enum ReferencedKind {
   SERVICE_ACCOUNT = 'ServiceAccount',
   PERSISTENT_VOLUME_CLAIM = 'PersistentVolumeClaim',
   STORAGE_CLASS = 'StorageClass',
+  NAMESPACE = 'Namespace',
+}
+
+/** Who brings a declared object into being: the user (then NOTES.md says how), or the cluster at runtime. */
+export enum DeclaredBy {
+  /** The user creates it before the install (an existing Secret, a StorageClass, a namespace). */
+  USER = 'user',
+  /** Something in the cluster creates it at runtime (the secret generator, an operator). */
+  CLUSTER = 'cluster',
 }
 
 /** An object that exists although no ApiObject of the app declares it. */
@@ -25,6 +34,32 @@ export interface DeclaredObject {
   readonly name: string;
   /** Who vouches for it and how, e.g. "KasmSecurity credentials: CredentialSource.existing()". */
   readonly reason: string;
+  /**
+   * Who creates it; a Secret only users create is listed in NOTES.md with the command that creates it.
+   * @default DeclaredBy.USER
+   */
+  readonly createdBy?: DeclaredBy;
+  /**
+   * The keys a Secret created at runtime holds (the doctor checks every key read is among them, and every one is read).
+   * @default - not known: any key a pod reads is taken as present
+   */
+  readonly keys?: readonly string[];
+  /**
+   * Keys of {@link keys} that people or hosts outside the cluster read (a first password, an agent's token), so no pod
+   * need read them.
+   * @default []
+   */
+  readonly readElsewhere?: readonly string[];
+  /**
+   * The kind of Secret a user creates, for the command in NOTES.md.
+   * @default 'generic'
+   */
+  readonly secretType?: 'generic' | 'tls' | 'docker-registry';
+  /**
+   * Construct path of the declaring construct, where a finding about the declaration is reported.
+   * @default - findings about it name the reason only
+   */
+  readonly at?: string;
 }
 
 /** One side of a connection as the doctor resolves it: pods by label in the synthesized objects, or an address. */

@@ -49,12 +49,27 @@ interface ResolvedSource {
   readonly fluxNamespace: string;
 }
 
+/** A Git URL Argo CD and Flux can clone, without credentials (the URL is committed with the GitOps manifests). */
+export function assertRepoUrl(owner: string, prop: string, repoUrl: unknown): void {
+  if (typeof repoUrl !== 'string' || !/^(https:\/\/|ssh:\/\/|git@)\S+$/.test(repoUrl)) {
+    fail(owner, prop, repoUrl, 'is not a Git URL; pass https://..., ssh://... or git@host:path');
+  }
+  assertNoCredentials(owner, prop, repoUrl);
+}
+
+/** A repository URL without a token or password: it is written into the committed GitOps manifests. */
+export function assertNoCredentials(owner: string, prop: string, repoUrl: string): void {
+  const userinfo = /^(https|ssh):\/\/([^/@]*)@/.exec(repoUrl);
+  if (userinfo && (userinfo[1] === 'https' || userinfo[2].includes(':'))) {
+    fail(owner, prop, repoUrl.replace(/^(\w+:\/\/)[^/@]*@/, '$1***@'), 'carries credentials, which would be committed with the GitOps manifests; '
+      + 'remove them from the URL and give Argo CD a repository Secret (or Flux a secretRef) instead');
+  }
+}
+
 function resolveSource(owner: string, props: GitOpsSourceProps): ResolvedSource {
   assertPlainObject(owner, 'props', props);
   const repoUrl = props.repoUrl ?? 'https://github.com/cdk8s-kasm/cdk8s-kasm.git';
-  if (typeof repoUrl !== 'string' || !/^(https:\/\/|ssh:\/\/|git@)\S+$/.test(repoUrl)) {
-    fail(owner, 'repoUrl', repoUrl, 'is not a Git URL; pass https://..., ssh://... or git@host:path');
-  }
+  assertRepoUrl(owner, 'repoUrl', repoUrl);
   const revision = props.revision ?? 'main';
   if (typeof revision !== 'string' || !/^[\w./-]+$/.test(revision)) fail(owner, 'revision', revision, 'is not a branch, tag or commit');
   const basePath = String(props.basePath ?? 'dist').replace(/\/+$/, '');

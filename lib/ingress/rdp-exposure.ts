@@ -59,6 +59,10 @@ export interface KasmRdpExposureProps {
   readonly hostname?: string;
 }
 
+/** Traefik's HTTP entry points in K3s and RKE2, and their ports: the front door's, never RDP's. */
+const FRONT_DOOR_ENTRY_POINTS: readonly string[] = ['web', 'websecure'];
+const FRONT_DOOR_PORTS: readonly number[] = [80, 443];
+
 /**
  * The RDP gateway's native port published to RDP clients, with the flow KasmSecurity admits (pass it in
  * `KasmSecurity.exposures`): from the Traefik pods, or from the client ranges.
@@ -95,6 +99,13 @@ export class KasmRdpExposure extends Construct implements IKasmExposure {
       if (!(controller instanceof NetworkPeer) || controller.end.kind !== 'pods') fail(owner, 'controller', controller, 'is not the Traefik pods; pass NetworkPeer.pods(namespace, labels)');
       this.port = props.port ?? PORTS.rdpNative;
       assertInteger(owner, 'port', this.port, 1, 65535);
+      // A catch-all TCP route on the front door's own entry point would take every HTTPS connection from the web UI.
+      if (FRONT_DOOR_ENTRY_POINTS.includes(entryPoint)) {
+        fail(owner, 'entryPoint', entryPoint, `is the front door's own entry point (${FRONT_DOOR_ENTRY_POINTS.join(', ')}); give RDP an entry point of its own, e.g. 'rdp'`);
+      }
+      if (FRONT_DOOR_PORTS.includes(this.port)) {
+        fail(owner, 'port', this.port, `is a port of the front door's entry points (${FRONT_DOOR_PORTS.join(', ')}); RDP needs its own, e.g. 3389`);
+      }
       new IngressRouteTcp(this, 'Route', {
         metadata: meta,
         spec: {

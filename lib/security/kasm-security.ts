@@ -20,7 +20,8 @@ import { EgressRule, egressRuleFlows } from './egress';
 import { KasmEgressPolicy, KasmNetworkPolicies } from './network-policies';
 import { assertSources, CredentialSource, TlsSource } from './sources';
 import { attachDoctor } from '../doctor/app-doctor';
-import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
+import { DeclaredBy, DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
+import { SecretKey } from '../contract/types';
 
 /** Props for {@link KasmSecurity}. */
 export interface KasmSecurityProps {
@@ -139,7 +140,7 @@ export class KasmSecurity extends Construct {
         // The Secrets are created at runtime: no tracking label, or label-tracking GitOps would prune them.
         labels: runtimeLabels(instanceLabels(cp.name, cp.version.version)),
         credentials: generatesCredentials
-          ? { secretName: cp.secrets.credentialsSecretName, keys: [...cp.version.contract.secretKeys] }
+          ? { secretName: cp.secrets.credentialsSecretName, keys: generatedCredentialKeys(cp) }
           : null,
         ca: generatesTls ? { secretName: this.caSecretName, commonName: `${cp.name}-internal-ca`, validityDays } : null,
         certificates: certificates
@@ -241,24 +242,40 @@ export class KasmSecurity extends Construct {
   private declareToDoctor(certificates: { name: string; role: string }[], generatesCredentials: boolean): void {
     const cp = this.controlPlane;
     const doctor = DoctorDeclarations.of(this);
-    const secret = (name: string, reason: string) => doctor.declare({ kind: ReferencedKind.SECRET, namespace: cp.namespace, name, reason });
-    const credentialsReason = generatesCredentials ? 'created at runtime by the secret generator'
-      : this.credentials.kind === 'existing' ? 'KasmSecurity credentials: CredentialSource.existing()' : undefined;
-    if (credentialsReason) secret(cp.secrets.credentialsSecretName, credentialsReason);
+    const secret = (name: string, reason: string, runtime = false, keys?: readonly string[]) => doctor.declare({
+      kind: ReferencedKind.SECRET, namespace: cp.namespace, name, reason, at: this.node.path,
+      ...(runtime ? { createdBy: DeclaredBy.CLUSTER } : {}), ...(keys ? { keys, readElsewhere: READ_OUTSIDE_THE_CLUSTER } : {}),
+    });
+    if (generatesCredentials) secret(cp.secrets.credentialsSecretName, 'created at runtime by the secret generator', true, generatedCredentialKeys(cp));
+    if (this.credentials.kind === 'existing') secret(cp.secrets.credentialsSecretName, 'KasmSecurity credentials: CredentialSource.existing()');
     for (const c of certificates) {
       const source = c.role === 'ingress' ? this.ingressTls : this.tls;
-      if (source.kind === 'generated') secret(c.name, 'created at runtime by the secret generator');
+      if (source.kind === 'generated') secret(c.name, 'created at runtime by the secret generator', true);
       if (source.kind === 'existing') secret(c.name, `KasmSecurity ${c.role === 'ingress' ? 'ingressTls' : 'tls'}: TlsSource.existing()`);
     }
-    if (this.tls.kind === 'generated') secret(this.caSecretName, 'created at runtime by the secret generator');
+    if (this.tls.kind === 'generated') secret(this.caSecretName, 'created at runtime by the secret generator', true);
     const mirror = cp.database.passwordMirror;
     if (mirror) {
       doctor.declare({
         kind: ReferencedKind.SECRET, namespace: mirror.namespace, name: mirror.secretName,
+        ...(generatesCredentials ? { createdBy: DeclaredBy.CLUSTER } : {}),
         reason: generatesCredentials ? 'created at runtime by the secret generator (a copy of the database password)'
           : 'the database password in the database\'s namespace, which you create with the same value (docs/variants.md, rke2-cnpg)',
       });
     }
     doctor.expectConnections(() => expectedConnections(this.reach(), this.node.path, this.extraEgress.flatMap((e) => e.flows)));
   }
+}
+
+/** Credential keys people (the first login) and agents (registration) read, besides any pod. */
+const READ_OUTSIDE_THE_CLUSTER: readonly string[] = [SecretKey.ADMIN_PASSWORD, SecretKey.USER_PASSWORD, SecretKey.MANAGER_TOKEN];
+
+/**
+ * The credential keys the generator writes: the release's, without the database password when the database reads
+ * it from a Secret of its own (an external database's): a generated password nothing reads is one more to guard.
+ */
+function generatedCredentialKeys(cp: IKasmControlPlane): string[] {
+  const db = cp.database.passwordSecret;
+  const readHere = db.name === cp.secrets.credentialsSecretName;
+  return cp.version.contract.secretKeys.filter((k) => k !== SecretKey.DB_PASSWORD || (readHere && db.key === k));
 }

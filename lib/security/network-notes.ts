@@ -23,6 +23,11 @@ export function addNetworkNotes(security: KasmSecurity, input: NetworkNotesInput
         `- Agents (check in on the proxy's 8443, receive sessions on 443): ${list(input.agentCidrs, 'none (agent traffic stays closed; set agentCidrs)')}.`,
         `- RDP, VNC and SSH servers users connect to: ${list(input.serverCidrs, 'none (set serverCidrs)')}.`,
       ];
+      const wide = wideRanges(input.agentCidrs);
+      if (wide.length > 0) {
+        lines.push('', `**Warning:** the agent ranges include ${list(wide, '')}: any address on the Internet may check in on the proxy's 8443 as an agent `
+          + '(only the manager token stands in the way). Narrow agentCidrs to the agents\' addresses unless that is intended.', '');
+      }
       if (security.frontDoor) lines.push(`- Browsers, through the front door: ${security.frontDoor.hostnames.map((h) => `\`${h}\``).join(', ')}.`);
       for (const f of security.exposures.flatMap((e) => e.inbound)) {
         const from = f.from.end.kind === 'cidrs' ? f.from.end.blocks.map((b) => `\`${b.cidr}\``).join(', ') : `the pods \`${f.from.end.name}\``;
@@ -34,4 +39,9 @@ export function addNetworkNotes(security: KasmSecurity, input: NetworkNotesInput
       return lines.join('\n');
     },
   });
+}
+
+/** Ranges of `cidrs` that span a large part of the Internet (prefix /0 to /7), which an agent range rarely should. */
+export function wideRanges(cidrs: readonly string[]): string[] {
+  return cidrs.filter((c) => Number(c.split('/')[1]) < 8);
 }

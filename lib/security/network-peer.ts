@@ -74,8 +74,9 @@ export class NetworkPeer {
       assertCidr(owner, `${prop}[${i}]`, c);
       const cluster = clusterCidrs.find((k) => cidrContains(k, c));
       if (cluster !== undefined) {
-        fail(owner, `${prop}[${i}]`, c, `lies inside the cluster's own range '${cluster}' (ClusterProfile clusterCidrs), which policies never open `
-          + 'by address; pass ranges outside the cluster, and name in-cluster peers with NetworkPeer.pods(namespace, labels)');
+        fail(owner, `${prop}[${i}]`, c, [`lies inside the cluster's own range '${cluster}' (`, { typescript: 'ClusterProfile clusterCidrs', values: 'cluster.clusterCidrs' },
+          '), which policies never open by address; pass ranges outside the cluster, and name in-cluster peers with ',
+          { typescript: 'NetworkPeer.pods(namespace, labels)', values: 'namespace and podLabels' }]);
       }
     });
     return NetworkPeer.cidrs(cidrs, [...new Set([...except, ...clusterCidrs])], name);

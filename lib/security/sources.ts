@@ -7,6 +7,9 @@ import { SecretKey } from '../contract/types';
 import type { IKasmControlPlane } from '../control-plane/interface';
 import { assertDnsSubdomain, assertDuration, assertOneOf, assertWholeSeconds, fail, show } from '../core/validation';
 
+/** The longest duration Go's time.ParseDuration reads, in whole hours. */
+const GO_MAX_DURATION_HOURS = 2562047;
+
 /** Kind of secret store an ExternalSecret reads from. */
 export enum ExternalSecretStoreKind {
   SECRET_STORE = 'SecretStore',
@@ -169,6 +172,12 @@ export function assertSources(owner: string, cp: IKasmControlPlane, sources: { c
     if (cm.renewBefore !== undefined) assertDuration(owner, `${prop}.renewBefore`, cm.renewBefore);
     const duration = (cm.duration ?? Duration.days(90)).toHours({ integral: false });
     const renew = (cm.renewBefore ?? Duration.days(30)).toHours({ integral: false });
+    // What cert-manager accepts, and what its Go parser (time.ParseDuration, at most 2562047h) reads at all.
+    if (duration < 1) fail(owner, `${prop}.duration`, `${duration}h`, 'is below cert-manager\'s minimum certificate duration of 1h');
+    for (const [key, hours] of [['duration', duration], ['renewBefore', renew]] as const) {
+      if (hours > GO_MAX_DURATION_HOURS) fail(owner, `${prop}.${key}`, `${hours}h`, `is beyond what cert-manager can read (Go durations end at ${GO_MAX_DURATION_HOURS}h, about 292 years)`);
+    }
+    if (renew < 5 / 60) fail(owner, `${prop}.renewBefore`, `${renew * 60}m`, 'is below cert-manager\'s minimum renewBefore of 5m');
     if (!(renew > 0 && renew < duration)) fail(owner, `${prop}.renewBefore`, `${renew}h`, `must be shorter than duration (${duration}h)`);
   }
   if (ingressTlsWithoutFrontDoor) {

@@ -148,6 +148,7 @@ describe('live mode through kubectl', () => {
     expect(JSON.parse(r.stdout).rootCauses.map((c: any) => c.id)).toEqual(['storageclass-missing:local-path']);
     const calls = fs.readFileSync(path.join(dir, 'calls.log'), 'utf8').trim().split('\n').sort();
     expect(calls).toEqual([
+      '--context lab get backendtlspolicies.gateway.networking.k8s.io -n kasm -o json',
       '--context lab get clusters.postgresql.cnpg.io -n kasm -o json',
       '--context lab get deployments,pods -A -l app.kubernetes.io/name=cloudnative-pg -o json',
       '--context lab get helmchartconfigs.helm.cattle.io -n kube-system -o json',

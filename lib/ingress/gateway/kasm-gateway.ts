@@ -12,6 +12,7 @@ import { HttpRoute, HttpRouteSpecRules, HttpRouteSpecRulesMatchesPathType } from
 import { ReferenceGrant } from '../../../imports/gateway-referencegrant-gateway.networking.k8s.io';
 import { TcpRoute } from '../../../imports/gateway-tcproute-gateway.networking.k8s.io';
 import { PORTS } from '../../contract/ports';
+import { DoctorDeclarations, ReferencedKind } from '../../doctor/declarations';
 import { ComponentId } from '../../contract/types';
 import { IKasmControlPlane } from '../../control-plane/interface';
 import { componentLabel, instanceLabels, SyncWave, waveAnnotation } from '../../core/metadata';
@@ -90,6 +91,8 @@ export class KasmGateway extends Construct implements IKasmFrontDoor, IKasmExpos
           ? { from: GatewaySpecListenersAllowedRoutesNamespacesFrom.SAME }
           : { from: GatewaySpecListenersAllowedRoutesNamespacesFrom.SELECTOR, selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: cp.namespace } } },
       });
+      // The Gateway's namespace belongs to the platform team: it exists, this app does not create it.
+      if (!sameNamespace) DoctorDeclarations.of(this).declare({ kind: ReferencedKind.NAMESPACE, name: c.namespace, reason: 'KasmGateway create.namespace (the Gateway\'s namespace exists)' });
       this.gateway = new Gateway(this, 'Gateway', {
         metadata: meta(c.name, c.namespace),
         spec: {
