@@ -60,9 +60,30 @@ const MANIFEST_KEYS = new WeakMap<Chart, object>();
 export function manifestsOf(chart: Chart): readonly SynthesizedObject[] {
   let key = MANIFEST_KEYS.get(chart);
   if (!key) MANIFEST_KEYS.set(chart, key = {});
-  return rememberWhileUnchanged(key, chart, () => chart.node.findAll()
-    .filter((c): c is ApiObject => c instanceof ApiObject)
-    .map((o) => Object.freeze({ path: o.node.path, manifest: deepFreeze(o.toJson()) })));
+  return rememberWhileUnchanged(key, chart, () => {
+    const objects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    const synthesized = (o: ApiObject) => Object.freeze({ path: o.node.path, manifest: deepFreeze(o.toJson()) });
+    // ConfigMaps last: a ConfigMap may carry text rendered from the other objects (NOTES.md), which then reads them
+    // from manifestsWithoutConfigMaps instead of serializing them a second time.
+    const others = manifestsWithoutConfigMaps(chart, () => objects.filter((o) => o.kind !== 'ConfigMap').map(synthesized));
+    const byPath = new Map(others.map((o) => [o.path, o]));
+    return objects.map((o) => byPath.get(o.node.path) ?? synthesized(o));
+  });
+}
+
+/** One memo key per chart for the manifests without ConfigMaps. */
+const WITHOUT_CONFIGMAP_KEYS = new WeakMap<Chart, object>();
+
+/**
+ * The chart's manifests except ConfigMaps, in tree order, once per validation pass: what a ConfigMap's own content
+ * may be derived from (a ConfigMap that read every manifest would read itself).
+ */
+export function manifestsWithoutConfigMaps(chart: Chart, compute?: () => readonly SynthesizedObject[]): readonly SynthesizedObject[] {
+  let key = WITHOUT_CONFIGMAP_KEYS.get(chart);
+  if (!key) WITHOUT_CONFIGMAP_KEYS.set(chart, key = {});
+  return rememberWhileUnchanged(key, chart, compute ?? (() => chart.node.findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject && c.kind !== 'ConfigMap')
+    .map((o) => Object.freeze({ path: o.node.path, manifest: deepFreeze(o.toJson()) }))));
 }
 
 /** Freezes a plain JSON value in place, so a check that would edit a shared manifest fails loudly instead. */

@@ -5,7 +5,7 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { addNotes, NotesOrder } from '../core/notes';
-import { rememberWhileUnchanged } from '../core/validation-memo';
+import { manifestsWithoutConfigMaps } from '../core/validation-memo';
 import { declaredPrerequisites, PREREQUISITES } from '../core/prerequisites';
 import { DoctorDeclarations, ReferencedKind } from './declarations';
 import { prerequisitesUsed, uncreatedNamespaces } from './install-rules';
@@ -16,17 +16,10 @@ import { createSecretCommand, userSecrets } from './secret-rules';
  * The chart's objects as manifests, ConfigMaps left out: KasmOnboarding's ConfigMap carries NOTES.md itself, and no
  * ConfigMap reads a Secret or needs a StorageClass.
  */
-function objectsOf(chart: Chart): { path: string; manifest: any }[] {
-  // Once per chart and validation pass: each section reads them, and serializing every object is the costly part.
-  let key = OBJECT_KEYS.get(chart);
-  if (!key) OBJECT_KEYS.set(chart, key = {});
-  return rememberWhileUnchanged(key, chart, () => chart.node.findAll()
-    .filter((c): c is ApiObject => c instanceof ApiObject && c.kind !== 'ConfigMap')
-    .map((o) => ({ path: o.node.path, manifest: o.toJson() })));
+function objectsOf(chart: Chart): readonly { path: string; manifest: any }[] {
+  // The manifests the validation pass already serialized (once per chart and pass): serializing is the costly part.
+  return manifestsWithoutConfigMaps(chart);
 }
-
-/** One memo key per chart for {@link objectsOf}. */
-const OBJECT_KEYS = new WeakMap<Chart, object>();
 
 function prerequisitesBody(chart: Chart): string {
   const objects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
