@@ -21,7 +21,6 @@ import { IKasmFrontDoor } from '../lib/ingress/interface';
 import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
 import { KasmOnboarding } from '../lib/onboarding/kasm-onboarding';
 import { fitPods, formatFit, NodePool, podsAtMaximum, SystemReservation } from '../lib/planner/fit';
-import { assertNodePools } from '../lib/planner/node-pools';
 import { KasmScaling, KasmScalingOptions } from '../lib/scaling/kasm-scaling';
 import { EgressRule } from '../lib/security/egress';
 import { KasmSecurity } from '../lib/security/kasm-security';
@@ -131,7 +130,7 @@ export interface VariantProfile<D extends IKasmDatabase, F extends ComposedFront
   readonly ingressTls?: TlsSource;
   /** HPA, PDBs and spread. @default - none (one replica per component, no HPA) */
   readonly scaling?: KasmScalingOptions;
-  /** Synth fails when the pods at their maximum replicas do not fit these nodes. @default - no capacity check */
+  /** Synth fails when the pods at their maximum replicas do not fit these nodes (checked by the profile). @default - no capacity check */
   readonly capacity?: { readonly nodes: readonly NodePool[]; readonly reservation: (database: D) => SystemReservation };
 }
 
@@ -215,7 +214,6 @@ export function composeKasm<D extends IKasmDatabase, F extends ComposedFrontDoor
 
 /** Synth fails when the pods at their maximum replicas do not fit `nodes`, with the table that says where. */
 function addCapacityCheck(chart: Chart, owner: string, nodes: readonly NodePool[], reservation: SystemReservation): void {
-  assertNodePools(owner, 'nodes', nodes);
   addFindingCheck(chart, () => rememberWhileUnchanged(chart, chart, () => {
     const pods = podsAtMaximum(manifestsOf(chart).map((o) => o.manifest));
     const result = fitPods(pods, nodes, reservation);
