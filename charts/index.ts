@@ -16,6 +16,8 @@ export * from './k3s-common';
 export * from './k3s-dev';
 export * from './k3s-prod';
 export * from './rke2-cnpg';
+export type { InstallSpec, K3sDevSpec, K3sProdSpec, Rke2CnpgSpec } from './spec/install-spec';
+export type { ValuesVariant } from './spec/language';
 
 /** The variants this repository publishes under `dist/`, each a folder Argo CD or Flux can pull. */
 export const VARIANTS: readonly Variant[] = [

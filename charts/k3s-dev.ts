@@ -9,6 +9,7 @@ import { KasmGateway } from '../lib/ingress/gateway/kasm-gateway';
 import { IKasmFrontDoor } from '../lib/ingress/interface';
 import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
 import { KasmSecurity } from '../lib/security/kasm-security';
+import { buildFromSpec, K3sDevSpec } from './spec/install-spec';
 import { composeKasm } from './compose';
 import { k3sProfile, KasmK3sProps } from './k3s-common';
 
@@ -32,6 +33,15 @@ export class K3sDev extends Chart {
   public readonly frontDoor: IKasmFrontDoor;
   public readonly security: KasmSecurity;
   public readonly traefikTimeouts?: TraefikTimeouts;
+
+  /**
+   * The variant from an install spec: plain data shaped like a values file (`database: { storage: { size: '50Gi' } }`),
+   * checked and mapped onto the props as `cdk8s-kasm synth --values` does; errors name the key path.
+   * @param source what errors call the spec, e.g. its file name
+   */
+  public static fromSpec(scope: Construct, id: string, spec: K3sDevSpec = {}, source = 'spec'): K3sDev {
+    return buildFromSpec('k3s-dev', spec, source, (props) => new K3sDev(scope, id, props));
+  }
 
   constructor(scope: Construct, id: string, props: K3sDevProps = {}) {
     // No chart-level namespace: cdk8s would stamp it onto cluster-scoped objects too; every construct sets its own.

@@ -10,6 +10,7 @@ import { IKasmFrontDoor } from '../lib/ingress/interface';
 import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
 import { KasmScaling, KasmScalingOptions } from '../lib/scaling/kasm-scaling';
 import { KasmSecurity } from '../lib/security/kasm-security';
+import { buildFromSpec, K3sProdSpec } from './spec/install-spec';
 import { composeKasm, publicCertificate, PublicCertificateProps } from './compose';
 import { k3sProfile, KasmK3sProps } from './k3s-common';
 
@@ -37,6 +38,15 @@ export class K3sProd extends Chart {
   public readonly security: KasmSecurity;
   public readonly scaling: KasmScaling;
   public readonly traefikTimeouts?: TraefikTimeouts;
+
+  /**
+   * The variant from an install spec: plain data shaped like a values file (`database: { storage: { size: '50Gi' } }`),
+   * checked and mapped onto the props as `cdk8s-kasm synth --values` does; errors name the key path.
+   * @param source what errors call the spec, e.g. its file name
+   */
+  public static fromSpec(scope: Construct, id: string, spec: K3sProdSpec, source = 'spec'): K3sProd {
+    return buildFromSpec('k3s-prod', spec, source, (props) => new K3sProd(scope, id, props));
+  }
 
   constructor(scope: Construct, id: string, props: K3sProdProps = {}) {
     super(scope, id, { disableResourceNameHashes: true });

@@ -12,6 +12,7 @@ import { TraefikTimeouts } from '../lib/ingress/traefik-timeouts';
 import { KasmOnboarding } from '../lib/onboarding/kasm-onboarding';
 import { KasmScaling, KasmScalingOptions } from '../lib/scaling/kasm-scaling';
 import { KasmSecurity } from '../lib/security/kasm-security';
+import { buildFromSpec, Rke2CnpgSpec } from './spec/install-spec';
 import { composeKasm, KasmVariantProps, publicCertificate, PublicCertificateProps } from './compose';
 
 /** Props for {@link Rke2Cnpg}; its public certificate comes from 'vault-issuer' (Vault through cert-manager) unless `ingressIssuerName` says otherwise. */
@@ -54,6 +55,15 @@ export class Rke2Cnpg extends Chart {
   public readonly scaling: KasmScaling;
   public readonly traefikTimeouts?: TraefikTimeouts;
   public readonly onboarding: KasmOnboarding;
+
+  /**
+   * The variant from an install spec: plain data shaped like a values file (`database: { storage: { size: '50Gi' } }`),
+   * checked and mapped onto the props as `cdk8s-kasm synth --values` does; errors name the key path.
+   * @param source what errors call the spec, e.g. its file name
+   */
+  public static fromSpec(scope: Construct, id: string, spec: Rke2CnpgSpec, source = 'spec'): Rke2Cnpg {
+    return buildFromSpec('rke2-cnpg', spec, source, (props) => new Rke2Cnpg(scope, id, props));
+  }
 
   constructor(scope: Construct, id: string, props: Rke2CnpgProps = {}) {
     super(scope, id, { disableResourceNameHashes: true });

@@ -9,7 +9,7 @@ import { synthVariants } from '../lib/gitops/dist-writer';
 import { KasmValidationError } from '../lib/core/findings';
 import { KasmConfigError } from '../lib/core/validation';
 import { wideRanges } from '../lib/security/network-notes';
-import { ValuesVariant, VALUES_VARIANTS } from './values/spec';
+import { ValuesVariant, VALUES_VARIANTS } from '../charts/spec/language';
 import { FlagSpec, flagHelp, parseFlags } from './args';
 import { Command, EXIT, UsageError } from './command';
 

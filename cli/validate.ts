@@ -16,7 +16,7 @@ import { validateManifests } from '../lib/doctor/schema-validator';
 import { FlagSpec, flagHelp, parseFlags } from './args';
 import { Command, EXIT, UsageError } from './command';
 import { readValuesFile } from './synth';
-import { ValuesVariant, VALUES_VARIANTS } from './values/spec';
+import { ValuesVariant, VALUES_VARIANTS } from '../charts/spec/language';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const valuesFile = () => require('./values/values-file') as typeof import('./values/values-file');

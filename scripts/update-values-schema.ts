@@ -1,6 +1,6 @@
 /**
  * Writes cli/values/values.schema.json and the configuration reference (docs/configuration.md) from the key tree in
- * cli/values/keys.ts (`npm run values-schema`); the test suite fails when either is stale, so the schema, the
+ * charts/spec/keys.ts (`npm run values-schema`); the test suite fails when either is stale, so the schema, the
  * documentation and the CLI's checks never drift apart.
  */
 import * as fs from 'fs';

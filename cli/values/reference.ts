@@ -4,8 +4,8 @@
  * checks (`npm run values-schema` writes it into docs/configuration.md; the test suite compares).
  */
 import * as yaml from 'js-yaml';
-import { VALUES } from './keys';
-import { acceptedText, appliesTo, defaultOf, Field, ObjectSpec, ValuesVariant, VALUES_VARIANTS } from './spec';
+import { VALUES } from '../../charts/spec/keys';
+import { acceptedText, appliesTo, defaultOf, Field, ObjectSpec, ValuesVariant, VALUES_VARIANTS } from '../../charts/spec/language';
 
 /** The comments around the generated table in docs/configuration.md. */
 export const REFERENCE_MARKERS = { start: '<!-- values-reference:start -->', end: '<!-- values-reference:end -->' } as const;

@@ -4,8 +4,9 @@
  */
 import * as yaml from 'js-yaml';
 import { KasmConfigError } from '../../lib/core/validation';
-import { VALUES } from './keys';
-import { acceptedText, appliesTo, defaultOf, normalizeValue, ObjectSpec, toJsonSchema, validateValue, ValuesVariant, VALUES_VARIANTS } from './spec';
+import { VALUES } from '../../charts/spec/keys';
+import { checkSpec } from '../../charts/spec/install-spec';
+import { acceptedText, appliesTo, defaultOf, ObjectSpec, toJsonSchema, ValuesVariant, VALUES_VARIANTS } from '../../charts/spec/language';
 
 /** A values file as loaded and checked: nested plain data, keys as in {@link VALUES}. */
 export type Values = { readonly [key: string]: any };
@@ -21,7 +22,7 @@ export function valuesJsonSchema(): Record<string, unknown> {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://github.com/cdk8s-kasm/cdk8s-kasm/values.schema.json',
     title: 'cdk8s-kasm values',
-    description: 'Values file of `cdk8s-kasm synth --values`; validate against #/definitions/<variant> for one variant. Generated from cli/values/keys.ts (npm run values-schema).',
+    description: 'Values file of `cdk8s-kasm synth --values`; validate against #/definitions/<variant> for one variant. Generated from charts/spec/keys.ts (npm run values-schema).',
     definitions,
     anyOf: VALUES_VARIANTS.map((v) => ({ $ref: `#/definitions/${v}` })),
   };
@@ -90,11 +91,7 @@ export function parseValues(text: string, file: string, variant: ValuesVariant):
   if (aliased !== undefined) {
     throw new KasmConfigError(`${file}: ${aliased}: repeats a mapping or list through a YAML alias (*name); values files take no aliases, write the values out`);
   }
-  const errors = validateValue(VALUES, variant, data, file);
-  if (errors.length > 0) {
-    throw new KasmConfigError(`${file} has ${errors.length} problem${errors.length === 1 ? '' : 's'} for ${variant}:\n  ${errors.join('\n  ')}`);
-  }
-  return normalizeValue(VALUES, variant, data) as Values;
+  return checkSpec(variant, data, file);
 }
 
 const flow = (value: unknown): string => yaml.dump(value, { flowLevel: 0, lineWidth: -1 }).trim();

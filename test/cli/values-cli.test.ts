@@ -5,7 +5,7 @@ import * as path from 'path';
 import Ajv from 'ajv';
 import * as yaml from 'js-yaml';
 import { VARIANTS } from '../../charts';
-import { VALUES_VARIANTS } from '../../cli/values/spec';
+import { VALUES_VARIANTS } from '../../charts/spec/language';
 import { valuesJsonSchemaText } from '../../cli/values/values-file';
 import { runCli } from '../support/cli';
 import { filesUnder } from '../support/files';
@@ -20,7 +20,7 @@ beforeAll(() => { work = fs.mkdtempSync(path.join(os.tmpdir(), 'kasm-values-cli-
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 describe('the values schema', () => {
-  test('the committed cli/values/values.schema.json is what cli/values/keys.ts generates (npm run values-schema)', () => {
+  test('the committed cli/values/values.schema.json is what charts/spec/keys.ts generates (npm run values-schema)', () => {
     expect(fs.readFileSync(SCHEMA_FILE, 'utf8')).toBe(valuesJsonSchemaText());
   });
 

@@ -5,8 +5,8 @@ import { Testing } from 'cdk8s';
 import { variantFromValues } from '../../cli/values/variant';
 import { durationSpelled, KasmConfigError, sizeSpelled } from '../../lib/core/config-error';
 import { show } from '../../lib/core/validation';
-import { VALUES } from '../../cli/values/keys';
-import { ValueSpec, ValuesVariant, VALUES_VARIANTS } from '../../cli/values/spec';
+import { VALUES } from '../../charts/spec/keys';
+import { ValueSpec, ValuesVariant, VALUES_VARIANTS } from '../../charts/spec/language';
 import { parseValues, valuesJsonSchema } from '../../cli/values/values-file';
 
 const ajv = new Ajv({ allErrors: true, strict: true });

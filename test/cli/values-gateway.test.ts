@@ -3,7 +3,7 @@ import * as yaml from 'js-yaml';
 import { App, Testing } from 'cdk8s';
 import { variantFromValues } from '../../cli/values/variant';
 import { parseValues } from '../../cli/values/values-file';
-import { ValuesVariant } from '../../cli/values/spec';
+import { ValuesVariant } from '../../charts/spec/language';
 
 function synthFrom(variant: ValuesVariant, doc: unknown) {
   const values = parseValues(yaml.dump(doc), 'values.yaml', variant);

@@ -6,8 +6,8 @@ import { Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { gitopsFromValues, variantFromValues } from '../../cli/values/variant';
 import { synthVariants } from '../../lib/gitops/dist-writer';
-import { VALUES } from '../../cli/values/keys';
-import { ValueSpec, ValuesVariant, VALUES_VARIANTS } from '../../cli/values/spec';
+import { VALUES } from '../../charts/spec/keys';
+import { ValueSpec, ValuesVariant, VALUES_VARIANTS } from '../../charts/spec/language';
 import { parseValues } from '../../cli/values/values-file';
 import { Manifest } from '../support/manifests';
 

@@ -1,9 +1,9 @@
 /** The configuration reference (docs/configuration.md) is the key tree's: every key a row, every default as the tree says. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { VALUES } from '../../cli/values/keys';
+import { VALUES } from '../../charts/spec/keys';
 import { REFERENCE_MARKERS, valuesReference, withValuesReference } from '../../cli/values/reference';
-import { ValueSpec, VALUES_VARIANTS } from '../../cli/values/spec';
+import { ValueSpec, VALUES_VARIANTS } from '../../charts/spec/language';
 
 const REFERENCE = path.join(__dirname, '..', '..', 'docs', 'configuration.md');
 
@@ -20,7 +20,7 @@ function keyPaths(spec: ValueSpec, at = ''): string[] {
 const rowOf = (key: string) => valuesReference().split('\n').find((l) => l.startsWith(`| \`${key}\` |`));
 
 describe('the configuration reference', () => {
-  test('docs/configuration.md holds what cli/values/keys.ts renders (npm run values-schema)', () => {
+  test('docs/configuration.md holds what charts/spec/keys.ts renders (npm run values-schema)', () => {
     const doc = fs.readFileSync(REFERENCE, 'utf8');
     const between = doc.split(`${REFERENCE_MARKERS.start}\n`)[1].split(`\n${REFERENCE_MARKERS.end}`)[0];
     expect(between).toBe(valuesReference());

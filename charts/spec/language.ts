@@ -1,10 +1,14 @@
 /**
- * The little language the values file is described in: one tree of keys that yields both the JSON Schema
- * (`values.schema.json`, for editors and other tools) and the checks `cdk8s-kasm synth --values` runs, so the two
- * cannot drift apart. The checks reuse the library's own assert helpers, so a values error reads like a prop error
+ * The little language the install spec is declared in: one tree of keys that yields the JSON Schema
+ * (`values.schema.json`, for editors and other tools), the checks a spec goes through (from a values file or from
+ * TypeScript), its TypeScript type ({@link PlainValue}) and where each key goes in a variant's props, so none of
+ * them can drift apart. The checks reuse the library's own assert helpers, so a spec error reads like a prop error
  * with the key path in place of the prop.
  */
 import { KasmConfigError, show } from '../../lib/core/validation';
+import type { K3sDevProps } from '../k3s-dev';
+import type { K3sProdProps } from '../k3s-prod';
+import type { Rke2CnpgProps } from '../rke2-cnpg';
 
 /** The published variants a values file configures (a test keeps this equal to the charts' VARIANTS). */
 export const VALUES_VARIANTS = ['k3s-dev', 'k3s-prod', 'rke2-cnpg'] as const;
@@ -31,6 +35,34 @@ export interface KeyMeta {
   readonly required?: readonly ValuesVariant[];
   /** Print the key commented out, as an example, even when it has a default. @default false */
   readonly commented?: boolean;
+  /**
+   * The variant prop the key's value becomes (per variant where the names differ); `false` for a key read outside the
+   * chart (gitops). An object key without one hands each of its keys on by their own.
+   * @default - none
+   */
+  readonly prop?: VariantPropName | false | Readonly<Partial<Record<ValuesVariant, VariantPropName>>>;
+  /** Turns the checked plain value into what the prop takes (a Size, a KasmVersion, a source). @default - the value as is */
+  readonly convert?: (value: any, variant: ValuesVariant) => unknown;
+  /**
+   * Construct props the value reaches under another name, so an error a construct raises about one of them is said
+   * about this key (the key's own `prop` needs no entry).
+   * @default []
+   */
+  readonly feeds?: readonly PropRef[];
+}
+
+/** A prop of one of the published variants. */
+export type VariantPropName = keyof K3sDevProps | keyof K3sProdProps | keyof Rke2CnpgProps;
+
+/**
+ * A construct prop a key feeds: `owner` is the construct (or several; one ending in '.' matches every owner it
+ * starts), `prop` the prop path; without `prop`, every prop of the owner, appended to the key's path.
+ */
+export interface PropRef {
+  /** @default - any owner */
+  readonly owner?: string | readonly string[];
+  /** @default - every prop of the owner */
+  readonly prop?: string;
 }
 
 /** The shape of one value. */
@@ -56,6 +88,28 @@ export interface ObjectSpec {
 
 /** A key of an object: its value's shape and its documentation. */
 export type Field = ValueSpec & KeyMeta;
+
+/** An enum's members as the plain strings a spec holds (`SizePreset.MEDIUM` -> 'medium'). */
+type Literal<E> = E extends string ? `${E}` : never;
+type AppliesIn<F, V> = F extends { readonly variants: readonly (infer W)[] } ? (V extends W ? true : false) : true;
+type RequiredIn<F, V> = F extends { readonly required: readonly (infer W)[] } ? (V extends W ? true : false) : false;
+
+/** The plain data a key of shape `S` holds in variant `V`: what a values file parses into, and what TypeScript passes. */
+export type PlainValue<S, V extends ValuesVariant> =
+  S extends { readonly kind: 'string'; readonly enum: readonly (infer E)[] } ? Literal<E> :
+    S extends { readonly kind: 'string'; readonly numeric: true } ? string | number :
+      S extends { readonly kind: 'string' } ? string :
+        S extends { readonly kind: 'integer' } ? number :
+          S extends { readonly kind: 'boolean' } ? boolean :
+            S extends { readonly kind: 'list'; readonly items: infer I } ? readonly PlainValue<I, V>[] :
+              S extends { readonly kind: 'map'; readonly keys: readonly (infer K)[]; readonly values: infer W } ? { readonly [k in Literal<K>]?: PlainValue<W, V> } :
+                S extends { readonly kind: 'map'; readonly values: infer W } ? { readonly [k: string]: PlainValue<W, V> } :
+                  S extends { readonly kind: 'object'; readonly fields: infer F } ? PlainObject<F, V> : never;
+
+/** The keys of an object that exist in variant `V`: optional, except those `V` requires. */
+export type PlainObject<F, V extends ValuesVariant> =
+  { readonly [K in keyof F as AppliesIn<F[K], V> extends true ? (RequiredIn<F[K], V> extends true ? never : K) : never]?: PlainValue<F[K], V> }
+  & { readonly [K in keyof F as AppliesIn<F[K], V> extends true ? (RequiredIn<F[K], V> extends true ? K : never) : never]: PlainValue<F[K], V> };
 
 /** The default of a key in a variant, `undefined` when it has none. */
 export function defaultOf(field: KeyMeta, variant: ValuesVariant): unknown {
