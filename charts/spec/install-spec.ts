@@ -10,11 +10,11 @@ import { Field, normalizeValue, ObjectSpec, PlainValue, PropRef, validateValue, 
 
 /** The spec of variant `V`: every key it has, typed (enums as their strings, quantities as text or numbers). */
 export type InstallSpec<V extends ValuesVariant> = PlainValue<typeof VALUES, V>;
-/** The install spec of {@link K3sDev}. */
+/** The install spec of K3sDev (docs/configuration.md lists its keys). */
 export type K3sDevSpec = InstallSpec<'k3s-dev'>;
-/** The install spec of {@link K3sProd}. */
+/** The install spec of K3sProd (docs/configuration.md lists its keys). */
 export type K3sProdSpec = InstallSpec<'k3s-prod'>;
-/** The install spec of {@link Rke2Cnpg}. */
+/** The install spec of Rke2Cnpg (docs/configuration.md lists its keys). */
 export type Rke2CnpgSpec = InstallSpec<'rke2-cnpg'>;
 
 /** The key tree as the walkers see it (the typed tree is for {@link InstallSpec}). */

@@ -13,7 +13,7 @@ import type { Rke2CnpgProps } from '../rke2-cnpg';
 /** The published variants a values file configures (a test keeps this equal to the charts' VARIANTS). */
 export const VALUES_VARIANTS = ['k3s-dev', 'k3s-prod', 'rke2-cnpg'] as const;
 
-/** One of {@link VALUES_VARIANTS}. */
+/** A published variant a spec or values file configures: k3s-dev, k3s-prod or rke2-cnpg. */
 export type ValuesVariant = typeof VALUES_VARIANTS[number];
 
 /** A semantic check: throws a KasmConfigError (through the validation helpers) as `<owner> <prop>: <value> <problem>`. */
