@@ -63,13 +63,16 @@ export const api: ComponentContract = {
     { name: 'api-liveness-pt', port: PORTS.apiLiveness, exposed: false },
   ],
   env: [
+    // [read] api-deployment.yaml@0cfce10: quiets the api's own deprecation noise in its logs.
+    lit('PYTHONWARNINGS', 'ignore:datetime.datetime.utcnow:DeprecationWarning'),
     derived('SERVER_ZONE_NAME', DerivedValue.ZONE_NAME),
     ...POSTGRES_ENV,
     lit('KASM_EPHEMERAL', 'true'),
     lit('SERVER_ID', 'auto'),
     ownHostname('api'),
     // [read] api-deployment.yaml@0cfce10, 1.1190.6: https by default, the scheme the api uses to reach the gateways'
-    // registered addresses (their TLS sidecars on 9000-9002); the manager stays http.
+    // registered addresses (their TLS sidecars on 9000-9002); the manager stays http. The template's own comment
+    // says http suits gateways inside the cluster; its value is https, which the TLS sidecars serve.
     lit('SERVER_INTERNAL_SCHEMA', 'https'),
     lit('KASM_THREAD_POOL', '20'),
     lit('KASM_THREAD_POOL_LOG_INTERVAL', '0'),
