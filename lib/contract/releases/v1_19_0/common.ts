@@ -22,6 +22,9 @@ export const SERVICES = {
   manager: `${RELEASE}-manager-${ZONE}`,
   proxy: `${RELEASE}-proxy-${ZONE}`,
   db: `${RELEASE}-db`,
+  // [decision] Gap row 9 (cosmetic): the chart names the gateways `<rel>-guac-<zone>` and so on and the manager's port
+  // `zn<idx>-manager-pt` (rdp-https-gateway-statefulset.yaml@0af9a50); the gateways keep the names 1.18.1 gave them,
+  // so an upgrade replaces no Service a registered address or a NetworkPolicy names.
   guac: 'kasm-guac',
   rdpGateway: 'kasm-rdp-gateway',
   rdpHttpsGateway: 'kasm-rdp-https-gateway',
