@@ -5,7 +5,8 @@
  */
 import { Testing } from 'cdk8s';
 import { K3sDev, K3sProd } from '../../charts';
-import { KasmVersion, RdpExposureKind } from '../../lib';
+import { ComponentId, KasmVersion, RdpExposureKind } from '../../lib';
+import { renderSidecarConfig } from '../../lib/control-plane/sidecar-config';
 import { ClusterProfile } from '../../lib/cluster/profile';
 import { KasmConfigError } from '../../lib/core/config-error';
 import { KasmRdpExposure } from '../../lib/ingress/rdp-exposure';
@@ -105,6 +106,16 @@ describe('Kasm 1.19.0 gateways', () => {
     expect(ingress('guac')).toEqual(['kasm-api:9000', 'kasm-manager:9000', 'kasm-proxy:9000', 'kasm-rdp-gateway:9000']);
     expect(ingress('rdp-gateway')).toEqual(['kasm-api:9001', 'kasm-proxy:9001']);
     expect(ingress('rdp-https-gateway')).toEqual(['kasm-api:9002', 'kasm-proxy:9002']);
+  });
+
+  test('without guac, rdp-gateway\'s sidecar answers /guac/vm_disconnect itself (rdp-gateway-nginx-configmap.yaml@61a998a)', () => {
+    const c = V.contract;
+    const render = (enabled: ComponentId[]) => renderSidecarConfig({
+      contract: c, component: c.components[ComponentId.RDP_GATEWAY]!, sidecar: c.components[ComponentId.RDP_GATEWAY]!.sidecars![0],
+      enabled: new Set(enabled), dnsResolver: '10.43.0.10', sessionTimeoutSeconds: 1800, cluster: { namespace: 'kasm', clusterDomain: 'cluster.local' },
+    })['nginx.conf'].split('location /guac/vm_disconnect {')[1].split('}')[0];
+    expect(render([ComponentId.RDP_GATEWAY, ComponentId.GUAC])).toContain('proxy_pass https://$peer_host:9000/guac/vm_disconnect$is_args$args;');
+    expect(render([ComponentId.RDP_GATEWAY])).toContain('return 200 "ok";');
   });
 
   test('the capacity check counts each sidecar\'s requests in its pod', () => {
