@@ -2,6 +2,7 @@
  * The container and component side of a release's contract: what each image expects (ports, env, probes, writable
  * paths, TLS files) and how a component runs (workload kind, sidecars, scaling). Re-exported by `./types`.
  */
+import type { ProxyRoute, ProxyUpstream } from './proxy-types';
 import type { ComponentId, SecretKey, TlsRole } from './types';
 
 /** A container image reference pinned to an exact tag. */
@@ -51,6 +52,11 @@ export enum DerivedValue {
   CLUSTER_DOMAIN = 'clusterDomain',
   /** The zone's name as Kasm puts it in object names: lower case, each run of other characters one '-'. */
   ZONE_SLUG = 'zoneSlug',
+  /**
+   * The host name native RDP clients are sent to: a KasmRdpExposure's `hostname` when RDP is published with one, else
+   * the RDP gateway's Service name (the 1.19 chart's `SERVER_HOSTNAME`, `kasm.rdpAccessURL` or the Service).
+   */
+  RDP_ACCESS_HOSTNAME = 'rdpAccessHostname',
 }
 
 /** One env var of a container, in the order the container receives it. */
@@ -66,6 +72,12 @@ export interface TlsMountContract {
   readonly keyPath: string;
   /** File mode of both files; PostgreSQL rejects a key readable by others. */
   readonly mode: number;
+  /**
+   * Where the Secret's `ca.crt` (the internal CA that issued it) is mounted, for a container that verifies its own
+   * TLS hops to other components against that CA.
+   * @default - not mounted
+   */
+  readonly caPath?: string;
 }
 
 /** A path the component writes to; backed by an emptyDir so the root filesystem can stay read-only. */
@@ -126,6 +138,22 @@ export interface SidecarContract extends ContainerContract {
    * `components.<id>.resources` sizes the main container only.
    */
   readonly resources: ResourceContract;
+  /**
+   * The nginx configuration this sidecar runs (the 1.19 gateways' TLS sidecars), generated into a ConfigMap of its
+   * own and mounted over the image's `/etc/nginx/nginx.conf` and `conf.d`.
+   * @default - the image's own configuration
+   */
+  readonly nginx?: NginxSidecarContract;
+}
+
+/**
+ * The routes of a gateway's nginx sidecar: one TLS listener (the sidecar's first port, its first TLS mount) in front
+ * of the gateway's own ports on loopback. Routes and upstreams name components like the proxy's do; the pod's own
+ * component is reached on 127.0.0.1, any other through its Service with the TLS hop verified.
+ */
+export interface NginxSidecarContract {
+  readonly upstreams: readonly ProxyUpstream[];
+  readonly routes: readonly ProxyRoute[];
 }
 
 /** The Kubernetes workload a component runs as. */

@@ -28,8 +28,25 @@ export type ProxyRoute =
   | { readonly kind: 'agentSession'; readonly location: string; readonly authLocation: string; readonly stripPrefix: string; readonly dynamicScheme: boolean; readonly bearer: boolean }
   /** Guacamole links that loop back into the proxy's own HTTP listener or into the guacd backends. */
   | { readonly kind: 'guacLoopback'; readonly location: string; readonly target: 'loopback' | 'backend' }
-  /** A direct pass to `<component service>:<port><path>` without an upstream block. */
-  | { readonly kind: 'direct'; readonly location: string; readonly component: ComponentId; readonly port: number; readonly path: string; readonly longLived?: boolean }
+  /** A direct pass to `<component service>:<port><path>` without an upstream block; an https hop is verified. */
+  | {
+    readonly kind: 'direct'; readonly location: string; readonly component: ComponentId; readonly port: number; readonly path: string;
+    readonly longLived?: boolean; readonly scheme?: 'http' | 'https'; readonly timeoutSeconds?: number;
+  }
+  /**
+   * `200 {"status": "ok"}`, or `503 {"status": "disabled"}` with Retry-After while `drainingFile` exists (the 1.19
+   * chart's `/health`, which load balancers ask).
+   */
+  | { readonly kind: 'health'; readonly location: string; readonly drainingFile: string }
+  /**
+   * A session pinned to one pod of a StatefulSet: an auth subrequest (`authLocation`) answers with the pod's host name
+   * and port in `<prefix>-hostname` / `<prefix>-port` headers, and the request goes there over verified TLS (the 1.19
+   * chart's `/remoteDesktopGateway/` and `/rpc`, looked up through the api's `/api/remote_desktop_lookup/`).
+   */
+  | {
+    readonly kind: 'podLookup'; readonly location: string; readonly authLocation: string; readonly component: ComponentId;
+    readonly headerPrefix: string; readonly timeoutSeconds?: number;
+  }
   | { readonly kind: 'corsPreflight'; readonly location: string }
   | { readonly kind: 'ok'; readonly location: string }
   | { readonly kind: 'static'; readonly location: string; readonly root: string; readonly workspaceRewrites: boolean };

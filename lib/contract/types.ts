@@ -61,7 +61,10 @@ export enum SecretKey {
 export enum TlsRole {
   /** The proxy's 8443 listener. */
   PROXY = 'proxy',
-  /** The RDP gateways (rdpproxy and the RDP-over-HTTPS gateway share one certificate). */
+  /**
+   * The connection gateways: rdpproxy and the RDP-over-HTTPS gateway share one certificate, and from 1.19 the
+   * gateways' nginx sidecars (guac's included) serve it too, with the StatefulSets' per-pod names.
+   */
   RDP = 'rdp',
   /** PostgreSQL, which refuses non-TLS connections from other pods. */
   DB = 'db',

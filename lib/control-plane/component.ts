@@ -37,6 +37,8 @@ export interface ComponentWorkloadProps {
   readonly extraVolumes?: k8s.Volume[];
   /** Extra mounts of the main container. @default [] */
   readonly extraMounts?: k8s.VolumeMount[];
+  /** Volumes and mounts of each sidecar beyond its contract's (its generated nginx configuration), by name. @default {} */
+  readonly sidecarMounts?: Readonly<Record<string, { readonly volumes: k8s.Volume[]; readonly mounts: k8s.VolumeMount[] }>>;
   /** Env of the main container beyond the contract's (e.g. the trusted CA bundle's). @default [] */
   readonly extraEnv?: k8s.EnvVar[];
   /** Pod annotations, e.g. a configuration digest that rolls the pods. @default {} */
@@ -89,6 +91,8 @@ export class ComponentWorkload extends Construct implements IScalableWorkload {
       return [
         { name: vol, mountPath: tls.certPath, subPath: 'tls.crt', readOnly: true },
         { name: vol, mountPath: tls.keyPath, subPath: 'tls.key', readOnly: true },
+        // The CA that issued the Secret, for the TLS hops this container verifies.
+        ...(tls.caPath ? [{ name: vol, mountPath: tls.caPath, subPath: 'ca.crt', readOnly: true }] : []),
       ];
     });
     mounts.push(...tlsMounts(c.tlsMounts));
@@ -103,7 +107,7 @@ export class ComponentWorkload extends Construct implements IScalableWorkload {
 
     const securityContext = { ...hardenedContainer(c.runAsUser), ...(options.writableRootFilesystem ? { readOnlyRootFilesystem: false } : {}) };
     const sidecars = (c.sidecars ?? []).map((sidecar) => sidecarContainer(sidecar, props, securityContext, tlsMounts));
-    volumes.push(...sidecars.flatMap((s) => s.volumes));
+    volumes.push(...sidecars.flatMap((s) => s.volumes), ...Object.values(props.sidecarMounts ?? {}).flatMap((m) => m.volumes));
     const template: k8s.PodTemplateSpec = {
       metadata: { labels, ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}) },
       spec: {
@@ -210,7 +214,7 @@ function sidecarContainer(sidecar: SidecarContract, props: ComponentWorkloadProp
       resources: resourceRequirements(sidecar.resources),
       terminationMessagePolicy: 'FallbackToLogsOnError',
       securityContext,
-      volumeMounts: [...mounts, ...tlsMounts(sidecar.tlsMounts)],
+      volumeMounts: [...mounts, ...tlsMounts(sidecar.tlsMounts), ...(props.sidecarMounts?.[sidecar.name]?.mounts ?? [])],
     },
   };
 }

@@ -23,7 +23,7 @@ import { databaseHostFor } from './database-alias';
 import { addDatabaseJobs } from './database-jobs';
 import { IKasmControlPlane, IScalableWorkload, ResolvedEdge } from './interface';
 import { renderProxyConfig } from './proxy-config';
-import { addProxyConfigMap, ProxyConfigMount } from './proxy-config-map';
+import { addProxyConfigMap, addSidecarConfigs, ProxyConfigMount } from './proxy-config-map';
 import { enabledComponents } from './enabled-components';
 import { ImagePullPolicy, KasmComponentOptions, KasmControlPlaneProps, TrustedCaBundle } from './props';
 import { resolveSettings } from './settings';
@@ -85,6 +85,8 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
   public readonly zones: readonly ResolvedZone[];
   /** Every zone's view of the contract, the first zone first. */
   private readonly zoneViews: readonly ZoneView[];
+  /** The host name native RDP clients reach the RDP gateway at, once a KasmRdpExposure names it. */
+  private rdpHostname?: string;
   /** Every component workload of every zone, with its contract entry (for the connection budget). */
   private readonly allWorkloads: { workload: ComponentWorkload; contract: ComponentContract }[] = [];
 
@@ -122,6 +124,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
         [DerivedValue.CLUSTER_DOMAIN]: this.cluster.clusterDomain,
         [DerivedValue.ZONE_SLUG]: zoneSlug(this.zoneName),
       },
+      late: { [DerivedValue.RDP_ACCESS_HOSTNAME]: () => this.rdpHostname ?? this.contract.components[ComponentId.RDP_GATEWAY]?.serviceName ?? '' },
     };
     this.upgradeFrom = checkUpgrade(owner, this.version, props.upgradeFrom);
     this.upgradeBackup = checkUpgradeBackup(owner, props.upgradeBackup);
@@ -158,6 +161,17 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     const names = [this.secrets.credentialsSecretName, this.secrets.ingressTlsSecretName, this.database.passwordSecret.name, ...Object.values(TlsRole).map((r) => this.secrets.tlsSecretName(r))];
     for (const name of new Set(names)) doctor.declare({ kind: ReferencedKind.SECRET, namespace: this.namespace, name, reason });
     if (this.trustedCaBundle) declareTrustedCaBundle(this, this.namespace, this.trustedCaBundle);
+  }
+
+  /**
+   * The host name native RDP clients reach the RDP gateway at (KasmRdpExposure's `hostname`): 1.19's gateway registers
+   * it as `SERVER_HOSTNAME`, as the official chart does with `rdpAccessURL`; one control plane has one.
+   */
+  public advertiseRdpHostname(owner: string, hostname: string): void {
+    if (this.rdpHostname !== undefined && this.rdpHostname !== hostname) {
+      fail(owner, 'hostname', hostname, `differs from ${show(this.rdpHostname)}, which another exposure already gave the RDP gateway of ${this.node.path}; the gateway registers one address`);
+    }
+    this.rdpHostname = hostname;
   }
 
   /** The Service of a component, e.g. to point an ingress at the proxy. */
@@ -287,6 +301,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
         workerProcesses: this.contract.proxyWorkers[this.size],
         dnsResolver: proxy.dnsResolver,
         sessionTimeoutSeconds: proxy.sessionTimeoutSeconds,
+        cluster: { namespace: this.namespace, clusterDomain: this.cluster.clusterDomain },
       });
       config = addProxyConfigMap(this, `ProxyConfig${suffix}`, {
         name: `${this.name}-proxy${suffix}-config`,
@@ -295,6 +310,15 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
         annotations: waveAnnotation(SyncWave.CONTROL_PLANE),
       }, files);
     }
+    const sidecarConfigs = addSidecarConfigs(this, {
+      contract, component: c, enabled: new Set(this.components), dnsResolver: proxy.dnsResolver, sessionTimeoutSeconds: proxy.sessionTimeoutSeconds,
+      cluster: { namespace: this.namespace, clusterDomain: this.cluster.clusterDomain },
+      idSuffix: suffix,
+      metadata: (sidecar) => ({
+        name: `${this.name}-${sidecar}${suffix}-config`, namespace: this.namespace,
+        labels: componentLabels(this.name, this.version.version, c.workloadName, id), annotations: waveAnnotation(SyncWave.CONTROL_PLANE),
+      }),
+    });
     const trust = trustedCaFor(id, this.trustedCaBundle, imageName(c.image, this.imageRegistry), c.runAsUser, this.pullPolicy);
     const workload = new ComponentWorkload(this, `${id}${suffix}`, {
       id,
@@ -312,7 +336,8 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       extraVolumes: [...(config?.volumes ?? []), ...(trust?.volumes ?? [])],
       extraMounts: [...(config?.mounts ?? []), ...(trust?.mounts ?? [])],
       extraEnv: trust?.env,
-      podAnnotations: config?.podAnnotations,
+      sidecarMounts: sidecarConfigs.mounts,
+      podAnnotations: { ...(config?.podAnnotations ?? {}), ...sidecarConfigs.podAnnotations },
       podOptions: mergePodOptions(this.podDefaults, opts),
       imagePullSecrets: this.imagePullSecrets,
     });

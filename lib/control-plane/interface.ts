@@ -97,4 +97,10 @@ export interface IKasmControlPlane extends IConstruct {
   contractOf(id: ComponentId): ComponentContract;
   /** The workload of a deployed component, for KasmScaling. */
   workloadOf(id: ComponentId): IScalableWorkload;
+  /**
+   * Tell the RDP gateway the host name native RDP clients reach it at (KasmRdpExposure's `hostname`), which 1.19
+   * registers with the api as `SERVER_HOSTNAME`.
+   * @default - not supported: the gateway registers its Service name
+   */
+  advertiseRdpHostname?(owner: string, hostname: string): void;
 }

@@ -6,6 +6,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { digest } from '../core/metadata';
 import { PROXY_CONFIG_PATHS, ProxyConfigFiles } from './proxy-config';
+import { renderSidecarConfig, SIDECAR_CONFIG_PATH, SidecarConfigOptions } from './sidecar-config';
 
 /** Volumes, mounts and the roll-out annotation the proxy Deployment needs for its configuration. */
 export interface ProxyConfigMount {
@@ -37,4 +38,31 @@ export function addProxyConfigMap(scope: Construct, id: string, metadata: k8s.Ob
     // subPath mounts never see ConfigMap updates, so a configuration change rolls the pods.
     podAnnotations: { 'kasm.cdk8s.io/config-digest': digest(files) },
   };
+}
+
+/** Write the ConfigMap `name` holding a sidecar's `nginx.conf` and return how the sidecar mounts it. */
+export function addSidecarConfigMap(scope: Construct, id: string, metadata: k8s.ObjectMeta, sidecar: string, files: { 'nginx.conf': string }): ProxyConfigMount {
+  const cm = new k8s.KubeConfigMap(scope, id, { metadata, data: { ...files } });
+  const volume = `${sidecar}-conf`.slice(0, 63);
+  return {
+    volumes: [{ name: volume, configMap: { name: cm.name, defaultMode: 0o444, items: [{ key: 'nginx.conf', path: 'nginx.conf' }] } }],
+    mounts: [{ name: volume, mountPath: SIDECAR_CONFIG_PATH, subPath: 'nginx.conf', readOnly: true }],
+    podAnnotations: { [`kasm.cdk8s.io/${sidecar}-config-digest`]: digest(files) },
+  };
+}
+
+/** Every nginx sidecar of a component with its generated ConfigMap: mounts by sidecar name, and the roll-out annotations. */
+export function addSidecarConfigs(scope: Construct, opts: Omit<SidecarConfigOptions, 'sidecar'> & {
+  readonly idSuffix: string; readonly metadata: (sidecar: string) => k8s.ObjectMeta;
+}): { mounts: Record<string, ProxyConfigMount>; podAnnotations: Record<string, string> } {
+  const mounts: Record<string, ProxyConfigMount> = {};
+  const podAnnotations: Record<string, string> = {};
+  for (const sidecar of opts.component.sidecars ?? []) {
+    if (!sidecar.nginx) continue;
+    const files = renderSidecarConfig({ ...opts, sidecar });
+    const mount = addSidecarConfigMap(scope, `SidecarConfig-${sidecar.name}${opts.idSuffix}`, opts.metadata(sidecar.name), sidecar.name, files);
+    mounts[sidecar.name] = mount;
+    Object.assign(podAnnotations, mount.podAnnotations);
+  }
+  return { mounts, podAnnotations };
 }

@@ -2,6 +2,7 @@
  * Pod-spec building blocks derived from the contract (private module): hardened security contexts, probes,
  * resources, env wiring and writable volumes.
  */
+import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
   ComponentContract, DerivedValue, EnvContract, HealthCheck, ImageRef, ResourceContract, SecretKey,
@@ -13,7 +14,12 @@ export interface EnvContext {
   readonly credentialsSecretName: string;
   /** The database password may live in another Secret (CloudNativePG's `<cluster>-app`). */
   readonly dbPasswordSecret: { readonly name: string; readonly key: string };
-  readonly derived: Readonly<Record<DerivedValue, string>>;
+  readonly derived: Readonly<Partial<Record<DerivedValue, string>>>;
+  /**
+   * Values known only once later constructs have spoken (a KasmRdpExposure's host name): read at synth time.
+   * @default {}
+   */
+  readonly late?: Readonly<Partial<Record<DerivedValue, () => string>>>;
 }
 
 /** Image reference, optionally through a registry mirror. */
@@ -108,12 +114,17 @@ export function envVars(env: readonly EnvContract[], ctx: EnvContext): k8s.EnvVa
     switch (e.source.kind) {
       case 'literal':
         return { name: e.name, value: e.source.value };
-      case 'derived':
-        return { name: e.name, value: ctx.derived[e.source.from] };
+      case 'derived': {
+        const late = ctx.late?.[e.source.from];
+        return { name: e.name, value: late ? Lazy.any({ produce: late }) as unknown as string : ctx.derived[e.source.from] };
+      }
       case 'field':
         return { name: e.name, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: e.source.fieldPath } } };
-      case 'template':
-        return { name: e.name, value: fillTemplate(e.name, e.source.template, ctx) };
+      case 'template': {
+        const template = e.source.template;
+        const isLate = [...template.matchAll(/\$\{([A-Za-z]+)\}/g)].some(([, key]) => ctx.late?.[key as DerivedValue] !== undefined);
+        return { name: e.name, value: isLate ? Lazy.any({ produce: () => fillTemplate(e.name, template, ctx) }) as unknown as string : fillTemplate(e.name, template, ctx) };
+      }
       case 'secret': {
         const ref = e.source.key === SecretKey.DB_PASSWORD
           ? ctx.dbPasswordSecret
@@ -127,7 +138,7 @@ export function envVars(env: readonly EnvContract[], ctx: EnvContext): k8s.EnvVa
 /** `${derivedValue}` placeholders filled from the context; `$(VAR)` is left for Kubernetes to expand. */
 export function fillTemplate(envName: string, template: string, ctx: EnvContext): string {
   return template.replace(/\$\{([A-Za-z]+)\}/g, (_, key: string) => {
-    const value = (ctx.derived as Record<string, string | undefined>)[key];
+    const value = (ctx.derived as Record<string, string | undefined>)[key] ?? ctx.late?.[key as DerivedValue]?.();
     if (value === undefined) {
       throw new Error(`env ${envName}: \${${key}} is not a derived value; known: ${Object.values(DerivedValue).join(', ')}`);
     }

@@ -55,7 +55,10 @@ export interface KasmRdpExposureProps {
    * @default ['0.0.0.0/0'] - any client; narrow it to your offices or VPN
    */
   readonly clientCidrs?: readonly string[];
-  /** Host name RDP clients connect to, for NOTES.md. @default - the Traefik or load balancer address, to be filled in */
+  /**
+   * Host name RDP clients connect to: in NOTES.md, and the address Kasm 1.19's RDP gateway registers.
+   * @default - the Traefik or load balancer address, to be filled in; the gateway registers its Service name
+   */
   readonly hostname?: string;
 }
 
@@ -139,7 +142,11 @@ export class KasmRdpExposure extends Construct implements IKasmExposure {
         component: gateway, port: PORTS.rdpNative, from: NetworkPeer.outsideCluster(owner, 'clientCidrs', clientCidrs, cp.cluster.clusterCidrs, 'rdp-clients'), purpose: 'native RDP clients through the load balancer',
       }];
     }
-    if (props.hostname !== undefined) assertHostname(owner, 'hostname', props.hostname);
+    if (props.hostname !== undefined) {
+      assertHostname(owner, 'hostname', props.hostname);
+      // 1.19's gateway registers the address its clients are given (the official chart's rdpAccessURL).
+      cp.advertiseRdpHostname?.(owner, props.hostname);
+    }
     const address = `${props.hostname ?? '<the address of Traefik or the load balancer>'}:${this.port}`;
     addNotes(this, {
       order: NotesOrder.RDP,

@@ -84,10 +84,9 @@ describe('a release that merges guac and the RDP gateways into a connection prox
     expect(waits(find(manifests, 'Deployment', 'kasm-proxy'))).toEqual(['wait-for-kasm-api', 'wait-for-kasm-manager']);
   });
 
-  test('the proxy\'s nginx sends guacd and the RDP gateways to the connection proxy', () => {
+  test('the proxy\'s nginx names no merged gateway: RDP over HTTPS goes to the pod the api looks up', () => {
     const conf = Object.values(find(manifests, 'ConfigMap', 'kasm-proxy-config').data as Record<string, string>).join('\n');
-    expect(conf).toContain('server kasm-connection-proxy-default:3001;');
-    expect(conf).toContain('server kasm-connection-proxy-default:5555;');
+    expect(conf).toContain('proxy_pass https://$rdp_connect_hostname:$rdp_connect_port;');
     expect(conf).not.toMatch(/kasm-guac|kasm-rdp-gateway|kasm-rdp-https-gateway/);
   });
 
@@ -115,13 +114,19 @@ describe('a release that merges guac and the RDP gateways into a connection prox
     expect(prodSts.spec.template.spec.topologySpreadConstraints).toHaveLength(2);
   });
 
-  test('the shipped releases are unchanged by the generalisation: every component stays a single-container Deployment', () => {
-    for (const version of KasmVersion.ALL) {
+  test('1.16.0 and 1.18.1 keep single-container Deployments; 1.19.0 runs guac and rdp-https-gateway as StatefulSets, every gateway with its nginx', () => {
+    for (const version of [KasmVersion.V1_16_0, KasmVersion.V1_18_1]) {
       for (const c of Object.values(version.contract.components)) {
         expect(c!.workloadKind ?? WorkloadKind.DEPLOYMENT).toBe(WorkloadKind.DEPLOYMENT);
         expect(c!.sidecars ?? []).toEqual([]);
       }
     }
+    const shape = Object.values(KasmVersion.V1_19_0.contract.components).map((c) => [c!.id, c!.workloadKind ?? WorkloadKind.DEPLOYMENT, (c!.sidecars ?? []).map((s) => s.name)]);
+    expect(shape).toEqual([
+      ['proxy', 'Deployment', []], ['api', 'Deployment', []], ['manager', 'Deployment', []],
+      ['guac', 'StatefulSet', ['guac-nginx']], ['rdpGateway', 'Deployment', ['rdp-gateway-nginx']],
+      ['rdpHttpsGateway', 'StatefulSet', ['rdp-https-gateway-nginx']], ['db', 'Deployment', []],
+    ]);
   });
 });
 
@@ -142,7 +147,7 @@ describe('KasmVersion.fromContract refuses an entry that breaks the rules', () =
     ['an edge to a port no container declares', (c: any) => { c.edges.push({ from: 'proxy', to: 'connectionProxy', port: 9999, purpose: 'x' }); }, /connectionProxy declares no port 9999/],
     ['an edge to a component the entry lacks', (c: any) => { c.edges.push({ from: 'proxy', to: 'guac', port: 3000, purpose: 'x' }); }, /guac is not a component of this entry/],
     ['a preset without sizing', (c: any) => { delete c.sizing.large.connectionProxy; }, /sizing\.large\.connectionProxy: is missing/],
-    ['a route without owner', (c: any) => { delete c.proxy.routeOwners['/rdp-gateway/']; }, /proxy\.routes \/rdp-gateway\/: has no owner/],
+    ['a route without owner', (c: any) => { delete c.proxy.routeOwners['/api/']; }, /proxy\.routes \/api\/: has no owner/],
     ['a TLS role naming a missing component', (c: any) => { c.tlsRoles.rdp = ['guac']; }, /tlsRoles\.rdp: names guac/],
     ['a version that is not a release number', (c: any) => { c.version = 'next'; }, /version: "next" is not a release number/],
     ['a missing part', (c: any) => { delete c.proxy; }, /proxy: is missing/],

@@ -88,7 +88,9 @@ describe('proxy nginx configuration', () => {
         // Jest's stdio is a socket, which nginx cannot open as /dev/stdout (a pod's stdout is a FIFO, which it can).
         .replace('/dev/stdout', path.join(dir, 'access.log'))
         .replace(/\/etc\/ssl\/certs\/kasm_nginx\.crt/g, path.join(dir, 'tls.crt'))
-        .replace(/\/etc\/ssl\/private\/kasm_nginx\.key/g, path.join(dir, 'tls.key'));
+        .replace(/\/etc\/ssl\/private\/kasm_nginx\.key/g, path.join(dir, 'tls.key'))
+        // The self-signed certificate stands in for the internal CA bundle the verified hops load.
+        .replace(/\/etc\/ssl\/certs\/kasm_internal_ca\.crt/g, path.join(dir, 'tls.crt'));
       fs.writeFileSync(path.join(dir, 'nginx.conf'), local(files['nginx.conf']));
       fs.writeFileSync(path.join(confd, 'kasm.conf'), local(files['kasm.conf']));
       fs.writeFileSync(path.join(confd, 'kasm-locations.inc'), local(files['kasm-locations.inc']));

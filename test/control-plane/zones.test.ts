@@ -23,7 +23,7 @@ describe('a second zone on Kasm 1.19.0', () => {
   const spec = (name: string) => find(ms, 'Deployment', name).spec.template.spec;
 
   test('deploys api, manager and proxy under kasm-<component>-<zone slug>, the first zone keeping its names', () => {
-    const deployments = ms.filter((m) => m.kind === 'Deployment').map((m) => m.metadata.name).sort();
+    const deployments = ms.filter((m) => m.kind === 'Deployment' || (m.kind === 'StatefulSet' && m.metadata.name !== 'kasm-db')).map((m) => m.metadata.name).sort();
     expect(deployments).toEqual(expect.arrayContaining(['kasm-api', 'kasm-api-eu-west', 'kasm-manager', 'kasm-manager-eu-west', 'kasm-proxy', 'kasm-proxy-eu-west']));
     expect(deployments.filter((n) => /guac|rdp/.test(n))).toEqual(['kasm-guac', 'kasm-rdp-gateway', 'kasm-rdp-https-gateway']);
     for (const name of ['kasm-api-eu-west', 'kasm-manager-eu-west', 'kasm-proxy-eu-west']) expect(find(ms, 'Service', name).spec.selector['app.kubernetes.io/name']).toBe(name);

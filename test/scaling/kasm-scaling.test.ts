@@ -143,6 +143,11 @@ describe('1.19.0 runs one rdp-gateway, as the official chart does', () => {
     const m = synth(new K3sProd(Testing.app(), 'p', { version: KasmVersion.V1_19_0, hostname: 'kasm.example.com', nodes: [{ count: 4, cpu: '16', memory: '64Gi' }] }));
     expect(find(m, 'Deployment', 'kasm-rdp-gateway').spec.replicas).toBe(1);
     expect(all(m, 'HorizontalPodAutoscaler').map((h) => h.spec.scaleTargetRef.name)).not.toContain('kasm-rdp-gateway');
-    expect(find(m, 'Deployment', 'kasm-guac').spec.replicas).toBe(2);
+    // StatefulSets whose pods each register their own address, with a PodDisruptionBudget and no HPA.
+    for (const name of ['kasm-guac', 'kasm-rdp-https-gateway']) {
+      expect(find(m, 'StatefulSet', name).spec.replicas).toBe(2);
+      expect(all(m, 'PodDisruptionBudget').map((p) => p.metadata.name)).toContain(name);
+    }
+    expect(all(m, 'HorizontalPodAutoscaler').map((h) => h.spec.scaleTargetRef.name).filter((n) => /guac|rdp/.test(n))).toEqual([]);
   });
 });

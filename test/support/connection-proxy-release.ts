@@ -85,13 +85,18 @@ export const CONNECTION_PROXY: ComponentContract = {
   ],
 };
 
+/** 1.19's gateway sidecars' ports, which the merged pod serves on its one nginx port. */
+const SIDECAR_PORTS: readonly number[] = [9000, 9001, 9002];
+
 /** Each merged component's edges, now the connection proxy's, once each; and the proxy reaching its nginx. */
 function mergedEdges(edges: readonly DependencyEdge[]): DependencyEdge[] {
   const to = (end: ComponentId | ExternalPeer) => (MERGED.includes(end as ComponentId) ? ComponentId.CONNECTION_PROXY : end);
   const seen = new Set<string>();
   const out: DependencyEdge[] = [];
   for (const e of [...edges, { from: ComponentId.PROXY, to: ComponentId.CONNECTION_PROXY, port: PORTS.proxyHttps, purpose: 'routes sessions to the connection proxy nginx' }]) {
-    const edge = { ...e, from: to(e.from), to: to(e.to) };
+    const edge = { ...e, from: to(e.from), to: to(e.to), port: SIDECAR_PORTS.includes(e.port) ? PORTS.proxyHttps : e.port };
+    // A gateway calling another gateway (rdp-gateway's vm_disconnect forward) stays inside the merged pod.
+    if (edge.from === edge.to) continue;
     const key = `${edge.from}>${edge.to}:${edge.port}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -11,8 +11,8 @@ import type { Duplex } from 'stream';
 
 export interface Seen { readonly server: string; readonly method: string; readonly url: string; readonly headers: http.IncomingHttpHeaders; readonly bodyBytes: number }
 
-/** What an auth subrequest answers: where the agent is. */
-export interface ConnectAnswer { readonly port: number; readonly path: string; readonly auth: string }
+/** What an auth subrequest answers: where the agent is (or, for an RDP lookup, the gateway pod: `hostname`). */
+export interface ConnectAnswer { readonly port: number; readonly path: string; readonly auth: string; readonly hostname?: string }
 
 export class Upstream {
   readonly server: http.Server;
@@ -33,6 +33,11 @@ export class Upstream {
           res.setHeader('Connect-Auth', c.auth);
           res.setHeader('Connect-Kasm-Id', 'kasm-id-1');
           res.setHeader('Connect-Schema', 'https');
+        }
+        if (/remote_desktop_lookup/.test(req.url!)) {
+          const c = connect();
+          res.setHeader('Rdp-Connect-Hostname', c.hostname ?? '127.0.0.1');
+          res.setHeader('Rdp-Connect-Port', String(c.port));
         }
         res.setHeader('Content-Type', 'application/json');
         res.end(JSON.stringify({ server: name }));

@@ -48,7 +48,10 @@ const proxy: ComponentContract = {
     { path: '/var/log/external/nginx', sizeLimit: '256Mi' },
     { path: '/run', sizeLimit: '16Mi' },
   ],
-  tlsMounts: [{ role: TlsRole.PROXY, certPath: '/etc/ssl/certs/kasm_nginx.crt', keyPath: '/etc/ssl/private/kasm_nginx.key', mode: 0o440 }],
+  // The Secret's ca.crt: the proxy verifies its TLS hop to the RDP-over-HTTPS gateway against the internal CA.
+  tlsMounts: [{
+    role: TlsRole.PROXY, certPath: '/etc/ssl/certs/kasm_nginx.crt', keyPath: '/etc/ssl/private/kasm_nginx.key', caPath: '/etc/ssl/certs/kasm_internal_ca.crt', mode: 0o440,
+  }],
   scaling: ScalingMode.HORIZONTAL,
 };
 
