@@ -50,6 +50,12 @@ describe('Kasm 1.18.1: the rdp-gateway reads the chart\'s passthrough.app.config
     expect(deploy.spec.template.metadata.annotations['kasm.cdk8s.io/files-digest']).toMatch(/^[0-9a-f]{10}$/);
   });
 
+  test('1.19.0 mounts the same file (rdp-gateway-deployment.yaml@23b0604, gaps table row 8)', () => {
+    const next = mountedFile(synthK3sDev({ version: KasmVersion.V1_19_0 }));
+    expect(next?.mount.subPath).toBe('passthrough.app.config.yaml');
+    expect(next?.text).toBe(file.text);
+  });
+
   test('1.16.0 keeps the image\'s own configuration (its chart mounts none)', () => {
     expect(mountedFile(synthK3sDev({ version: KasmVersion.V1_16_0 }), 'rdp-gateway')).toBeUndefined();
   });
