@@ -88,6 +88,7 @@ export function k3sProfile(props: KasmK3sProps, defaults: K3sVariantDefaults): V
       imageRegistry: props.imageRegistry,
       imagePullSecrets: props.imagePullSecrets,
       backup: props.backup ?? defaults.backup,
+      upgradeFrom: props.upgradeFrom,
     }),
     frontDoor: (chart, controlPlane, hostname) => new KasmIngress(chart, 'Ingress', { controlPlane, hostname, alternativeHostnames: props.alternativeHostnames }),
     controlPlane: { zoneName: props.zoneName, imageRegistry: props.imageRegistry, imagePullSecrets: props.imagePullSecrets },
