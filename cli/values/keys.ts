@@ -248,7 +248,7 @@ export const VALUES: ObjectSpec = obj({
     cpu: f(cpu, { doc: 'CPU of each node.' }),
     memory: f(memory, { doc: 'Memory of each node.' }),
   }, (owner, path, v) => { for (const k of ['count', 'cpu', 'memory']) if (v[k] === undefined) fail(owner, `${path}.${k}`, undefined, 'is required in a node pool'); }), 1),
-  { doc: 'Node pools; synth fails when the pods at maximum replicas do not fit.', defaults: { 'k3s-dev': [{ count: 1, cpu: '2', memory: '4Gi' }], 'k3s-prod': [{ count: 3, cpu: '4', memory: '8Gi' }] }, variants: K3S }),
+  { doc: 'Node pools; synth fails when the pods at maximum replicas do not fit.', defaults: { 'k3s-dev': [{ count: 1, cpu: '2', memory: '4Gi' }], 'k3s-prod': [{ count: 3, cpu: '8', memory: '16Gi' }] }, variants: K3S }),
   checkCapacity: f({ kind: 'boolean' }, { doc: 'Run the capacity check at synth.', default: true, variants: K3S }),
   alerts: f({ kind: 'boolean' }, { doc: 'A PrometheusRule alerting on the stuck states diagnose explains.', defaults: { 'k3s-dev': false, 'k3s-prod': true, 'rke2-cnpg': true } }),
   components: f(obj(Object.fromEntries(contractComponents().filter((id) => id !== ComponentId.DB).map((id) => [id, f(obj({
