@@ -15,7 +15,7 @@ import { describeWithBinaries } from '../support/binaries';
 import { fingerprint, KASM_SHAPED_DATA, KASM_SHAPED_SCHEMA, PG_BINARIES, PgServer, startPostgres } from '../support/postgres';
 import { busyboxApplets, runProgram, tempDir } from '../support/servers';
 
-jest.setTimeout(60000);
+jest.setTimeout(180000);
 
 describeWithBinaries('the upgrade\'s restore: what it leaves out and what stops it', [...PG_BINARIES, 'busybox', 'bash', 'runuser'], (bin) => {
   let old: PgServer;
@@ -36,10 +36,10 @@ describeWithBinaries('the upgrade\'s restore: what it leaves out and what stops 
   const tablesOf = (db: string) => next.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", db);
   const dump = (dir: string, db: string) => runProgram([bin.busybox, 'sh'], backupScript('1.18.1', old.major), {
     ...old.env, POSTGRES_DB: db, PATH: `${old.binDir}:${applets}:/usr/bin:/bin`, KASM_UPGRADE_DIR: dir,
-  }, 60000);
+  }, 120000);
   const migrate = (dir: string, db: string, env: Record<string, string> = {}) => runProgram([bin.bash], migrateScript('1.18.1', '1.19.0', next.major, ['echo', 'migrated by the stand-in']), {
     ...next.env, POSTGRES_DB: db, PATH: `${next.binDir}:/usr/bin:/bin`, KASM_UPGRADE_DIR: dir, ...env,
-  }, 60000);
+  }, 120000);
   const dumpFile = (dir: string) => path.join(dir, 'kasm-1.18.1.dump');
   const archiveList = (file: string) => String(spawnSync(path.join(old.binDir, 'pg_restore'), ['--list', file], { encoding: 'utf8' }).stdout);
 
