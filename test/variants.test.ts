@@ -83,6 +83,11 @@ describe('configurations not published in dist/', () => {
     const chart = new K3sDev(Testing.app(), 'k3s-dev-1-16', { version: KasmVersion.V1_16_0 });
     expect(Testing.synth(chart)).toMatchSnapshot();
   });
+
+  test('k3s-dev on Kasm 1.18.1 (the default until 1.19.0) matches the reviewed snapshot', () => {
+    const chart = new K3sDev(Testing.app(), 'k3s-dev-1-18', { version: KasmVersion.V1_18_1 });
+    expect(Testing.synth(chart)).toMatchSnapshot();
+  });
 });
 
 describe.each(VARIANTS.map((v) => v.name))('variant %s', (variant) => {

@@ -82,7 +82,7 @@ function sourceCheck(options: Readonly<Record<string, readonly string[]>>) {
 
 /** Every key of a values file; `validateValue(VALUES, variant, ...)` checks one, `toJsonSchema` describes it. */
 export const VALUES: ObjectSpec = obj({
-  version: f(release, { doc: 'Kasm release (its runtime contract); moving a synthesized folder to another one needs upgradeFrom.', default: KasmVersion.V1_18_1.version }),
+  version: f(release, { doc: 'Kasm release (its runtime contract); moving a synthesized folder to another one needs upgradeFrom.', default: KasmVersion.V1_19_0.version }),
   upgradeFrom: f(release, { doc: 'The release the running deployment has, while version upgrades it (docs/upgrades.md); remove it once the upgrade is done.', defaultDoc: 'no upgrade' }),
   upgradeBackup: f(obj({
     size: f(size, { doc: 'Size of the pre-upgrade dump volume (kasm-upgrade-backup).', default: '20Gi' }),
