@@ -35,7 +35,7 @@ export const DEFAULT_AGENT_CIDRS: readonly string[] = ['10.0.0.0/8', '172.16.0.0
 
 /** The settings every variant has, read once, here. */
 export interface KasmVariantProps extends KasmAfterInstallProps {
-  /** Kasm release. @default KasmVersion.V1_18_1 */
+  /** Kasm release. @default KasmVersion.V1_19_0 */
   readonly version?: KasmVersion;
   /**
    * The release the running deployment has, when `version` upgrades it (docs: upgrades). Remove it after the upgrade.
@@ -162,7 +162,7 @@ export function composeKasm<D extends IKasmDatabase, F extends ComposedFrontDoor
   // Checked here: the default Upstream Auth address is built from it before the front door checks it.
   assertHostname(owner, 'hostname', hostname);
   assertBoolean(owner, 'alerts', props.alerts);
-  const version = props.version ?? KasmVersion.V1_18_1;
+  const version = props.version ?? KasmVersion.V1_19_0;
   const size = props.size ?? profile.size;
   const cluster = props.cluster ?? profile.cluster;
   const namespace = new KasmNamespace(chart, 'Namespace', { namespace: props.namespace ?? 'kasm', name: profile.name, version });

@@ -34,7 +34,7 @@ export interface KasmK3sProps extends KasmVariantProps {
   readonly credentials?: CredentialSource;
   /** Source of the internal TLS certificates. @default TlsSource.generated() */
   readonly tls?: TlsSource;
-  /** The nodes the variant runs on; synth fails when the pods at maximum replicas do not fit. @default - 1 × 2 vCPU / 4 GiB (k3s-dev), 3 × 4 vCPU / 8 GiB (k3s-prod) */
+  /** The nodes the variant runs on; synth fails when the pods at maximum replicas do not fit. @default - 1 × 2 vCPU / 4 GiB (k3s-dev), 3 × 8 vCPU / 16 GiB (k3s-prod) */
   readonly nodes?: readonly NodePool[];
   /** Run the capacity check at synth. @default true */
   readonly checkCapacity?: boolean;
@@ -88,6 +88,7 @@ export function k3sProfile(props: KasmK3sProps, defaults: K3sVariantDefaults): V
       imageRegistry: props.imageRegistry,
       imagePullSecrets: props.imagePullSecrets,
       backup: props.backup ?? defaults.backup,
+      upgradeFrom: props.upgradeFrom,
     }),
     frontDoor: (chart, controlPlane, hostname) => new KasmIngress(chart, 'Ingress', { controlPlane, hostname, alternativeHostnames: props.alternativeHostnames }),
     controlPlane: { zoneName: props.zoneName, imageRegistry: props.imageRegistry, imagePullSecrets: props.imagePullSecrets },

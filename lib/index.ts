@@ -14,7 +14,7 @@ export {
 export type {
   KasmContract, ComponentContract, DependencyEdge, DatabaseContract, DbInitContract, ProxyContract, ImageRef, PortContract,
   EnvContract, EnvSource, HealthCheck, ResourceContract, SizingContract, WritablePathContract, TlsMountContract,
-  ProxyRoute, ProxyUpstream, UpgradeContract, SidecarContract, NginxSidecarContract, ContainerContract,
+  ProxyRoute, ProxyUpstream, UpgradeContract, SidecarContract, NginxSidecarContract, ContainerContract, ConfigFileContract,
 } from './contract/types';
 
 // The cluster

@@ -92,7 +92,7 @@ const defaultStorageClass = f(subdomain, { doc: 'StorageClass of volumes no othe
 
 /** Every key of a values file; `validateValue(VALUES, variant, ...)` checks one, `toJsonSchema` describes it. */
 export const VALUES = obj({
-  version: f(release, { doc: 'Kasm release (its runtime contract); moving a synthesized folder to another one needs upgradeFrom.', default: KasmVersion.V1_18_1.version, prop: 'version', convert: toVersion, feeds: [{ owner: 'KasmVersion', prop: 'version' }] }),
+  version: f(release, { doc: 'Kasm release (its runtime contract); moving a synthesized folder to another one needs upgradeFrom.', default: KasmVersion.V1_19_0.version, prop: 'version', convert: toVersion, feeds: [{ owner: 'KasmVersion', prop: 'version' }] }),
   upgradeFrom: f(release, { doc: 'The release the running deployment has, while version upgrades it (docs/upgrades.md); remove it once the upgrade is done.', defaultDoc: 'no upgrade', prop: 'upgradeFrom', convert: toUpgradeFrom }),
   upgradeBackup: f(obj({
     size: f(size, { doc: 'Size of the pre-upgrade dump volume (kasm-upgrade-backup).', default: '20Gi', feeds: [{ owner: 'KasmControlPlane', prop: 'upgradeBackup.storage' }] }),
@@ -263,7 +263,7 @@ export const VALUES = obj({
     cpu: f(cpu, { doc: 'CPU of each node.' }),
     memory: f(memory, { doc: 'Memory of each node.' }),
   }, (owner, path, v) => { for (const k of ['count', 'cpu', 'memory']) if (v[k] === undefined) fail(owner, `${path}.${k}`, undefined, 'is required in a node pool'); }), 1),
-  { doc: 'Node pools; synth fails when the pods at maximum replicas do not fit.', defaults: { 'k3s-dev': [{ count: 1, cpu: '2', memory: '4Gi' }], 'k3s-prod': [{ count: 3, cpu: '4', memory: '8Gi' }] }, variants: K3S, prop: 'nodes' }),
+  { doc: 'Node pools; synth fails when the pods at maximum replicas do not fit.', defaults: { 'k3s-dev': [{ count: 1, cpu: '2', memory: '4Gi' }], 'k3s-prod': [{ count: 3, cpu: '8', memory: '16Gi' }] }, variants: K3S, prop: 'nodes' }),
   checkCapacity: f({ kind: 'boolean' }, { doc: 'Run the capacity check at synth.', default: true, variants: K3S, prop: 'checkCapacity' }),
   alerts: f({ kind: 'boolean' }, { doc: 'A PrometheusRule alerting on the stuck states diagnose explains.', defaults: { 'k3s-dev': false, 'k3s-prod': true, 'rke2-cnpg': true }, prop: 'alerts' }),
   components: f(obj(perComponent(contractComponents().filter((id) => id !== ComponentId.DB), (id) => f(obj({

@@ -67,6 +67,13 @@ export function contractProblems(contract: KasmContract): string[] {
         }
       }
     }
+    const fileNames = new Set<string>();
+    for (const f of c.configFiles ?? []) {
+      const name = f.path.split('/').pop() ?? '';
+      if (!f.path.startsWith('/') || name === '' || !/^[-._a-zA-Z0-9]+$/.test(name)) at(`${where}.configFiles`, `${JSON.stringify(f.path)} is not an absolute file path whose name is a ConfigMap key`);
+      if (fileNames.has(name)) at(`${where}.configFiles`, `two files are named ${JSON.stringify(name)}; they share one ConfigMap`);
+      fileNames.add(name);
+    }
     for (const preset of Object.values(SizePreset)) {
       const s = contract.sizing[preset]?.[id];
       if (!s) at(`sizing.${preset}.${id}`, 'is missing: every component needs sizing in every preset');

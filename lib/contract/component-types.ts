@@ -87,6 +87,14 @@ export interface WritablePathContract {
   readonly sizeLimit: string;
 }
 
+/** A configuration file the image reads, mounted read-only from a ConfigMap the control plane writes. */
+export interface ConfigFileContract {
+  /** Absolute path in the container; the file alone is mounted (subPath), the rest of its folder stays the image's. */
+  readonly path: string;
+  /** The file's text. */
+  readonly content: string;
+}
+
 /** How a health endpoint is probed. */
 export type HealthCheck =
   | { readonly kind: 'http'; readonly port: number; readonly path: string; readonly scheme: 'HTTP' | 'HTTPS' }
@@ -195,6 +203,11 @@ export interface ComponentContract extends ContainerContract {
    * @default - one instance, shared by every zone
    */
   readonly zoneServiceName?: string;
+  /**
+   * Files mounted into the main container from a ConfigMap of the component's own (`<workloadName>-files`).
+   * @default [] (the image's own files)
+   */
+  readonly configFiles?: readonly ConfigFileContract[];
   /**
    * Containers beside the main one, in pod order.
    * @default [] (one container per pod)

@@ -23,6 +23,7 @@ import { databaseHostFor } from './database-alias';
 import { addDatabaseJobs } from './database-jobs';
 import { IKasmControlPlane, IScalableWorkload, ResolvedEdge } from './interface';
 import { renderProxyConfig } from './proxy-config';
+import { addConfigFiles } from './config-files';
 import { addProxyConfigMap, addSidecarConfigs, ProxyConfigMount } from './proxy-config-map';
 import { enabledComponents } from './enabled-components';
 import { ImagePullPolicy, KasmComponentOptions, KasmControlPlaneProps, TrustedCaBundle } from './props';
@@ -319,6 +320,12 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
         labels: componentLabels(this.name, this.version.version, c.workloadName, id), annotations: waveAnnotation(SyncWave.CONTROL_PLANE),
       }),
     });
+    const files = c.configFiles && c.configFiles.length > 0 ? addConfigFiles(this, `Files${id}${suffix}`, {
+      name: `${c.workloadName}${suffix}-files`,
+      namespace: this.namespace,
+      labels: componentLabels(this.name, this.version.version, c.workloadName, id),
+      annotations: waveAnnotation(SyncWave.CONTROL_PLANE),
+    }, c.configFiles) : undefined;
     const trust = trustedCaFor(id, this.trustedCaBundle, imageName(c.image, this.imageRegistry), c.runAsUser, this.pullPolicy);
     const workload = new ComponentWorkload(this, `${id}${suffix}`, {
       id,
@@ -333,11 +340,11 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       envContext,
       tlsSecretName: (role) => this.secrets.tlsSecretName(role),
       initContainers: [...(trust ? [trust.initContainer] : []), ...this.waitContainers(id, c.runAsUser, view)],
-      extraVolumes: [...(config?.volumes ?? []), ...(trust?.volumes ?? [])],
-      extraMounts: [...(config?.mounts ?? []), ...(trust?.mounts ?? [])],
+      extraVolumes: [...(config?.volumes ?? []), ...(files?.volumes ?? []), ...(trust?.volumes ?? [])],
+      extraMounts: [...(config?.mounts ?? []), ...(files?.mounts ?? []), ...(trust?.mounts ?? [])],
       extraEnv: trust?.env,
       sidecarMounts: sidecarConfigs.mounts,
-      podAnnotations: { ...(config?.podAnnotations ?? {}), ...sidecarConfigs.podAnnotations },
+      podAnnotations: { ...config?.podAnnotations, ...files?.podAnnotations, ...sidecarConfigs.podAnnotations },
       podOptions: mergePodOptions(this.podDefaults, opts),
       imagePullSecrets: this.imagePullSecrets,
     });

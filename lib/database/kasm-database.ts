@@ -2,6 +2,7 @@ import { ApiObject, Chart, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DatabaseBackup, KasmDatabaseBackupOptions } from './backup';
+import { dataDirectoryGuard, earlierDataDirectories } from './data-directory-guard';
 import { EndpointDatabase, KasmDatabaseEndpointProps } from './endpoint-database';
 import { IKasmDatabase } from './interface';
 import { NetworkPeer } from '../security/network-peer';
@@ -58,6 +59,11 @@ export interface KasmDatabaseProps {
   readonly pod?: KasmPodOptions;
   /** Nightly pg_dump to a volume of its own, with a retention count, and an on-demand restore Job. @default - no backups */
   readonly backup?: KasmDatabaseBackupOptions;
+  /**
+   * The release being upgraded from: lets PostgreSQL start in a new data directory beside that release's.
+   * @default - no upgrade: an earlier release's data directory on the volume stops the pod
+   */
+  readonly upgradeFrom?: KasmVersion;
 }
 
 /**
@@ -133,6 +139,9 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
     const podOptions = props.pod ?? {};
     assertPodOptions(owner, 'pod', podOptions, this.version.contract.database.component.env.map((e) => e.name));
     if (props.secrets !== undefined) assertSecrets(owner, 'secrets', props.secrets);
+    if (props.upgradeFrom !== undefined && !(props.upgradeFrom instanceof KasmVersion)) {
+      fail(owner, 'upgradeFrom', props.upgradeFrom, `is not a KasmVersion; pass one of ${KasmVersion.ALL.map((v) => `KasmVersion.V${v.version.replace(/\./g, '_')}`).join(', ')}`);
+    }
     this.secrets = props.secrets ?? KasmSecrets.fromExisting({ name: this.name });
 
     const contract = this.version.contract;
@@ -190,6 +199,7 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
       },
     };
 
+    const earlier = earlierDataDirectories(this.version);
     const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: meta(component.workloadName),
       automountServiceAccountToken: false,
@@ -215,6 +225,11 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
             securityContext: hardenedPod(component.runAsUser),
             ...schedulingFields(podOptions, props.imagePullSecrets),
             terminationGracePeriodSeconds: 60,
+            ...(earlier.length > 0 ? {
+              initContainers: [dataDirectoryGuard({
+                version: this.version, earlier, image: component.image, imageRegistry: props.imageRegistry, runAsUser: component.runAsUser, dataMountPath: db.dataMountPath, upgradeFrom: props.upgradeFrom,
+              })],
+            } : {}),
             containers: [{
               name: 'postgres',
               image: imageName(component.image, props.imageRegistry),

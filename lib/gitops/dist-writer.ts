@@ -84,7 +84,10 @@ function addVariantFiles(output: Map<string, string>, name: string, app: App, do
       : wave < SyncWave.DB_INIT ? PHASES.database : PHASES.app;
     byPhase.set(phase, [...(byPhase.get(phase) ?? []), file]);
     output.set(`${name}/${phase}/${file}`, text);
-    if ((doc.kind === 'StatefulSet' && doc.apiVersion === 'apps/v1') || (doc.kind === 'Cluster' && String(doc.apiVersion).startsWith('postgresql.cnpg.io/'))) {
+    // The database phase waits for its own StatefulSet or Cluster only: a gateway StatefulSet (Kasm 1.19.0) lives in the
+    // app phase, which waits for the database phase, so waiting for it here would hold both for ever.
+    const databaseWorkload = (doc.kind === 'StatefulSet' && doc.apiVersion === 'apps/v1') || (doc.kind === 'Cluster' && String(doc.apiVersion).startsWith('postgresql.cnpg.io/'));
+    if (databaseWorkload && phase === PHASES.database) {
       health.push({ apiVersion: doc.apiVersion, kind: doc.kind, name: doc.metadata.name, namespace: doc.metadata.namespace });
     }
     if (doc.kind === 'Deployment') namespace = doc.metadata.namespace;

@@ -120,9 +120,9 @@ describe('errors the charts raise are re-expressed with the values key path', ()
     ['k3s-dev', 'secrets:\n  tls:\n    source: certManager\n    certManager: {issuerName: ca, duration: 10d, renewBefore: 20d}\n', /^values\.yaml: secrets\.tls\.certManager\.renewBefore: '480h' must be shorter than duration/],
     ['rke2-cnpg', 'hostname: a.example.com\nbackup:\n  method: plugin\n', /^values\.yaml: backup\.objectStoreName: .*(required|plugin)/],
     ['k3s-dev', 'version: 1.19.0\nupgradeFrom: 1.16.0\n', /^values\.yaml: upgradeFrom: '1\.16\.0' cannot be upgraded to Kasm 1\.19\.0 directly; accepted: '1\.18\.1' \(upgrade 1\.16\.0 to 1\.18\.1 first, then to 1\.19\.0\) \(checked by KasmControlPlane in k3s-dev\)$/],
-    ['k3s-dev', 'upgradeFrom: 1.19.0\n', /^values\.yaml: upgradeFrom: '1\.19\.0' is newer than version 1\.18\.1: Kasm does not support downgrades/],
+    ['k3s-dev', 'version: 1.18.1\nupgradeFrom: 1.19.0\n', /^values\.yaml: upgradeFrom: '1\.19\.0' is newer than version 1\.18\.1: Kasm does not support downgrades/],
     ['rke2-cnpg', 'hostname: a.example.com\nversion: 1.19.0\nupgradeFrom: 1.19.0\n', /^values\.yaml: upgradeFrom: '1\.19\.0' is the version being deployed: .*Remove upgradeFrom/],
-    ['k3s-dev', 'upgradeFrom: 1.16.0\n', /^values\.yaml: upgradeFrom: '1\.16\.0' cannot be upgraded to Kasm 1\.18\.1 directly; accepted: none/],
+    ['k3s-dev', 'version: 1.18.1\nupgradeFrom: 1.16.0\n', /^values\.yaml: upgradeFrom: '1\.16\.0' cannot be upgraded to Kasm 1\.18\.1 directly; accepted: none/],
     ['k3s-dev', 'version: 1.19.0\nupgradeFrom: 1.18.1\nupgradeBackup: {size: 100Mi}\n', /^values\.yaml: upgradeBackup\.size: '100Mi' is below 1Gi: a Kasm database dump needs room/],
     ['rke2-cnpg', 'hostname: a.example.com\nbackup:\n  schedule: "@daily"\n', /^values\.yaml: backup\.schedule: '@daily' is a macro; CloudNativePG needs the fields/],
   ] as const)('%s %j', (variant, text, message) => {

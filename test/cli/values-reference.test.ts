@@ -37,7 +37,7 @@ describe('the configuration reference', () => {
   });
 
   test('says per variant: the default, how it is derived, required, or not in the variant', () => {
-    expect(rowOf('version')).toContain('| `1.18.1` | `1.18.1` | `1.18.1` |');
+    expect(rowOf('version')).toContain('| `1.19.0` | `1.19.0` | `1.19.0` |');
     expect(rowOf('upgradeFrom')).toContain("one of '1.19.0', '1.18.1', '1.16.0' | _no upgrade_ |");
     expect(rowOf('hostname')).toContain('| `kasm.local` | required (published: `kasm.example.com`) |');
     expect(rowOf('database.instances')).toContain('| – | – | `3` |');

@@ -26,7 +26,7 @@ test('max_connections follows the release\'s preset and the zones (the 1.19 char
   expect(conf(synth((app) => new K3sProd(app, 'p', { version: KasmVersion.V1_19_0, hostname: 'kasm.example.com', nodes: NODES })))).toContain('max_connections = 400');
   expect(conf(synth((app) => new K3sProd(app, 'p', { version: KasmVersion.V1_19_0, hostname: 'kasm.example.com', nodes: NODES, zones: [{ name: 'default' }, { name: 'eu' }] })))).toContain('max_connections = 800');
   // 1.18.1 keeps PostgreSQL's 100, as before.
-  expect(conf(synth((app) => new K3sProd(app, 'p', { hostname: 'kasm.example.com' })))).toContain('max_connections = 100');
+  expect(conf(synth((app) => new K3sProd(app, 'p', { version: KasmVersion.V1_18_1, hostname: 'kasm.example.com' })))).toContain('max_connections = 100');
 });
 
 test('CloudNativePG gets the figure and the chart\'s server settings as Cluster parameters on 1.19.0, and none on 1.18.1', () => {

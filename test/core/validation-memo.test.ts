@@ -39,6 +39,7 @@ test('a JSON patch added after a first synth (no new construct) is seen by the d
   const app = Testing.app();
   const chart = new K3sDev(app, 'k3s-dev');
   expect(() => Testing.synth(chart)).not.toThrow();
-  ApiObject.of(chart.controlPlane.serviceOf(ComponentId.API)).addJsonPatch(JsonPatch.replace('/spec/ports/0/port', 8081));
-  expect(() => Testing.synth(chart)).toThrow(/\[doctor:edge\] .*Service 'kasm-api' does not publish port 8080/);
+  const api = ApiObject.of(chart.controlPlane.serviceOf(ComponentId.API));
+  api.addJsonPatch(JsonPatch.replace('/spec/ports/0/port', 8081));
+  expect(() => Testing.synth(chart)).toThrow(new RegExp(`\\[doctor:edge\\] .*Service '${api.metadata.name}' does not publish port 8080`));
 });

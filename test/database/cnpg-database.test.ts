@@ -15,10 +15,12 @@ const m = Testing.synth(chart) as Manifest[];
 describe('the CloudNativePG Cluster', () => {
   const cluster = find(m, 'Cluster', 'kasm-db');
 
-  test('three instances of the PostgreSQL major Kasm 1.18.1 needs, pinned, on database nodes, spread', () => {
+  test('three instances of the PostgreSQL major the release needs (16 for the default 1.19.0, 14 for 1.18.1), pinned, on database nodes, spread', () => {
     expect(cluster.metadata.namespace).toBe('database');
     expect(cluster.spec.instances).toBe(3);
-    expect(cluster.spec.imageName).toMatch(/^ghcr\.io\/cloudnative-pg\/postgresql:14\.\d+-/);
+    expect(cluster.spec.imageName).toMatch(/^ghcr\.io\/cloudnative-pg\/postgresql:16\.\d+-/);
+    const old = find(Testing.synth(new Rke2Cnpg(Testing.app(), 'old', { hostname: 'kasm.example.com', version: KasmVersion.V1_18_1 })) as Manifest[], 'Cluster', 'kasm-db');
+    expect(old.spec.imageName).toMatch(/^ghcr\.io\/cloudnative-pg\/postgresql:14\.\d+-/);
     expect(cluster.spec.affinity).toMatchObject({ nodeSelector: { 'workload-type': 'database' }, enablePodAntiAffinity: true, topologyKey: 'kubernetes.io/hostname' });
     expect(cluster.spec.storage).toEqual({ size: '50Gi', storageClass: 'longhorn' });
   });

@@ -55,7 +55,7 @@ describe('deployedVersion', () => {
   afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
   test('the committed variants', () => {
-    for (const variant of ['k3s-dev', 'k3s-prod', 'rke2-cnpg']) expect(deployedVersion(path.join(DIST, variant))).toBe('1.18.1');
+    for (const variant of ['k3s-dev', 'k3s-prod', 'rke2-cnpg']) expect(deployedVersion(path.join(DIST, variant))).toBe('1.19.0');
   });
 
   test('a hand-edited file in flow style is parsed', () => {

@@ -34,7 +34,7 @@ describe('the zone\'s Upstream Auth address', () => {
   test('variants default to the public host name, where agents outside the cluster come in', () => {
     const ms = synthAll((app) => new K3sProd(app, 'p', { hostname: 'desk.example.com' }));
     expect(find(ms, 'ConfigMap', 'kasm-onboarding').data).toMatchObject({
-      'zone': 'default', 'upstream-auth-address': 'desk.example.com', 'upstream-auth-url': 'https://desk.example.com', 'upstream-auth-seeded': 'false',
+      'zone': 'default', 'upstream-auth-address': 'desk.example.com', 'upstream-auth-url': 'https://desk.example.com', 'upstream-auth-seeded': 'true',
     });
   });
 
@@ -47,7 +47,7 @@ describe('the zone\'s Upstream Auth address', () => {
   });
 
   test('Kasm 1.18.1 cannot seed it: no zone env on db-init, and NOTES.md gives the admin UI path and the value', () => {
-    const ms = synthAll((app) => new K3sDev(app, 'd', { upstreamAuthAddress: 'https://agents.example.com' }));
+    const ms = synthAll((app) => new K3sDev(app, 'd', { version: KasmVersion.V1_18_1, upstreamAuthAddress: 'https://agents.example.com' }));
     expect(envOf(dbInitOf(ms).spec.template.spec.containers[0]).KASM_ZONE_SETTINGS).toBeUndefined();
     expect(notesOf(ms)).toContain('Infrastructure → Zones → `default` → Edit → Upstream Auth Address: `agents.example.com`');
   });
@@ -249,7 +249,7 @@ describe('identity providers', () => {
 describe('NOTES.md', () => {
   test('first login: the front door, both seeded users and the commands that read their passwords; rotation after it', () => {
     const notes = notesOf(synthAll((app) => new K3sDev(app, 'd')));
-    expect(notes).toMatch(/^# K3sDev: Kasm 1\.18\.1 in namespace kasm\n/);
+    expect(notes).toMatch(/^# K3sDev: Kasm 1\.19\.0 in namespace kasm\n/);
     expect(notes).toContain('Open https://kasm.local/');
     expect(notes).toContain("# user@kasm.local\nkubectl -n kasm get secret kasm-secrets -o jsonpath='{.data.user-password}' | base64 -d; echo");
     expect(notes).toContain('Change both passwords in the admin UI');

@@ -1,16 +1,24 @@
 /** The capacity check: each variant fits the nodes it declares at maximum replicas, or synth fails with a table. */
 import { App, Testing } from 'cdk8s';
 import { K3sDev, K3sProd } from '../../charts';
+import { KasmVersion } from '../../lib';
 import { fitPods, k3sSystemReservation, podsAtMaximum } from '../../lib/planner/fit';
 
 describe('capacity at synth', () => {
-  test('k3s-dev fits one 2 vCPU / 4 GiB node (the smallest supported box) and k3s-prod three 4 vCPU / 8 GiB nodes at HPA maximum', () => {
-    const dev = new App({ outdir: require('os').tmpdir() });
-    new K3sDev(dev, 'dev');
-    expect(() => Testing.synth(dev.charts[0])).not.toThrow();
-    const prod = new App({ outdir: require('os').tmpdir() });
-    new K3sProd(prod, 'prod', { hostname: 'kasm.example.com' });
-    expect(() => Testing.synth(prod.charts[0])).not.toThrow();
+  test('k3s-dev fits one 2 vCPU / 4 GiB node (the smallest supported box) and k3s-prod three 8 vCPU / 16 GiB nodes at HPA maximum, in every release', () => {
+    for (const version of KasmVersion.ALL) {
+      const dev = new App({ outdir: require('os').tmpdir() });
+      new K3sDev(dev, 'dev', { version });
+      expect(() => Testing.synth(dev.charts[0])).not.toThrow();
+      const prod = new App({ outdir: require('os').tmpdir() });
+      new K3sProd(prod, 'prod', { hostname: 'kasm.example.com', version });
+      expect(() => Testing.synth(prod.charts[0])).not.toThrow();
+    }
+  });
+
+  test('Kasm 1.19.0\'s medium preset at HPA maximum does not fit the former default, three 4 vCPU / 8 GiB nodes', () => {
+    const chart = new K3sProd(Testing.app(), 'prod', { hostname: 'kasm.example.com', version: KasmVersion.V1_19_0, nodes: [{ count: 3, cpu: '4', memory: '8Gi' }] });
+    expect(() => Testing.synth(chart)).toThrow(/does not fit its nodes \(3 × 4 CPU \/ 8Gi\)[\s\S]*all Kasm pods at maximum replicas: 16600m CPU/);
   });
 
   test('k3s-prod on one small node fails with a table of requests against capacity', () => {

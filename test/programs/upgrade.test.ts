@@ -3,6 +3,8 @@
  * (bash: the new api image), run for real against throwaway PostgreSQL servers: the dump restored by the migration
  * into an empty server compares table by table; an interrupted restore leaves nothing behind and is not mistaken for
  * Kasm data on the retry; a dump is retaken when writes happened since; writers still connected hold the dump back.
+ * The logs table's rows stay out of the dump (its table and sequence come back); owners, grants and extension comments
+ * of the old server are left out of the restore, and every other error rolls it back with its message.
  * Kasm's own `--upgrade-database` is a stand-in here.
  */
 import { spawn } from 'child_process';
@@ -14,6 +16,9 @@ import { fingerprint, KASM_SHAPED_DATA, KASM_SHAPED_SCHEMA, PG_BINARIES, PgServe
 import { busyboxApplets, runProgram, tempDir, track } from '../support/servers';
 
 jest.setTimeout(20000);
+
+/** What the restore brings back: every table, sequence and extension as it was, the logs table without its rows. */
+const withoutLogRows = (fp: Record<string, string>) => ({ ...fp, logs: '0 -' });
 
 describeWithBinaries('the upgrade under real PostgreSQL, busybox sh and bash', [...PG_BINARIES, 'busybox', 'bash', 'runuser'], (bin) => {
   let old: PgServer;
@@ -33,8 +38,8 @@ describeWithBinaries('the upgrade under real PostgreSQL, busybox sh and bash', [
   const dump = (dir: string, env: Record<string, string> = {}) => runProgram([bin.busybox, 'sh'], backupScript('1.18.1', old.major), {
     ...old.env, PATH: `${old.binDir}:${applets}:/usr/bin:/bin`, KASM_UPGRADE_DIR: dir, ...env,
   });
-  const migrate = (dir: string, db: string) => runProgram([bin.bash], migrateScript('1.18.1', '1.19.0', next.major, ['echo', 'migrated by the stand-in of server.pyc --upgrade-database']), {
-    ...next.env, POSTGRES_DB: db, PATH: `${next.binDir}:/usr/bin:/bin`, KASM_UPGRADE_DIR: dir,
+  const migrate = (dir: string, db: string, env: Record<string, string> = {}) => runProgram([bin.bash], migrateScript('1.18.1', '1.19.0', next.major, ['echo', 'migrated by the stand-in of server.pyc --upgrade-database']), {
+    ...next.env, POSTGRES_DB: db, PATH: `${next.binDir}:/usr/bin:/bin`, KASM_UPGRADE_DIR: dir, ...env,
   });
 
   test('dump, then migration into the new empty server: every table comes back; the retry migrates in place', () => {
@@ -49,7 +54,7 @@ describeWithBinaries('the upgrade under real PostgreSQL, busybox sh and bash', [
     expect(m.status).toBe(0);
     expect(m.stdout).toContain('restored 1 zones from the pre-upgrade dump');
     expect(m.stdout).toContain('migrated by the stand-in');
-    expect(fingerprint(on(next, db))).toEqual(fingerprint(old));
+    expect(fingerprint(on(next, db))).toEqual(withoutLogRows(fingerprint(old)));
     const retry = migrate(dir, db);
     expect(retry.status).toBe(0);
     expect(retry.stdout).toContain('the database holds Kasm data (1 zones): migrating it from 1.18.1 to 1.19.0 in place');
@@ -60,17 +65,19 @@ describeWithBinaries('the upgrade under real PostgreSQL, busybox sh and bash', [
     expect(dump(dir).status).toBe(0);
     const file = path.join(dir, 'kasm-1.18.1.dump');
     const whole = fs.readFileSync(file);
-    // The archive's data blocks come after its table of contents: a cut at 80% fails while restoring data.
-    fs.writeFileSync(file, whole.subarray(0, Math.floor(whole.length * 0.8)));
+    // The archive's data blocks come after its table of contents (most of this small file): a cut into the last
+    // block fails while restoring data, after the first tables went in.
+    fs.writeFileSync(file, whole.subarray(0, whole.length - 24));
     const db = emptyDb();
     const cut = migrate(dir, db);
-    expect(cut.status).not.toBe(0);
+    expect(cut.status).toBe(1);
+    expect(cut.stderr).toContain('stopped at the error above and was rolled back: the database is empty, as before');
     expect(cut.stdout).not.toContain('migrated by the stand-in');
     expect(next.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", db)).toBe('0');
     fs.writeFileSync(file, whole);
     const retry = migrate(dir, db);
     expect(retry.status).toBe(0);
-    expect(fingerprint(on(next, db))).toEqual(fingerprint(old));
+    expect(fingerprint(on(next, db))).toEqual(withoutLogRows(fingerprint(old)));
   });
 
   test('tables without a zone (what a non-transactional restore left) are refused, not reported as Kasm data', () => {
@@ -94,7 +101,7 @@ describeWithBinaries('the upgrade under real PostgreSQL, busybox sh and bash', [
     const db = emptyDb();
     expect(migrate(dir, db).status).toBe(0);
     expect(next.sql("SELECT count(*) FROM users WHERE username = 'added-between@kasm.local'", db)).toBe('1');
-    expect(fingerprint(on(next, db))).toEqual(fingerprint(old));
+    expect(fingerprint(on(next, db))).toEqual(withoutLogRows(fingerprint(old)));
   });
 
   test('once the server runs another major the earlier dump is kept; without one the dump refuses', () => {
@@ -123,7 +130,7 @@ describeWithBinaries('the upgrade under real PostgreSQL, busybox sh and bash', [
       const r = dump(dir, { KASM_WRITERS_WAIT_SECONDS: '2', KASM_WRITERS_WAIT_INTERVAL: '0.2' });
       expect(r.status).toBe(1);
       expect(r.stdout).toContain('waiting for 1 other sessions to leave kasm');
-      expect(r.stderr).toContain('gave up: 1 other sessions are still connected to kasm; stop the writers');
+      expect(r.stderr).toContain('gave up after 2s: 1 other sessions are still connected to kasm; stop the writers');
       expect(fs.readdirSync(dir)).toEqual([]);
       // The writer leaves a second after the next dump started (its sessions closed, as a scale to 0 does): the dump waits, then runs.
       const leave = spawn(path.join(old.binDir, 'psql'), ['--no-psqlrc', '--host', '127.0.0.1', '--port', String(old.port), '--username', 'kasmapp', '--dbname', 'kasm',

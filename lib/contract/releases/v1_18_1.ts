@@ -6,6 +6,7 @@
  */
 import { commonEdges } from '../graph';
 import { HEALTH_PATHS, httpCheck, PORTS, tcpCheck } from '../ports';
+import { rdpGatewayConfigFile } from '../rdp-gateway-config';
 import { proxyRoutes, proxyUpstreams } from '../routes';
 import { resources, sized } from '../sizing';
 import {
@@ -148,9 +149,9 @@ const rdpGateway: ComponentContract = {
     { path: '/opt/kasm/current/log', sizeLimit: '256Mi' },
     { path: '/tmp', sizeLimit: '256Mi' },
   ],
-  // [decision] The 1.18.1 chart also mounts a passthrough.app.config.yaml whose template is not available; the
-  // image's built-in configuration is used instead (as the 1.16 chart did).
   tlsMounts: [{ role: TlsRole.RDP, certPath: '/usr/local/etc/rdpproxy/rdpproxy.crt', keyPath: '/usr/local/etc/rdpproxy/rdpproxy.key', mode: 0o440 }],
+  // The chart mounts passthrough.app.config.yaml from a ConfigMap (rdp-gateway-deployment.yaml@00b104b).
+  configFiles: [rdpGatewayConfigFile()],
   scaling: ScalingMode.PER_POD,
 };
 

@@ -7,6 +7,7 @@
  */
 import { HEALTH_PATHS, httpCheck, PORTS, tcpCheck } from '../../ports';
 import { UPSTREAMS } from '../../routes';
+import { rdpGatewayConfigFile } from '../../rdp-gateway-config';
 import { resources } from '../../sizing';
 import {
   ComponentContract, ComponentId, DependencyEdge, DerivedValue, EnvContract, ExternalPeer, PodField, ScalingMode, SecretKey,
@@ -178,6 +179,8 @@ export const rdpGateway: ComponentContract = {
     { path: '/tmp', sizeLimit: '256Mi' },
   ],
   tlsMounts: [{ role: TlsRole.RDP, certPath: '/usr/local/etc/rdpproxy/rdpproxy.crt', keyPath: '/usr/local/etc/rdpproxy/rdpproxy.key', mode: 0o440 }],
+  // [read] rdp-gateway-deployment.yaml@23b0604 mounts passthrough.app.config.yaml from a ConfigMap, as 1.18.1 does.
+  configFiles: [rdpGatewayConfigFile()],
   // [read] rdp-gateway-deployment.yaml@23b0604 fails the render above 1 replica; native RDP clients are sent to the
   // one address the gateway registers, so a second pod behind the Service would get half of them with no session.
   scaling: ScalingMode.FIXED,
