@@ -56,7 +56,7 @@ export class K3sProd extends Chart {
       databaseStorage: Size.gibibytes(50),
       cluster: ClusterProfile.k3s({ defaultStorageClass: 'longhorn' }),
       // The production shape (docs/variants.md): a server plus two agents, 8 vCPU / 16 GiB each: Kasm 1.19.0's medium
-      // preset requests 16.6 vCPU with every HPA at its maximum, more than three 4 vCPU nodes hold.
+      // preset requests 16.7 vCPU with every HPA at its maximum, more than three 4 vCPU nodes hold.
       nodes: [{ count: 3, cpu: '8', memory: '16Gi' }],
       // Nightly at 02:00, seven dumps kept, on a Longhorn volume of their own.
       backup: {},

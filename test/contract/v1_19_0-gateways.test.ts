@@ -24,32 +24,33 @@ const envOf = (w: Manifest) => Object.fromEntries((w.spec.template.spec.containe
 
 describe('Kasm 1.19.0 gateways', () => {
   test('guac and rdp-https-gateway are StatefulSets behind headless Services that publish only the sidecar port', () => {
-    for (const [name, port] of [['kasm-guac', 9000], ['kasm-rdp-https-gateway', 9002]] as const) {
-      expect(find(dev, 'StatefulSet', name).spec.serviceName).toBe(name);
-      const svc = find(dev, 'Service', name);
+    // The chart's names (`<rel>-guac-<zone>`), which 1.18.1's ClusterIP Services do not have: no Service changes type in place.
+    for (const [name, service, port] of [['kasm-guac', 'kasm-guac-default', 9000], ['kasm-rdp-https-gateway', 'kasm-rdp-https-gateway-default', 9002]] as const) {
+      expect(find(dev, 'StatefulSet', name).spec.serviceName).toBe(service);
+      const svc = find(dev, 'Service', service);
       expect(svc.spec.clusterIP).toBe('None');
       expect(svc.spec.ports.map((p: any) => p.port)).toEqual([port]);
     }
-    expect(find(dev, 'Service', 'kasm-rdp-gateway').spec.ports.map((p: any) => p.port)).toEqual([3389, 9001]);
+    expect(find(dev, 'Service', 'kasm-rdp-gateway-default').spec.ports.map((p: any) => p.port)).toEqual([3389, 9001]);
   });
 
   test('each pod registers its own name on its sidecar; the api reaches the gateways over https', () => {
     expect(envOf(find(dev, 'StatefulSet', 'kasm-guac'))).toMatchObject({
       HOSTNAME: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } },
-      SERVER_ADDRESS: '$(HOSTNAME).kasm-guac.$(POD_NAMESPACE).svc.cluster.local', SERVER_PORT: '9000',
+      SERVER_ADDRESS: '$(HOSTNAME).kasm-guac-default.$(POD_NAMESPACE).svc.cluster.local', SERVER_PORT: '9000',
     });
     expect(envOf(find(dev, 'StatefulSet', 'kasm-rdp-https-gateway'))).toMatchObject({
-      SERVER_HOSTNAME: '$(HOSTNAME).kasm-rdp-https-gateway.$(POD_NAMESPACE).svc.cluster.local', SERVER_PORT: '9002',
+      SERVER_HOSTNAME: '$(HOSTNAME).kasm-rdp-https-gateway-default.$(POD_NAMESPACE).svc.cluster.local', SERVER_PORT: '9002',
     });
-    expect(envOf(find(dev, 'Deployment', 'kasm-rdp-gateway'))).toMatchObject({ SERVER_HOSTNAME: 'kasm-rdp-gateway', SERVER_PORT: '9001' });
+    expect(envOf(find(dev, 'Deployment', 'kasm-rdp-gateway'))).toMatchObject({ SERVER_HOSTNAME: 'kasm-rdp-gateway-default', SERVER_PORT: '9001' });
     expect(envOf(find(dev, 'Deployment', 'kasm-api'))).toMatchObject({ SERVER_INTERNAL_SCHEMA: 'https' });
     expect(envOf(find(dev, 'Deployment', 'kasm-manager'))).toMatchObject({ SERVER_INTERNAL_SCHEMA: 'http' });
   });
 
   test('the cluster domain comes from the ClusterProfile', () => {
     const ms = Testing.synth(new K3sDev(Testing.app(), 'dev', { version: V, cluster: ClusterProfile.k3s({ clusterDomain: 'corp.internal' }) })) as Manifest[];
-    expect(envOf(find(ms, 'StatefulSet', 'kasm-guac')).SERVER_ADDRESS).toBe('$(HOSTNAME).kasm-guac.$(POD_NAMESPACE).svc.corp.internal');
-    expect(find(ms, 'ConfigMap', 'kasm-rdp-gateway-nginx-config').data['nginx.conf']).toContain('proxy_ssl_name kasm-guac.kasm.svc.corp.internal;');
+    expect(envOf(find(ms, 'StatefulSet', 'kasm-guac')).SERVER_ADDRESS).toBe('$(HOSTNAME).kasm-guac-default.$(POD_NAMESPACE).svc.corp.internal');
+    expect(find(ms, 'ConfigMap', 'kasm-rdp-gateway-nginx-config').data['nginx.conf']).toContain('proxy_ssl_name kasm-guac-default.kasm.svc.corp.internal;');
   });
 
   test('with native RDP published, rdp-gateway registers the address RDP clients are given', () => {
@@ -94,9 +95,9 @@ describe('Kasm 1.19.0 gateways', () => {
     const plan = JSON.parse(find(dev, 'ConfigMap', 'kasm-secret-generator').data['plan.json']);
     const rdp = plan.certificates.find((c: any) => c.secretName === 'kasm-rdp-tls');
     expect(rdp.dnsNames).toEqual(expect.arrayContaining([
-      'kasm-guac', 'kasm-guac.kasm.svc.cluster.local', '*.kasm-guac.kasm.svc.cluster.local',
-      'kasm-rdp-gateway', 'kasm-rdp-gateway.kasm.svc.cluster.local',
-      'kasm-rdp-https-gateway.kasm.svc.cluster.local', '*.kasm-rdp-https-gateway.kasm.svc.cluster.local',
+      'kasm-guac-default', 'kasm-guac-default.kasm.svc.cluster.local', '*.kasm-guac-default.kasm.svc.cluster.local',
+      'kasm-rdp-gateway-default', 'kasm-rdp-gateway-default.kasm.svc.cluster.local',
+      'kasm-rdp-https-gateway-default.kasm.svc.cluster.local', '*.kasm-rdp-https-gateway-default.kasm.svc.cluster.local',
     ]));
   });
 

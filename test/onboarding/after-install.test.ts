@@ -133,7 +133,7 @@ describe('native RDP', () => {
     const ms = synthAll((app) => new K3sDev(app, 'd', { rdp: {} }));
     expect(validateManifests(ms)).toEqual([]);
     const route = find(ms, 'IngressRouteTCP', 'kasm-rdp');
-    expect(route.spec).toEqual({ entryPoints: ['rdp'], routes: [{ match: 'HostSNI(`*`)', services: [{ name: 'kasm-rdp-gateway', port: 3389 }] }] });
+    expect(route.spec).toEqual({ entryPoints: ['rdp'], routes: [{ match: 'HostSNI(`*`)', services: [{ name: 'kasm-rdp-gateway-default', port: 3389 }] }] });
     expect(find(ms, 'HelmChartConfig', 'traefik').spec.valuesContent).toMatch(/rdp:\n\s+expose:\n\s+default: true\n\s+exposedPort: 3389\n\s+port: 3389\n\s+protocol: TCP/);
     const m = model(ms);
     expect(m.isAllowed(TRAEFIK, gatewayPod(m), 3389, 'TCP').allowed).toBe(true);

@@ -18,7 +18,7 @@ describe('capacity at synth', () => {
 
   test('Kasm 1.19.0\'s medium preset at HPA maximum does not fit the former default, three 4 vCPU / 8 GiB nodes', () => {
     const chart = new K3sProd(Testing.app(), 'prod', { hostname: 'kasm.example.com', version: KasmVersion.V1_19_0, nodes: [{ count: 3, cpu: '4', memory: '8Gi' }] });
-    expect(() => Testing.synth(chart)).toThrow(/does not fit its nodes \(3 × 4 CPU \/ 8Gi\)[\s\S]*all Kasm pods at maximum replicas: 16600m CPU/);
+    expect(() => Testing.synth(chart)).toThrow(/does not fit its nodes \(3 × 4 CPU \/ 8Gi\)[\s\S]*all Kasm pods at maximum replicas: 16725m CPU/);
   });
 
   test('k3s-prod on one small node fails with a table of requests against capacity', () => {
@@ -30,7 +30,7 @@ describe('capacity at synth', () => {
     const chart = new K3sProd(Testing.app(), 'prod', { hostname: 'kasm.example.com', checkCapacity: false });
     const pods = podsAtMaximum(Testing.synth(chart));
     expect(pods.filter((p) => p.name === 'Deployment/kasm-api')).toHaveLength(6);
-    expect(pods.filter((p) => p.name === 'Deployment/kasm-guac')).toHaveLength(2);
+    expect(pods.filter((p) => p.name === 'StatefulSet/kasm-guac')).toHaveLength(2);
     expect(pods.some((p) => p.name.startsWith('Job/'))).toBe(false);
   });
 

@@ -20,7 +20,7 @@ import { ConnectAnswer, Seen, Upstream } from '../support/upstreams';
 jest.setTimeout(60000);
 const contract = KasmVersion.V1_19_0.contract;
 const CLUSTER = { namespace: 'kasm', clusterDomain: 'cluster.local' };
-const POD = 'kasm-rdp-https-gateway-1.kasm-rdp-https-gateway.kasm.svc.cluster.local';
+const POD = 'kasm-rdp-https-gateway-1.kasm-rdp-https-gateway-default.kasm.svc.cluster.local';
 
 interface Pem { readonly cert: string; readonly key: string }
 
@@ -108,11 +108,11 @@ describeWithBinaries('the 1.19.0 gateway sidecars and verified TLS hops under re
     makeCa('internal-ca');
     makeCa('other-ca');
     const svc = (s: string) => `${s}.kasm.svc.cluster.local`;
-    certs.sidecar = issue('sidecar', 'internal-ca', ['*.kasm-guac.kasm.svc.cluster.local', 'kasm-guac', svc('kasm-guac')]);
-    certs.guac = issue('guac-peer', 'internal-ca', [svc('kasm-guac')]);
-    certs.rdpApp = issue('rdp-app', 'internal-ca', [svc('kasm-rdp-https-gateway')]);
-    certs.pod = issue('pod', 'internal-ca', ['*.kasm-rdp-https-gateway.kasm.svc.cluster.local']);
-    certs.otherCa = issue('other', 'other-ca', [svc('kasm-guac'), '*.kasm-rdp-https-gateway.kasm.svc.cluster.local']);
+    certs.sidecar = issue('sidecar', 'internal-ca', ['*.kasm-guac-default.kasm.svc.cluster.local', 'kasm-guac-default', svc('kasm-guac-default')]);
+    certs.guac = issue('guac-peer', 'internal-ca', [svc('kasm-guac-default')]);
+    certs.rdpApp = issue('rdp-app', 'internal-ca', [svc('kasm-rdp-https-gateway-default')]);
+    certs.pod = issue('pod', 'internal-ca', ['*.kasm-rdp-https-gateway-default.kasm.svc.cluster.local']);
+    certs.otherCa = issue('other', 'other-ca', [svc('kasm-guac-default'), '*.kasm-rdp-https-gateway-default.kasm.svc.cluster.local']);
     certs.wrongName = issue('wrong-name', 'internal-ca', ['kasm-api-default.kasm.svc.cluster.local']);
     certs.proxy = issue('proxy', 'internal-ca', ['kasm.example.com']);
 
@@ -186,7 +186,7 @@ describeWithBinaries('the 1.19.0 gateway sidecars and verified TLS hops under re
     expect((await get(ports.rdpGateway, '/rdp-gateway/x')).status).toBe(200);
     expect((await get(ports.rdpGateway, '/guac/vm_disconnect?kasm_id=1')).status).toBe(200);
     expect(hits()).toEqual(['rdp-gateway:5555 /__healthcheck', 'rdp-gateway:5555 /x', 'guac-nginx:9000 /guac/vm_disconnect?kasm_id=1']);
-    expect(dns.asked).toContain('kasm-guac.kasm.svc.cluster.local');
+    expect(dns.asked).toContain('kasm-guac-default.kasm.svc.cluster.local');
     expect(seen[2].headers.host).toBe('kasm.example.com');
   });
 

@@ -22,12 +22,15 @@ export const SERVICES = {
   manager: `${RELEASE}-manager-${ZONE}`,
   proxy: `${RELEASE}-proxy-${ZONE}`,
   db: `${RELEASE}-db`,
-  // [decision] Gap row 9 (cosmetic): the chart names the gateways `<rel>-guac-<zone>` and so on and the manager's port
-  // `zn<idx>-manager-pt` (rdp-https-gateway-statefulset.yaml@0af9a50); the gateways keep the names 1.18.1 gave them,
-  // so an upgrade replaces no Service a registered address or a NetworkPolicy names.
-  guac: 'kasm-guac',
-  rdpGateway: 'kasm-rdp-gateway',
-  rdpHttpsGateway: 'kasm-rdp-https-gateway',
+  // [read] Gap row 9: the chart's `<rel>-guac-<zone>` and so on (rdp-https-gateway-statefulset.yaml@0af9a50). The
+  // names also have to differ from 1.18.1's: guac and rdp-https-gateway become headless Services, and Kubernetes
+  // refuses to turn a ClusterIP Service into a headless one in place, so an upgrade that kept `kasm-guac` would stop
+  // at that Service; under new names GitOps creates them and prunes the old ones. The workloads keep their names (a
+  // StatefulSet beside the Deployment it replaces is another kind). The manager's port keeps the constant
+  // `manager-pt` (_helpers.tpl@029e7e0), not the R line's `zn<idx>-manager-pt`.
+  guac: `${RELEASE}-guac-${ZONE}`,
+  rdpGateway: `${RELEASE}-rdp-gateway-${ZONE}`,
+  rdpHttpsGateway: `${RELEASE}-rdp-https-gateway-${ZONE}`,
 } as const;
 
 /** How guac and the RDP gateways reach the api in 1.19: through the proxy's HTTP port (1.1190.5) [read]. */
