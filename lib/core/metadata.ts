@@ -34,6 +34,17 @@ export function runtimeLabels(labels: Readonly<Record<string, string>>): Record<
   return out;
 }
 
+/**
+ * Labels of a StatefulSet's volumeClaimTemplates: the runtime labels without the release version. Kubernetes refuses
+ * any change to an existing StatefulSet's volumeClaimTemplates, so a label that moves with the release would stop
+ * every upgrade at the database's StatefulSet.
+ */
+export function claimTemplateLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  const out = runtimeLabels(labels);
+  delete out[LABELS.version];
+  return out;
+}
+
 /** Annotation Argo CD reads to order a sync. */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 

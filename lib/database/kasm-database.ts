@@ -12,7 +12,7 @@ import { assertImagePullSecrets, assertPodOptions, KasmPodOptions, schedulingFie
 import { ClusterProfile } from '../cluster/profile';
 import { ComponentId, DerivedValue, SecretKey, SizePreset, TlsRole } from '../contract/types';
 import {
-  componentLabels, digest, runtimeLabels, selectorLabels, SyncWave, waveAnnotation,
+  claimTemplateLabels, componentLabels, digest, selectorLabels, SyncWave, waveAnnotation,
 } from '../core/metadata';
 import {
   envVars, hardenedContainer, hardenedPod, imageName, probes, resourceRequirements, writableVolumes,
@@ -261,8 +261,9 @@ export class KasmDatabase extends Construct implements IKasmDatabase {
           },
         },
         volumeClaimTemplates: [{
-          // The controller creates the PVC at runtime: no tracking label, or Argo CD would prune the data.
-          metadata: { name: 'data', labels: runtimeLabels(labels) },
+          // The controller creates the PVC at runtime: no tracking label, or Argo CD would prune the data; and no
+          // version label, which would make every release change this immutable template.
+          metadata: { name: 'data', labels: claimTemplateLabels(labels) },
           spec: {
             accessModes: ['ReadWriteOnce'],
             storageClassName: this.storageClassName,

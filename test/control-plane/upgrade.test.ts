@@ -37,6 +37,32 @@ describe('1.18.1, then 1.19.0 with upgradeFrom', () => {
     expect(migration.spec.template.metadata.labels['app.kubernetes.io/name']).toBe('kasm-db-init');
   });
 
+  // Kubernetes refuses an apply that changes these fields of an existing object, so GitOps would stop at it mid-upgrade:
+  // a Service between ClusterIP and headless, a workload's selector, a StatefulSet's Service or volume templates.
+  test.each([['k3s-dev', K3sDev], ['k3s-prod', K3sProd], ['rke2-cnpg', Rke2Cnpg]] as const)('%s: no object kept across the upgrade changes a field Kubernetes cannot change in place', (_name, Variant) => {
+    const build = (props: object) => Testing.synth(new Variant(Testing.app(), 'v', { hostname: 'kasm.example.com', ...props } as any)) as Manifest[];
+    const from = build({ version: KasmVersion.V1_18_1 });
+    const to = [build({ version: KasmVersion.V1_19_0, upgradeFrom: KasmVersion.V1_18_1 }), build({ version: KasmVersion.V1_19_0 })];
+    const immutable = (m: Manifest): unknown => {
+      const spec = (m as any).spec ?? {};
+      switch (m.kind) {
+        case 'Service': return { headless: spec.clusterIP === 'None', type: spec.type ?? 'ClusterIP' };
+        case 'Deployment': return { selector: spec.selector };
+        case 'StatefulSet': return { selector: spec.selector, serviceName: spec.serviceName, volumeClaimTemplates: spec.volumeClaimTemplates, podManagementPolicy: spec.podManagementPolicy };
+        case 'PersistentVolumeClaim': return { storageClassName: spec.storageClassName, accessModes: spec.accessModes };
+        default: return undefined;
+      }
+    };
+    const key = (m: Manifest) => `${m.kind}/${m.metadata.namespace ?? ''}/${m.metadata.name}`;
+    for (const target of to) {
+      const byKey = new Map(target.map((m) => [key(m), m]));
+      const changed = from.filter((m) => immutable(m) !== undefined && byKey.has(key(m)))
+        .filter((m) => JSON.stringify(immutable(m)) !== JSON.stringify(immutable(byKey.get(key(m))!)))
+        .map((m) => ({ object: key(m), from: immutable(m), to: immutable(byKey.get(key(m))!) }));
+      expect(changed).toEqual([]);
+    }
+  });
+
   test('no object that holds data changes its name; the dump volume is never pruned', () => {
     const dataNames = (ms: Manifest[]) => ms
       .filter((m) => ['StatefulSet', 'PersistentVolumeClaim'].includes(m.kind) || (m.kind === 'Service' && m.metadata.name === 'kasm-db'))
