@@ -10,7 +10,7 @@ import { EnvContext, imageName } from '../core/pod';
 import { KasmPodOptions, mergePodOptions } from '../core/pod-options';
 import { resolveResources } from '../core/resources';
 import { fail, KasmConfigError, show } from '../core/validation';
-import { componentLabels, instanceLabels, selectorLabels, SyncWave, waveAnnotation } from '../core/metadata';
+import { instanceLabels, selectorLabels } from '../core/metadata';
 import { IKasmDatabase } from '../database/interface';
 import { attachDoctor } from '../doctor/app-doctor';
 import { DoctorDeclarations, ReferencedKind } from '../doctor/declarations';
@@ -22,9 +22,7 @@ import { ComponentWorkload } from './component';
 import { databaseHostFor } from './database-alias';
 import { addDatabaseJobs } from './database-jobs';
 import { IKasmControlPlane, IScalableWorkload, ResolvedEdge } from './interface';
-import { renderProxyConfig } from './proxy-config';
-import { addConfigFiles } from './config-files';
-import { addProxyConfigMap, addSidecarConfigs, ProxyConfigMount } from './proxy-config-map';
+import { addComponentConfigs } from './component-configs';
 import { enabledComponents } from './enabled-components';
 import { ImagePullPolicy, KasmComponentOptions, KasmControlPlaneProps, TrustedCaBundle } from './props';
 import { resolveSettings } from './settings';
@@ -294,38 +292,12 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
     const sizing = this.contract.sizing[this.size][id];
     if (!sizing) throw new Error(`Kasm ${this.version.version} contract has no ${this.size} sizing for ${id}`);
     const resources = resolveResources(owner, `components.${id}.resources`, sizing.resources, opts?.resources);
-    let config: ProxyConfigMount | undefined;
-    if (id === ComponentId.PROXY) {
-      const files = renderProxyConfig({
-        contract,
-        enabled: new Set(this.components),
-        workerProcesses: this.contract.proxyWorkers[this.size],
-        dnsResolver: proxy.dnsResolver,
-        sessionTimeoutSeconds: proxy.sessionTimeoutSeconds,
-        cluster: { namespace: this.namespace, clusterDomain: this.cluster.clusterDomain },
-      });
-      config = addProxyConfigMap(this, `ProxyConfig${suffix}`, {
-        name: `${this.name}-proxy${suffix}-config`,
-        namespace: this.namespace,
-        labels: componentLabels(this.name, this.version.version, c.workloadName, id),
-        annotations: waveAnnotation(SyncWave.CONTROL_PLANE),
-      }, files);
-    }
-    const sidecarConfigs = addSidecarConfigs(this, {
-      contract, component: c, enabled: new Set(this.components), dnsResolver: proxy.dnsResolver, sessionTimeoutSeconds: proxy.sessionTimeoutSeconds,
+    const configs = addComponentConfigs(this, {
+      id, contract, component: c, workerProcesses: this.contract.proxyWorkers[this.size], enabled: new Set(this.components),
+      dnsResolver: proxy.dnsResolver, sessionTimeoutSeconds: proxy.sessionTimeoutSeconds,
       cluster: { namespace: this.namespace, clusterDomain: this.cluster.clusterDomain },
-      idSuffix: suffix,
-      metadata: (sidecar) => ({
-        name: `${this.name}-${sidecar}${suffix}-config`, namespace: this.namespace,
-        labels: componentLabels(this.name, this.version.version, c.workloadName, id), annotations: waveAnnotation(SyncWave.CONTROL_PLANE),
-      }),
+      instance: this.name, version: this.version.version, suffix,
     });
-    const files = c.configFiles && c.configFiles.length > 0 ? addConfigFiles(this, `Files${id}${suffix}`, {
-      name: `${c.workloadName}${suffix}-files`,
-      namespace: this.namespace,
-      labels: componentLabels(this.name, this.version.version, c.workloadName, id),
-      annotations: waveAnnotation(SyncWave.CONTROL_PLANE),
-    }, c.configFiles) : undefined;
     const trust = trustedCaFor(id, this.trustedCaBundle, imageName(c.image, this.imageRegistry), c.runAsUser, this.pullPolicy);
     const workload = new ComponentWorkload(this, `${id}${suffix}`, {
       id,
@@ -340,11 +312,11 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       envContext,
       tlsSecretName: (role) => this.secrets.tlsSecretName(role),
       initContainers: [...(trust ? [trust.initContainer] : []), ...this.waitContainers(id, c.runAsUser, view)],
-      extraVolumes: [...(config?.volumes ?? []), ...(files?.volumes ?? []), ...(trust?.volumes ?? [])],
-      extraMounts: [...(config?.mounts ?? []), ...(files?.mounts ?? []), ...(trust?.mounts ?? [])],
+      extraVolumes: [...configs.volumes, ...(trust?.volumes ?? [])],
+      extraMounts: [...configs.mounts, ...(trust?.mounts ?? [])],
       extraEnv: trust?.env,
-      sidecarMounts: sidecarConfigs.mounts,
-      podAnnotations: { ...config?.podAnnotations, ...files?.podAnnotations, ...sidecarConfigs.podAnnotations },
+      sidecarMounts: configs.sidecarMounts,
+      podAnnotations: configs.podAnnotations,
       podOptions: mergePodOptions(this.podDefaults, opts),
       imagePullSecrets: this.imagePullSecrets,
     });
