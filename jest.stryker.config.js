@@ -7,7 +7,7 @@ const base = require('./jest.config');
 module.exports = {
   ...base,
   testMatch: [
-    '<rootDir>/test/security/{network-peer,network-policies-unit,egress,security,security-flows}.test.ts',
+    '<rootDir>/test/security/{network-peer,network-policies-unit,egress,egress-rules,security,security-flows,sources}.test.ts',
     '<rootDir>/test/security/properties-cidr.test.ts',
     '<rootDir>/test/doctor/{network-policy-model,network-policy-properties,pod-security,app-doctor}.test.ts',
     '<rootDir>/test/security/{secret-generator,generator-plan}.test.ts',
