@@ -10,6 +10,6 @@ module.exports = {
     '<rootDir>/test/security/{network-peer,network-policies-unit,egress,egress-rules,security,security-flows,sources}.test.ts',
     '<rootDir>/test/security/properties-cidr.test.ts',
     '<rootDir>/test/doctor/{network-policy-model,network-policy-properties,pod-security,app-doctor}.test.ts',
-    '<rootDir>/test/security/{secret-generator,generator-plan}.test.ts',
+    '<rootDir>/test/security/{secret-generator,generator-plan,generator-der,generator-names,generator-x509,generator-plan-rules}.test.ts',
   ],
 };
