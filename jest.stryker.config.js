@@ -26,9 +26,9 @@ const TESTS_OF = {
   'lib/doctor/network-policy-parse.ts': ['doctor/{network-policy-model,network-policy-properties,network-policy-parse}'],
   'lib/doctor/network-policy-model.ts': ['doctor/{network-policy-model,network-policy-properties}'],
   'lib/doctor/pod-security.ts': ['doctor/pod-security'],
-  'lib/security/generator/der.ts': ['security/{generator-der,generator-x509}'],
-  'lib/security/generator/names.ts': ['security/{generator-names,generator-x509}'],
-  'lib/security/generator/plan.ts': ['security/{generator-plan-rules,generator-plan}'],
+  'lib/security/generator/der.ts': ['security/{generator-der,generator-x509,secret-generator}'],
+  'lib/security/generator/names.ts': ['security/{generator-names,generator-x509,secret-generator}'],
+  'lib/security/generator/plan.ts': ['security/{generator-plan-rules,generator-plan,secret-generator}'],
   'lib/security/generator/x509.ts': ['security/{generator-x509,secret-generator}'],
   'lib/security/generator/x509-read.ts': ['security/{generator-x509,secret-generator}'],
 };
