@@ -11,7 +11,7 @@
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
-  jest: { projectType: 'custom', configFile: 'jest.stryker.config.js', enableFindRelatedTests: true },
+  jest: { projectType: 'custom', configFile: 'jest.stryker.config.js', enableFindRelatedTests: false },
   coverageAnalysis: 'perTest',
   mutate: [
     'lib/security/network-peer.ts',
