@@ -22,6 +22,8 @@ describe('integers', () => {
     ['an empty buffer', Buffer.alloc(0), '020100'], ['a buffer of zeros', Buffer.from([0, 0, 0]), '020100'],
     ['a buffer with a leading zero', Buffer.from([0, 0x7f]), '02017f'], ['a buffer whose zero is a sign octet', Buffer.from([0, 0x80]), '02020080'],
     ['a buffer with the top bit set', Buffer.from([0x80, 0x01]), '0203008001'],
+    ['a buffer with one leading zero before two octets', Buffer.from([0, 1, 2]), '02020102'],
+    ['a buffer with zeros inside', Buffer.from([0, 0, 1, 0, 0]), '0203010000'],
   ])('%s', (_name, value, encoded) => {
     expect(hex(der.integer(value))).toBe(encoded);
   });
@@ -43,7 +45,7 @@ describe('object identifiers', () => {
 
   test.each([
     ['1', 'derOid: invalid OID 1'], ['3.1', 'derOid: invalid OID 3.1'], ['0.40', 'derOid: invalid OID 0.40'], ['1.40', 'derOid: invalid OID 1.40'],
-    ['1.2.x', 'derOid: invalid arc in 1.2.x'], ['1..2', 'derOid: invalid arc in 1..2'], ['1.2.-3', 'derOid: invalid arc in 1.2.-3'],
+    ['1.2.x', 'derOid: invalid arc in 1.2.x'], ['1.2.3x', 'derOid: invalid arc in 1.2.3x'], ['1.x2', 'derOid: invalid arc in 1.x2'], ['1..2', 'derOid: invalid arc in 1..2'], ['1.2.-3', 'derOid: invalid arc in 1.2.-3'],
   ])('%s is refused', (dotted, message) => {
     expect(() => oidContent(dotted)).toThrow(message);
     let thrown: unknown;
@@ -95,6 +97,7 @@ describe('the other types', () => {
   test('strings, booleans, null, tags and sequences', () => {
     expect(hex(der.utf8String('é'))).toBe('0c02c3a9');
     expect(hex(der.ia5String('a.b'))).toBe('1603612e62');
+    expect(hex(der.ia5String('é'))).toBe('1601e9'); // one octet per character, never a UTF-8 sequence
     expect(hex(der.octetString(Buffer.from([1, 2])))).toBe('04020102');
     expect(hex(der.boolean(false))).toBe('010100');
     expect(hex(der.boolean(true))).toBe('0101ff');
