@@ -21,7 +21,8 @@ describe('parseIpAddress', () => {
     ['0.0.0.0', '00000000'], ['255.255.255.255', 'ffffffff'], ['10.0.2.1', '0a000201'],
     ['::', '0'.repeat(32)], ['::1', `${'0'.repeat(30)}01`], ['1::', `0001${'0'.repeat(28)}`],
     ['1:2:3:4:5:6:7:8', '00010002000300040005000600070008'], ['FD00::aB', `fd00${'0'.repeat(24)}00ab`],
-    ['1:2:3:4:5:6::8', '00010002000300040005000600000008'],
+    ['1:2:3:4:5:6::8', '00010002000300040005000600000008'], ['1:2:3:4:5:6:7::', '00010002000300040005000600070000'],
+    ['::2:3:4:5:6:7:8', '00000002000300040005000600070008'],
     ['::ffff:192.0.2.1', `${'0'.repeat(20)}ffffc0000201`], ['1:2:3:4:5:6:10.0.0.1', '0001000200030004000500060a000001'],
   ])('%s', (text, octets) => {
     expect(hex(text)).toBe(octets);
@@ -29,7 +30,8 @@ describe('parseIpAddress', () => {
 
   test.each([
     ['256.0.0.0', 'invalid IPv4 address 256.0.0.0'], ['01.2.3.4', 'invalid IPv4 address 01.2.3.4'], ['1.2.3.00', 'invalid IPv4 address 1.2.3.00'],
-    ['1.2.3', 'invalid IP address 1.2.3'], ['example.com', 'invalid IP address example.com'], ['1::g', 'invalid IP address 1::g'],
+    ['1.2.3', 'invalid IP address 1.2.3'], ['1.2.3.4x', 'invalid IP address 1.2.3.4x'], ['g::1', 'invalid IP address g::1'],
+    ['1.2.3.4:5', 'invalid IPv6 address 1.2.3.4:5'], ['example.com', 'invalid IP address example.com'], ['1::g', 'invalid IP address 1::g'],
     ['1:2:3:4:5:6:7', 'invalid IPv6 address 1:2:3:4:5:6:7'], ['1:2:3:4:5:6:7:8:9', 'invalid IPv6 address 1:2:3:4:5:6:7:8:9'],
     ['1::2:3:4:5:6:7:8', 'invalid IPv6 address 1::2:3:4:5:6:7:8'], ['1::2::3', 'invalid IPv6 address 1::2::3'],
     ['1::12345', 'invalid IPv6 address 1::12345'], [':1', 'invalid IPv6 address :1'], ['1:', 'invalid IPv6 address 1:'],
@@ -53,6 +55,7 @@ describe('permittedSubtrees', () => {
   });
   test('names with as many labels keep their alphabetical order', () => {
     expect(permittedSubtrees(['b.org', 'a.org', 'c.org'])).toEqual(['a.org', 'b.org', 'c.org']);
+    expect(permittedSubtrees(['b.org', 'a.x.net'])).toEqual(['a.x.net', 'b.org']);
   });
 });
 
