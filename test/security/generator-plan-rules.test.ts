@@ -34,6 +34,7 @@ describe('validatePlan accepts', () => {
     ['common names of 1 and 64 characters', plan({ ca: { secretName: 'ca', commonName: 'c'.repeat(64), validityDays: 1 }, certificates: [cert({ commonName: 'x', validityDays: 1 })] })],
     ['a certificate with only an IP address', plan({ certificates: [cert({ dnsNames: [], ipAddresses: ['10.0.0.1'] })] })],
     ['a certificate with ipAddresses null', plan({ certificates: [cert({ ipAddresses: null })] })],
+    ['a certificate with as many IP addresses as DNS names', plan({ certificates: [cert({ dnsNames: ['kasm-db'], ipAddresses: ['10.0.0.1'] })] })],
     ['no mirrors without credentials', plan({ credentials: null, mirrors: [] })],
     ['a CA without certificates', plan({ certificates: [] })],
   ])('%s', (_name, p) => {
@@ -51,6 +52,7 @@ describe('validatePlan refuses, naming the field', () => {
     ['a 64-character namespace', plan({ namespace: 'n'.repeat(64) }), 'namespace must be a DNS-1123 label'],
     ['a namespace with a dot', plan({ namespace: 'a.b' }), 'namespace must be a DNS-1123 label'],
     ['a namespace that is not text', plan({ namespace: 7 }), 'namespace must be a DNS-1123 label'],
+    ['a namespace in a list', plan({ namespace: ['kasm'] }), 'namespace must be a DNS-1123 label'],
     ['labels that are a list', plan({ labels: ['a'] }), 'labels must be an object'],
     ['a label value that is not text', plan({ labels: { a: 'b', tier: 1 } }), 'labels.tier must be a string'],
     ['credentials that are not an object', plan({ credentials: 'kasm-secrets' }), 'credentials must be an object or null'],
@@ -70,6 +72,7 @@ describe('validatePlan refuses, naming the field', () => {
     ['an empty CA common name', plan({ ca: { secretName: 'ca', commonName: '', validityDays: 1 } }), 'ca.commonName must be 1 to 64 characters'],
     ['a CA common name of 65 characters', plan({ ca: { secretName: 'ca', commonName: 'c'.repeat(65), validityDays: 1 } }), 'ca.commonName must be 1 to 64 characters'],
     ['a CA common name that is not text', plan({ ca: { secretName: 'ca', commonName: 12, validityDays: 1 } }), 'ca.commonName must be 1 to 64 characters'],
+    ['a CA common name in a list', plan({ ca: { secretName: 'ca', commonName: ['ca'], validityDays: 1 } }), 'ca.commonName must be 1 to 64 characters'],
     ['a CA valid for 0 days', plan({ ca: { secretName: 'ca', commonName: 'c', validityDays: 0 } }), 'ca.validityDays must be a positive integer'],
     ['a CA valid for 1.5 days', plan({ ca: { secretName: 'ca', commonName: 'c', validityDays: 1.5 } }), 'ca.validityDays must be a positive integer'],
     ['mirrors that are not a list', plan({ mirrors: {} }), 'mirrors must be an array or null'],
