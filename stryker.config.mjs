@@ -19,6 +19,11 @@
  *   that very text tells them apart (In/NotIn without values are refused by parsePolicy before they are evaluated).
  * - network-policy-parse.ts matchesSelector NotIn: dropping `has &&` (an absent key reads undefined, which no values
  *   list holds).
+ * - network-policy-model.ts `?? []` -> ['Stryker was here'] where a list is only searched or filtered by a field (the
+ *   policies of a namespace, twice; the containers of a pod spec; a pod's ports; the default extraNamespaces): a string
+ *   element has none of those fields, so it is never selected.
+ * - network-policy-model.ts `to.kind === 'pod' ?` -> true and portMatches' `destination.kind !== 'pod'` -> false: an
+ *   external endpoint has no ports, so looking a named port up on it finds nothing either way.
  * - der.ts unsignedIntegerBytes `start < bytes.length - 1` -> true, `<=`, `+ 1`: the next line puts back the single
  *   zero octet that stripping one zero too many removes.
  * - der.ts `'ascii'` -> '' in the two time encoders, `'utf8'` -> '' in utf8String: digits and 'Z' are the same octets

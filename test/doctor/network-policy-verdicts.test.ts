@@ -11,6 +11,9 @@ function model() {
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } },
     { apiVersion: 'v2', kind: 'Namespace', metadata: { name: 'fake', labels: { team: 'kasm' } } },
     { apiVersion: 'v1', kind: 'Namespace', metadata: {} },
+    { apiVersion: 'v1', kind: 'Namespace' },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other', labels: { team: 'kasm' } } },
+    { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'other' }, spec: { rules: [] } },
     policy('deny', 'kasm', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
     policy('api-in', 'kasm', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'db' } } }], ports: [{ port: 1 }] }, { from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 'http' }] }] }),
     policy('web-out', 'kasm', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }] }, { to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 443 }] }] }),
@@ -89,6 +92,7 @@ describe('namespaces and the policies that select a pod', () => {
     expect(m.labelsOfNamespace('extra')).toEqual({ team: 'kasm', 'kubernetes.io/metadata.name': 'extra' });
     expect(m.labelsOfNamespace('bare')).toEqual({ 'kubernetes.io/metadata.name': 'bare' });
     expect(m.labelsOfNamespace('nowhere')).toEqual({ 'kubernetes.io/metadata.name': 'nowhere' });
+    expect(m.labelsOfNamespace('other')).toEqual({ 'kubernetes.io/metadata.name': 'other' });
   });
 
   test('a namespaceSelector admits pods of the namespaces it selects, declared or extra', () => {
