@@ -38,6 +38,9 @@
  * - x509-read.ts extensionValue `parts[0].tag === 0x06` -> true: an extension starts with its OID; another element
  *   with the same content octets as the OID wanted would be needed.
  */
+/** Where the reports go: `reports/mutation` unless MUTATE_REPORTS names another folder (two runs at once). */
+const REPORTS = process.env.MUTATE_REPORTS ?? 'reports/mutation';
+
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
@@ -56,8 +59,8 @@ export default {
   concurrency: 2,
   timeoutMS: 5000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `${REPORTS}/mutation.html` },
+  jsonReporter: { fileName: `${REPORTS}/mutation.json` },
   clearTextReporter: { allowColor: false, reportTests: false, reportMutants: false },
   incrementalFile: 'reports/stryker-incremental.json',
   tempDirName: '.stryker-tmp',
