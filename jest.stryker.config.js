@@ -12,7 +12,7 @@ const base = require('./jest.config');
 const ALL = [
   'security/{network-peer,network-policies-unit,egress,egress-rules,security,security-flows,sources}',
   'security/properties-cidr',
-  'doctor/{network-policy-model,network-policy-properties,network-policy-parse,network-policy-verdicts,pod-security,app-doctor}',
+  'doctor/{network-policy-model,network-policy-properties,network-policy-parse,network-policy-verdicts,pod-security,pod-security-edges,app-doctor}',
   'security/{secret-generator,generator-plan,generator-der,generator-names,generator-x509,generator-plan-rules}',
 ];
 
@@ -26,7 +26,7 @@ const TESTS_OF = {
   'lib/security/sources.ts': ['security/sources'],
   'lib/doctor/network-policy-parse.ts': ['doctor/{network-policy-model,network-policy-properties,network-policy-parse}'],
   'lib/doctor/network-policy-model.ts': ['doctor/{network-policy-model,network-policy-properties,network-policy-verdicts}'],
-  'lib/doctor/pod-security.ts': ['doctor/pod-security'],
+  'lib/doctor/pod-security.ts': ['doctor/{pod-security,pod-security-edges}'],
   // The generator's modules by their own unit tests only: secret-generator.test.ts also covers them, but through RSA key
   // generation in nearly every test, which makes a per-file run take hours on 2 cores (the full run still includes it).
   'lib/security/generator/der.ts': ['security/generator-der'],

@@ -24,6 +24,9 @@
  *   element has none of those fields, so it is never selected.
  * - network-policy-model.ts `to.kind === 'pod' ?` -> true and portMatches' `destination.kind !== 'pod'` -> false: an
  *   external endpoint has no ports, so looking a named port up on it finds nothing either way.
+ * - pod-security.ts `capabilities?.drop ?? []` -> ['Stryker was here']: that list lacks ALL too, the same violation.
+ * Not equivalent but left: pod-security.ts `types.some(...)` -> `types.every(...)` differs only for a volume with two
+ * sources, which the API server refuses before Pod Security Admission looks at it.
  * - der.ts unsignedIntegerBytes `start < bytes.length - 1` -> true, `<=`, `+ 1`: the next line puts back the single
  *   zero octet that stripping one zero too many removes.
  * - der.ts `'ascii'` -> '' in the two time encoders, `'utf8'` -> '' in utf8String: digits and 'Z' are the same octets
