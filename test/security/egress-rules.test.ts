@@ -82,6 +82,14 @@ describe('egressRuleFlows refuses, with the whole message', () => {
       'Owner egress[0].purpose: \'\' is not accepted; pass a short sentence of at most 200 characters'],
     ['a purpose of 201 characters', { from: ['api'], to: internet(), ports: [443], purpose: 'p'.repeat(201) },
       `Owner egress[0].purpose: '${'p'.repeat(201)}' is not accepted; pass a short sentence of at most 200 characters`],
+    ['a peer that is not a NetworkPeer', { from: ['api'], to: '192.0.2.0/24', ports: [443] },
+      'Owner egress[0].to: \'192.0.2.0/24\' is not a NetworkPeer; use NetworkPeer.cidrs([...]) or NetworkPeer.pods(namespace, labels)'],
+    ['a second port out of range', { from: ['api'], to: internet(), ports: [443, 65536] },
+      'Owner egress[0].ports[1]: 65536 is not accepted; pass a whole number from 1 to 65535'],
+    ['an unknown protocol', { from: ['api'], to: internet(), ports: [443], protocol: 'ICMP' }, 'Owner egress[0].protocol: \'ICMP\' is not one of \'TCP\', \'UDP\''],
+    ['a range inside the cluster', { from: ['api'], to: NetworkPeer.cidrs(['192.0.2.0/24', '10.42.5.0/24']), ports: [443] },
+      'Owner egress[0].to.cidrs[1]: \'10.42.5.0/24\' lies inside the cluster\'s own range \'10.42.0.0/16\' (ClusterProfile clusterCidrs), which policies never open by address; '
+      + 'pass ranges outside the cluster, and name in-cluster peers with NetworkPeer.pods(namespace, labels)'],
     ['a purpose that is not text', { from: ['api'], to: internet(), ports: [443], purpose: 7 }, 'Owner egress[0].purpose: 7 is not accepted; pass a short sentence of at most 200 characters'],
   ])('%s', (_name, rule, message) => {
     expect(messageOf(rule)).toBe(message);
