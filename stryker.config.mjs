@@ -25,8 +25,6 @@
  * - network-policy-model.ts `to.kind === 'pod' ?` -> true and portMatches' `destination.kind !== 'pod'` -> false: an
  *   external endpoint has no ports, so looking a named port up on it finds nothing either way.
  * - pod-security.ts `capabilities?.drop ?? []` -> ['Stryker was here']: that list lacks ALL too, the same violation.
- * Not equivalent but left: pod-security.ts `types.some(...)` -> `types.every(...)` differs only for a volume with two
- * sources, which the API server refuses before Pod Security Admission looks at it.
  * - der.ts unsignedIntegerBytes `start < bytes.length - 1` -> true, `<=`, `+ 1`: the next line puts back the single
  *   zero octet that stripping one zero too many removes.
  * - der.ts `'ascii'` -> '' in the two time encoders, `'utf8'` -> '' in utf8String: digits and 'Z' are the same octets
@@ -38,8 +36,13 @@
  *   one another, and the result is sorted at the end; `name === k ||` -> false: the names are distinct (a Set).
  * - plan.ts checkMirrors `credentialKeys ?? []` -> ['Stryker was here']: unreachable, mirrors without credentials are
  *   refused on the line before.
+ * - x509.ts `Buffer.from(n, 'ascii')` -> '' for dNSNames (twice): the names are checked to be ASCII, the same octets in
+ *   UTF-8; `requestedNotAfter > caNotAfter` -> `>=`: when they are equal either one is the same date; toPem's
+ *   `?? []` -> ['Stryker was here']: a certificate's DER is never empty, so the base64 always has lines.
  * - x509-read.ts extensionValue `parts[0].tag === 0x06` -> true: an extension starts with its OID; another element
  *   with the same content octets as the OID wanted would be needed.
+ * Not equivalent but left: pod-security.ts `types.some(...)` -> `types.every(...)` differs only for a volume with two
+ *   sources, which the API server refuses before Pod Security Admission looks at it.
  */
 /** Where the reports go: `reports/mutation` unless MUTATE_REPORTS names another folder (two runs at once). */
 const REPORTS = process.env.MUTATE_REPORTS ?? 'reports/mutation';

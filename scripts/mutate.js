@@ -10,7 +10,8 @@ const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
-const REPORT = path.join(ROOT, 'reports', 'mutation', 'mutation.json');
+/** The JSON report, where stryker.config.mjs writes it (MUTATE_REPORTS, or reports/mutation). */
+const REPORT = path.join(ROOT, process.env.MUTATE_REPORTS ?? path.join('reports', 'mutation'), 'mutation.json');
 const MINIMUM = 85;
 
 /** Per file: mutants detected (killed, timed out) and undetected (survived, no coverage), as Stryker scores them. */
