@@ -25,6 +25,8 @@
  * - network-policy-model.ts `to.kind === 'pod' ?` -> true and portMatches' `destination.kind !== 'pod'` -> false: an
  *   external endpoint has no ports, so looking a named port up on it finds nothing either way.
  * - pod-security.ts `capabilities?.drop ?? []` -> ['Stryker was here']: that list lacks ALL too, the same violation.
+ * - sources.ts `sealed?.scope` -> `sealed.scope`: unreachable without options, refused for lacking every key first;
+ *   `renew > 0 &&` -> true, `>=`: a renewBefore under 5 minutes, zero and below included, is refused on the line before.
  * - der.ts unsignedIntegerBytes `start < bytes.length - 1` -> true, `<=`, `+ 1`: the next line puts back the single
  *   zero octet that stripping one zero too many removes.
  * - der.ts `'ascii'` -> '' in the two time encoders, `'utf8'` -> '' in utf8String: digits and 'Z' are the same octets

@@ -25,6 +25,8 @@ describe('assertSources accepts', () => {
     ['a renewBefore of exactly 5 minutes', { tls: TlsSource.certManager({ issuerName: 'ca', duration: Duration.hours(2), renewBefore: Duration.minutes(5) }) }],
     ['a duration of exactly Go\'s longest, 2562047h', { tls: TlsSource.certManager({ issuerName: 'ca', duration: Duration.hours(2562047) }) }],
     ['the defaults', {}],
+    ['External Secrets with every option left to its default', { credentials: CredentialSource.externalSecrets({ storeName: 'vault', remoteKey: 'kasm/prod' }) }],
+    ['Sealed Secrets with the default scope', { credentials: CredentialSource.sealedSecrets({ encryptedData: sealed }) }],
   ])('%s', (_name, sources) => {
     expect(() => check(sources)).not.toThrow();
   });
@@ -120,6 +122,8 @@ describe('assertSources refuses, with the whole message', () => {
       'Owner tls.duration: \'2562049h\' is beyond what cert-manager can read (Go durations end at 2562047h, about 292 years)'],
     ['an ingressTls without a front door', {}, true,
       'Owner ingressTls: \'generated\' is set but no front door was passed; pass `frontDoor` so the certificate knows its host names'],
+    ['ciphertext given as a 46-digit number, not text', { credentials: CredentialSource.sealedSecrets({ encryptedData: { ...sealed, 'db-password': 10n ** 45n as any } }) }, false,
+      'Owner credentials.encryptedData.db-password: 1000000000000000000000000000000000000000000000 is not kubeseal ciphertext (base64, at least 40 characters); seal the value with `kubeseal --raw`'],
   ])('%s', (_name, sources, withoutFrontDoor, message) => {
     expect(() => check(sources, withoutFrontDoor)).toThrow(message);
     let thrown: unknown;
