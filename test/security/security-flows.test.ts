@@ -13,8 +13,14 @@ import type { IKasmExposure } from '../../lib/ingress/rdp-exposure';
 import { Flow, FlowEnd } from '../../lib/security/network-peer';
 import { expectedConnections, graphFlows, SecurityReach } from '../../lib/security/security-flows';
 
-// Everything is built inside each test, so Stryker attributes the coverage to the tests that use it.
-const k3s = () => new K3sDev(Testing.app(), 'x').controlPlane;
+// The charts are built inside the first test that needs them (not at describe time), then reused: building one takes
+// seconds, and Stryker reruns a file's covering tests for each mutant. The functions under test run inside each test.
+let k3sDev: IKasmControlPlane | undefined;
+let k3sProd: IKasmControlPlane | undefined;
+const k3s = () => (k3sDev ??= new K3sDev(Testing.app(), 'x').controlPlane);
+const zoned = () => (k3sProd ??= new K3sProd(Testing.app(), 'p', {
+  version: KasmVersion.V1_19_0, hostname: 'kasm.example.com', nodes: [{ count: 4, cpu: '8', memory: '16Gi' }], zones: [{ name: 'default' }, { name: 'eu' }],
+} as any).controlPlane);
 const end = (c: ConnectionEnd) => (c.kind === 'pods' ? `${c.namespace}/${c.name}${Object.keys(c.selector).length === 0 ? '{}' : ''}` : c.kind === 'address' ? `${c.endpoint.kind === 'external' ? c.endpoint.ip : '?'}(${c.endpoint.name})` : `missing: ${c.reason}`);
 const line = (c: ExpectedConnection) => `${c.description} | ${end(c.from)} -> ${end(c.to)} ${c.port}/${c.protocol}`;
 const flowEnd = (e: FlowEnd) => (e.kind === 'pods' ? `${e.namespace}/${e.name}${Object.keys(e.selector).length === 0 ? '{}' : ''}` : e.kind === 'cidrs' ? `cidrs(${e.name})` : `anywhere(${e.name})`);
@@ -94,8 +100,7 @@ describe('graphFlows', () => {
   });
 
   test('a zone\'s own instances are its own pods; shared ends and the database are not', () => {
-    const prod = new K3sProd(Testing.app(), 'p', { version: KasmVersion.V1_19_0, hostname: 'kasm.example.com', nodes: [{ count: 4, cpu: '8', memory: '16Gi' }], zones: [{ name: 'default' }, { name: 'eu' }] } as any);
-    const flows = graphFlows({ controlPlane: prod.controlPlane, exposures: [] });
+    const flows = graphFlows({ controlPlane: zoned(), exposures: [] });
     expect(flows.map(flowLine).filter((l) => l.includes('-eu'))).toEqual([
       'kasm/api-eu -> kasm/db 5432/TCP (reads and writes Kasm state)',
       'kasm/manager-eu -> kasm/db 5432/TCP (reads and writes zone state)',
@@ -210,8 +215,7 @@ describe('expectedConnections', () => {
   });
 
   test('a zone\'s edges name the zone and its own pods', () => {
-    const prod = new K3sProd(Testing.app(), 'p', { version: KasmVersion.V1_19_0, hostname: 'kasm.example.com', nodes: [{ count: 4, cpu: '8', memory: '16Gi' }], zones: [{ name: 'default' }, { name: 'eu' }] } as any);
-    const lines = expectedConnections({ controlPlane: prod.controlPlane, exposures: [] }, 'o', []).map(line);
+    const lines = expectedConnections({ controlPlane: zoned(), exposures: [] }, 'o', []).map(line);
     expect(lines.filter((l) => l.includes('zone eu')).slice(0, 3)).toEqual([
       'api -> db:5432 (reads and writes Kasm state) in zone eu | kasm/api-eu -> kasm/db 5432/TCP',
       'manager -> db:5432 (reads and writes zone state) in zone eu | kasm/manager-eu -> kasm/db 5432/TCP',
