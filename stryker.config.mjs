@@ -24,6 +24,7 @@
  *   element has none of those fields, so it is never selected.
  * - network-policy-model.ts `to.kind === 'pod' ?` -> true and portMatches' `destination.kind !== 'pod'` -> false: an
  *   external endpoint has no ports, so looking a named port up on it finds nothing either way.
+ * - network-policy-model.ts portText's `typeof port === 'string' &&` -> true: a number's text is all digits anyway.
  * - pod-security.ts `capabilities?.drop ?? []` -> ['Stryker was here']: that list lacks ALL too, the same violation.
  * - sources.ts `sealed?.scope` -> `sealed.scope`: unreachable without options, refused for lacking every key first;
  *   `renew > 0 &&` -> true, `>=`: a renewBefore under 5 minutes, zero and below included, is refused on the line before.

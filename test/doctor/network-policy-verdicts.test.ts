@@ -58,6 +58,12 @@ describe('verdicts word for word', () => {
       .toBe('job/x -> external 10.0.0.1 on 1/TCP: ALLOWED; egress: job/x is not isolated for egress (no policy selects it); ingress: destination is external, NetworkPolicy does not apply');
   });
 
+  test('a port name with digits in it is a name, also in the verdict', () => {
+    const to = nameless('kasm', { app: 'x' }, [{ name: 'h2c80', containerPort: 80 }, { name: '80h', containerPort: 81 }]);
+    expect(model().isAllowed({ kind: 'external', ip: '1.1.1.1' }, to, 'h2c80').reason).toMatch(/ on h2c80\(80\)\/TCP: /);
+    expect(model().isAllowed({ kind: 'external', ip: '1.1.1.1' }, to, '80h').reason).toMatch(/ on 80h\(81\)\/TCP: /);
+  });
+
   test('a named port only resolves with its protocol', () => {
     expect(model().isAllowed(web(), api(), 'http', 'UDP').reason).toBe('pod kasm/{app=web,v=1} -> pod kasm/{app=api} on http(9053)/UDP: DENIED; '
       + 'egress: allowed by NetworkPolicy kasm/web-out egress[0]; ingress: no ingress rule allows it; pod kasm/{app=api} is isolated for ingress by kasm/deny, kasm/api-in');
@@ -72,6 +78,8 @@ describe('verdicts word for word', () => {
     ['port 65536 as text', { kind: 'external', ip: '1.1.1.1' }, { kind: 'external', ip: '1.1.1.2' }, '65536', undefined, 'port 65536 is out of range 1-65535'],
     ['port 1.5', { kind: 'external', ip: '1.1.1.1' }, { kind: 'external', ip: '1.1.1.2' }, 1.5, undefined, 'port 1.5 is out of range 1-65535'],
     ['a named port on an address', { kind: 'external', ip: '1.1.1.1' }, { kind: 'external', ip: '1.1.1.2' }, 'https', undefined, 'named port \'https\'/TCP does not exist on destination external 1.1.1.2'],
+    ['a port name that starts with digits', { kind: 'external', ip: '1.1.1.1' }, { kind: 'external', ip: '1.1.1.2' }, '80x', undefined, 'named port \'80x\'/TCP does not exist on destination external 1.1.1.2'],
+    ['a port name that ends with digits', { kind: 'external', ip: '1.1.1.1' }, { kind: 'external', ip: '1.1.1.2' }, 'x80', undefined, 'named port \'x80\'/TCP does not exist on destination external 1.1.1.2'],
     ['a named port the pod lacks', { kind: 'external', ip: '1.1.1.1' }, { kind: 'pod', namespace: 'kasm', labels: { app: 'x' } }, 'http', 'UDP', 'named port \'http\'/UDP does not exist on destination pod kasm/{app=x}'],
   ])('refuses %s', (_name, from, to, port, protocol, message) => {
     expect(() => model().isAllowed(from as any, to as any, port, protocol as any)).toThrow(new Error(message));
