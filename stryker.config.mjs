@@ -25,7 +25,8 @@
  * - network-policy-model.ts `to.kind === 'pod' ?` -> true and portMatches' `destination.kind !== 'pod'` -> false: an
  *   external endpoint has no ports, so looking a named port up on it finds nothing either way.
  * - network-policy-model.ts portText's `typeof port === 'string' &&` -> true: a number's text is all digits anyway.
- * - pod-security.ts `capabilities?.drop ?? []` -> ['Stryker was here']: that list lacks ALL too, the same violation.
+ * - pod-security.ts `capabilities?.drop ?? []` -> ['Stryker was here']: that list lacks ALL too, the same violation;
+ *   podSpecsOf's `typeof m !== 'object'` -> false: a number or a text has no kind, so the switch skips it anyway.
  * - sources.ts `sealed?.scope` -> `sealed.scope`: unreachable without options, refused for lacking every key first;
  *   `renew > 0 &&` -> true, `>=`: a renewBefore under 5 minutes, zero and below included, is refused on the line before.
  * - der.ts unsignedIntegerBytes `start < bytes.length - 1` -> true, `<=`, `+ 1`: the next line puts back the single
@@ -44,8 +45,6 @@
  *   `?? []` -> ['Stryker was here']: a certificate's DER is never empty, so the base64 always has lines.
  * - x509-read.ts extensionValue `parts[0].tag === 0x06` -> true: an extension starts with its OID; another element
  *   with the same content octets as the OID wanted would be needed.
- * Not equivalent but left: pod-security.ts `types.some(...)` -> `types.every(...)` differs only for a volume with two
- *   sources, which the API server refuses before Pod Security Admission looks at it.
  */
 /** Where the reports go: `reports/mutation` unless MUTATE_REPORTS names another folder (two runs at once). */
 const REPORTS = process.env.MUTATE_REPORTS ?? 'reports/mutation';

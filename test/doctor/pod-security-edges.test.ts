@@ -66,6 +66,8 @@ describe('podSpecsOf at the edges', () => {
       { kind: 'Deployment', metadata: { name: 'bare' } },
       { kind: 'CronJob', metadata: { name: 'cj' }, spec: {} },
       { kind: 'CronJob', metadata: { name: 'cj2' }, spec: { jobTemplate: {} } },
+      { kind: 'CronJob', metadata: { name: 'cj3' } },
+      { kind: 5, items: [] },
       { kind: 'Pod' },
       { kind: 'Service', metadata: { name: 's' }, spec: { template: { spec: {} } } },
       { kind: 'PodList', items: [{ kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: { restartPolicy: 'Never' } } } }] },
@@ -77,6 +79,7 @@ describe('podSpecsOf at the edges', () => {
       { workload: 'Deployment/default/bare', namespace: 'default', spec: {}, metadata: {} },
       { workload: 'CronJob/default/cj', namespace: 'default', spec: {}, metadata: {} },
       { workload: 'CronJob/default/cj2', namespace: 'default', spec: {}, metadata: {} },
+      { workload: 'CronJob/default/cj3', namespace: 'default', spec: {}, metadata: {} },
       { workload: 'Pod/default/?', namespace: 'default', spec: {}, metadata: {} },
       { workload: 'Job/default/j', namespace: 'default', spec: { restartPolicy: 'Never' }, metadata: {} },
     ]);
