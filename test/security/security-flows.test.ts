@@ -170,6 +170,10 @@ describe('expectedConnections', () => {
     expect(dbLines({ peer: NetworkPeer.cidrs(['203.0.113.4/31'], ['203.0.113.4/32', '203.0.113.5/32'], 'external-db') })[1])
       .toBe('api -> db:5432 (reads and writes Kasm state) | kasm/api -> missing: every address of the database peer is excepted 5432/TCP');
     expect(dbLines({})[2]).toBe('manager -> db:5432 (reads and writes zone state) | kasm/manager -> missing: the database has no network peer, so no policy can admit its clients 5432/TCP');
+    const dbEnd = (database: object) => expectedConnections({ controlPlane: withDatabase(k3s(), database), exposures: [] }, 'o', []).find((c) => c.description.startsWith('api -> db:'))!.to;
+    expect(dbEnd({})).toEqual({ kind: 'missing', reason: 'the database has no network peer, so no policy can admit its clients' });
+    expect(dbEnd({ peer: NetworkPeer.cidrs(['203.0.113.4/31'], ['203.0.113.4/32', '203.0.113.5/32'], 'external-db') }))
+      .toEqual({ kind: 'missing', reason: 'every address of the database peer is excepted' });
   });
 
   test('the database\'s own flows: between pods only, never to anywhere or to addresses', () => {
