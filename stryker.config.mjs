@@ -27,8 +27,8 @@
  * - network-policy-model.ts portText's `typeof port === 'string' &&` -> true: a number's text is all digits anyway.
  * - pod-security.ts `capabilities?.drop ?? []` -> ['Stryker was here']: that list lacks ALL too, the same violation;
  *   podSpecsOf's `typeof m !== 'object'` -> false: a number or a text has no kind, so the switch skips it anyway.
- * - security-flows.ts, the database's own flows: `f.to.kind === 'anywhere'` -> false (the next line leaves such an end
- *   out too) and `f.to.kind === 'pods' ?` -> true (pods() returns nothing for other ends); zoneEnd's
+ * - security-flows.ts, the database's own flows: `f.to.kind === 'anywhere'` -> false, or 'anywhere' -> '' (the next line
+ *   leaves such an end out too) and `f.to.kind === 'pods' ?` -> true (pods() returns nothing for other ends); zoneEnd's
  *   `typeof selector === 'string' ||` -> false: an external end's selector is its name, and indexing a name by a label
  *   key finds nothing, as the control plane's selector of that end does, so it is never the zone's own.
  * - sources.ts `sealed?.scope` -> `sealed.scope`: unreachable without options, refused for lacking every key first;
