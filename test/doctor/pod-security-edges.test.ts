@@ -1,5 +1,5 @@
 /** checkRestricted and podSpecsOf at their edges: nulls and unset fields, each probe and hook, and every kind of workload. */
-import { checkRestricted, podSpecsOf, RESTRICTED_VOLUME_TYPES } from '../../lib/doctor/pod-security';
+import { BASELINE_ALLOWED_CAPABILITIES, checkRestricted, podSpecsOf, RESTRICTED_VOLUME_TYPES, SAFE_SYSCTLS } from '../../lib/doctor/pod-security';
 
 /** One hardened container in a hardened pod; each test changes one thing. */
 function pod(change: (spec: any) => void = () => undefined): any {
@@ -55,6 +55,23 @@ describe('checkRestricted at the edges', () => {
   test('an AppArmor annotation of another container or prefix is read by its value only', () => {
     expect(checkRestricted(pod(), { annotations: { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' } }))
       .toEqual(['pod: metadata.annotations[\'container.apparmor.security.beta.kubernetes.io/app\'] must be runtime/default or localhost/* (found \'unconfined\')']);
+  });
+});
+
+describe('the published lists', () => {
+  // The sets of the Pod Security Standards (https://kubernetes.io/docs/concepts/security/pod-security-standards/), as of 1.29.
+  const SAFE = ['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies',
+    'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout',
+    'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes'];
+
+  test.each(SAFE)('the safe sysctl %s is admitted', (name) => {
+    expect(checkRestricted(pod((s) => { s.securityContext.sysctls = [{ name, value: '1' }]; }))).toEqual([]);
+  });
+
+  test('exactly the safe sysctls, and the baseline capabilities, as the standard lists them', () => {
+    expect([...SAFE_SYSCTLS].sort()).toEqual([...SAFE].sort());
+    expect([...BASELINE_ALLOWED_CAPABILITIES]).toEqual(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
+      'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
   });
 });
 
