@@ -142,10 +142,13 @@ export function sampleAddress(end: FlowEnd): string | undefined {
   return undefined;
 }
 
-/** The lowest address from `start` to `last` that no exception covers (each step skips one exception: bounded). */
+/**
+ * The lowest address from `start` to `last` that no exception covers. Each step jumps past the exception covering the
+ * candidate, so the candidate only grows and no exception is met twice: at most one step per exception, then done.
+ */
 function firstFree(start: number, last: number, except: readonly string[]): number | undefined {
   let ip = start;
-  for (let step = 0; step <= except.length && ip <= last; step++) {
+  while (ip <= last) {
     const covering = except.find((e) => cidrContains(e, `${dotted(ip)}/32`));
     if (covering === undefined) return ip;
     ip = ipv4(covering.split('/')[0]) + 2 ** (32 - Number(covering.split('/')[1]));

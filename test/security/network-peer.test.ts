@@ -2,6 +2,7 @@
 import { Testing } from 'cdk8s';
 import { K3sDev } from '../../charts';
 import { ComponentId, NetworkPeer, NetworkPolicyModel } from '../../lib';
+import { KasmConfigError } from '../../lib/core/config-error';
 import { cidrContains, FlowEnd, sampleAddress } from '../../lib/security/network-peer';
 
 const blocks = (peer: NetworkPeer) => (peer.end.kind === 'cidrs' ? peer.end.blocks : []);
@@ -75,6 +76,21 @@ describe('NetworkPeer.outsideCluster', () => {
     expect(() => NetworkPeer.outsideCluster('Owner', 'ranges', cidrs, cluster, 'x')).toThrow(/pass ranges outside the cluster|IPv4 CIDR/);
   });
 
+  test('the refusal says, in each caller\'s spelling, which setting holds the cluster ranges and how to name in-cluster peers', () => {
+    let error: KasmConfigError | undefined;
+    try {
+      NetworkPeer.outsideCluster('Owner', 'ranges', ['10.42.1.0/24'], cluster, 'x');
+    } catch (e) {
+      error = e as KasmConfigError;
+    }
+    expect(error).toBeInstanceOf(KasmConfigError);
+    expect(error!.message).toBe('Owner ranges[0]: \'10.42.1.0/24\' lies inside the cluster\'s own range \'10.42.0.0/16\' (ClusterProfile clusterCidrs), '
+      + 'which policies never open by address; pass ranges outside the cluster, and name in-cluster peers with NetworkPeer.pods(namespace, labels)');
+    expect(error!.inValuesFile('values.yaml', 'security.agentCidrs[0]', 'k3s-dev').message).toBe('values.yaml: security.agentCidrs[0]: \'10.42.1.0/24\' '
+      + 'lies inside the cluster\'s own range \'10.42.0.0/16\' (cluster.clusterCidrs), which policies never open by address; pass ranges outside '
+      + 'the cluster, and name in-cluster peers with namespace and podLabels (checked by Owner in k3s-dev)');
+  });
+
   test('agent, server and RDP client ranges inside the pod CIDR fail at synth time instead of opening the pods', () => {
     expect(() => new K3sDev(Testing.app(), 'x', { agentCidrs: ['10.42.0.0/16'] })).toThrow(/^KasmSecurity agentCidrs\[0\]: '10\.42\.0\.0\/16' lies inside the cluster's own range/);
     expect(() => new K3sDev(Testing.app(), 'x', { serverCidrs: ['10.43.1.0/24'] })).toThrow(/^KasmSecurity serverCidrs\[0\]: '10\.43\.1\.0\/24' lies inside/);
@@ -123,6 +139,7 @@ describe('sampleAddress', () => {
     ['the last address when only it is left', end({ cidr: '10.0.0.0/30', except: ['10.0.0.0/31', '10.0.0.2/32'] }), '10.0.0.3'],
     ['a hole between exceptions of a large range', end({ cidr: '0.0.0.0/0', except: ['0.0.0.0/5', '8.0.0.0/7', '11.0.0.0/8', '12.0.0.0/6', '16.0.0.0/4', '32.0.0.0/3', '64.0.0.0/2', '128.0.0.0/1'] }), '10.0.0.0'],
     ['the next range when the first is wholly excepted', end({ cidr: '10.0.0.0/31', except: ['10.0.0.0/32', '10.0.0.1/32'] }, { cidr: '172.16.0.0/12' }), '172.16.0.1'],
+    ['the first address of the address space, when the range has no exceptions at all', { kind: 'cidrs', name: 'x', blocks: [{ cidr: '0.0.0.0/32' }] } as FlowEnd, '0.0.0.0'],
     ['the last address of the address space', end({ cidr: '255.255.255.254/31', except: ['255.255.255.254/32'] }), '255.255.255.255'],
   ])('%s', (_name, e, expected) => {
     expect(sampleAddress(e)).toBe(expected);
