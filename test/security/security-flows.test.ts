@@ -17,7 +17,7 @@ import { expectedConnections, graphFlows, SecurityReach } from '../../lib/securi
 // seconds, and Stryker reruns a file's covering tests for each mutant. The functions under test run inside each test.
 let k3sDev: IKasmControlPlane | undefined;
 let k3sProd: IKasmControlPlane | undefined;
-const k3s = () => (k3sDev ??= new K3sDev(Testing.app(), 'x').controlPlane);
+const k3s = () => (k3sDev ??= new K3sDev(Testing.app(), 'x', { version: KasmVersion.V1_18_1 }).controlPlane);
 const zoned = () => (k3sProd ??= new K3sProd(Testing.app(), 'p', {
   version: KasmVersion.V1_19_0, hostname: 'kasm.example.com', nodes: [{ count: 4, cpu: '8', memory: '16Gi' }], zones: [{ name: 'default' }, { name: 'eu' }],
 } as any).controlPlane);
@@ -108,13 +108,14 @@ describe('graphFlows', () => {
       'kasm/api-eu -> kasm/manager-eu 8181/TCP (forwards manager calls)',
       'kasm/proxy-eu -> kasm/api-eu 8080/TCP (routes /api/)',
       'kasm/proxy-eu -> kasm/manager-eu 8181/TCP (routes /manager_api/)',
-      'kasm/proxy-eu -> kasm/guac 3000/TCP (routes /guac_connect/)',
-      'kasm/proxy-eu -> kasm/guac 3001/TCP (streams guacd sessions)',
-      'kasm/proxy-eu -> kasm/guac 3002/TCP (streams guacd sessions)',
-      'kasm/proxy-eu -> kasm/guac 3003/TCP (streams guacd sessions)',
-      'kasm/proxy-eu -> kasm/guac 3004/TCP (streams guacd sessions)',
-      'kasm/proxy-eu -> kasm/rdp-gateway 5555/TCP (routes /rdp-gateway/)',
-      'kasm/proxy-eu -> kasm/rdp-https-gateway 9443/TCP (routes RDP over HTTPS)',
+      // 1.19.0: the gateways are reached on their TLS sidecars only, at the address each registers.
+      'kasm/api-eu -> kasm/guac 9000/TCP (calls guac at its registered address (SERVER_INTERNAL_SCHEMA https))',
+      'kasm/api-eu -> kasm/rdp-gateway 9001/TCP (calls the rdp-gateway at its registered address)',
+      'kasm/api-eu -> kasm/rdp-https-gateway 9002/TCP (calls the rdp-https-gateway at its registered address)',
+      'kasm/manager-eu -> kasm/guac 9000/TCP (health checks and support bundles through /guac/)',
+      'kasm/proxy-eu -> kasm/guac 9000/TCP (routes /desktop/ sessions to guac\'s registered address)',
+      'kasm/proxy-eu -> kasm/rdp-gateway 9001/TCP (routes /desktop/ sessions to the rdp-gateway\'s registered address)',
+      'kasm/proxy-eu -> kasm/rdp-https-gateway 9002/TCP (routes /remoteDesktopGateway and /rpc to the session\'s pod)',
     ]);
     expect(flows.find((f) => f.from.name === 'api-eu')!.from).toEqual({ kind: 'pods', name: 'api-eu', namespace: 'kasm', selector: { 'app.kubernetes.io/name': 'kasm-api-eu', 'app.kubernetes.io/instance': 'kasm' } });
   });
@@ -225,7 +226,7 @@ describe('expectedConnections', () => {
       'manager -> db:5432 (reads and writes zone state) in zone eu | kasm/manager-eu -> kasm/db 5432/TCP',
       'manager -> api:8080 (registers with the api) in zone eu | kasm/manager-eu -> kasm/api-eu 8080/TCP',
     ]);
-    expect(lines).toContain('proxy -> guac:3000 (routes /guac_connect/) in zone eu | kasm/proxy-eu -> kasm/guac 3000/TCP');
+    expect(lines).toContain('proxy -> guac:9000 (routes /desktop/ sessions to guac\'s registered address) in zone eu | kasm/proxy-eu -> kasm/guac 9000/TCP');
     expect(lines).toContain('manager -> db:5432 (reads and writes zone state) | kasm/manager -> kasm/db 5432/TCP');
   });
 });
