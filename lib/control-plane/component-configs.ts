@@ -5,11 +5,12 @@
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ComponentContract, ComponentId, KasmContract } from '../contract/types';
+import { ComponentId } from '../contract/types';
 import { componentLabels, SyncWave, waveAnnotation } from '../core/metadata';
 import { addConfigFiles } from './config-files';
 import { renderProxyConfig } from './proxy-config';
 import { addProxyConfigMap, addSidecarConfigs, ProxyConfigMount } from './proxy-config-map';
+import { SidecarConfigOptions } from './sidecar-config';
 
 /** What the component's pod mounts from its configuration objects. */
 export interface ComponentConfigMounts {
@@ -20,18 +21,11 @@ export interface ComponentConfigMounts {
   readonly podAnnotations: Record<string, string>;
 }
 
-/** One component in one zone, as its configuration objects need it. */
-export interface ComponentConfigOptions {
+/** One component in one zone, as its configuration objects need it (the sidecars' options, for every sidecar). */
+export interface ComponentConfigOptions extends Omit<SidecarConfigOptions, 'sidecar'> {
   readonly id: ComponentId;
-  /** The zone's view of the contract (per-zone names), and the component's entry in it. */
-  readonly contract: KasmContract;
-  readonly component: ComponentContract;
   /** The release's proxy worker count for the preset. */
   readonly workerProcesses: number;
-  readonly enabled: ReadonlySet<ComponentId>;
-  readonly dnsResolver: string;
-  readonly sessionTimeoutSeconds: number;
-  readonly cluster: { readonly namespace: string; readonly clusterDomain: string };
   readonly instance: string;
   readonly version: string;
   /** Object-name suffix of a further zone ('' for the first). */
