@@ -69,7 +69,8 @@ export function waitScript(t: WaitTarget): string {
     `deadline=$(( $(date +%s) + \${WAIT_DEADLINE_SECONDS:-${WAIT_DEADLINE_SECONDS}} ))`,
     `until ${waitProbeCommand(t)}; do`,
     '  if [ "$(date +%s)" -ge "$deadline" ]; then',
-    `    echo "gave up after ${WAIT_DEADLINE_SECONDS}s waiting for ${what}" >&2`,
+    // The deadline it ran with (the env may shorten it), not the default.
+    `    echo "gave up after \${WAIT_DEADLINE_SECONDS:-${WAIT_DEADLINE_SECONDS}}s waiting for ${what}" >&2`,
     '    exit 1',
     '  fi',
     `  echo "waiting for ${what}"`,
