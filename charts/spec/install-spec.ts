@@ -33,12 +33,19 @@ export function propOf(field: Field, variant: ValuesVariant): VariantPropName | 
  * KasmConfigError listing every problem, each as `<source>: <key path>: <value> <problem>`.
  */
 export function checkSpec(variant: ValuesVariant, spec: unknown, source: string): Plain {
+  // A spec this function returned for the same variant (a values file the CLI parsed) is not walked twice.
+  if (typeof spec === 'object' && spec !== null && CHECKED.get(spec) === variant) return spec as Plain;
   const errors = validateValue(TREE, variant, spec ?? {}, source);
   if (errors.length > 0) {
     throw new KasmConfigError(`${source} has ${errors.length} problem${errors.length === 1 ? '' : 's'} for ${variant}:\n  ${errors.join('\n  ')}`);
   }
-  return normalizeValue(TREE, variant, spec ?? {}) as Plain;
+  const checked = normalizeValue(TREE, variant, spec ?? {}) as Plain;
+  CHECKED.set(checked, variant);
+  return checked;
 }
+
+/** Specs {@link checkSpec} returned, with the variant they were checked for. */
+const CHECKED = new WeakMap<object, ValuesVariant>();
 
 /** A checked spec onto the variant's props: each key's value, converted where its declaration says, under its prop. */
 export function specToProps(variant: ValuesVariant, spec: Plain): Record<string, unknown> {

@@ -30,8 +30,8 @@ import { addConnectionBudgetCheck } from './connection-budget';
 import { checkTrustedCaBundle, declareTrustedCaBundle, trustedCaFor } from './trusted-ca';
 import { checkUpgrade, checkUpgradeBackup } from './upgrade';
 import { checkUpstreamAuth, defaultUpstreamAuthUrl, UpstreamAuth, zoneSettingsEnv } from './upstream-auth';
-import { checkZones, perZoneComponents, ResolvedZone, zoneEdges, zoneSlug, ZoneView, zoneViews } from './zones';
-import { resolveEdges, waitTargetsOf } from './graph';
+import { checkZones, perZoneComponents, ResolvedZone, resolveZonedEdges, zoneSlug, ZoneView, zoneViews } from './zones';
+import { waitTargetsOf } from './graph';
 import { waitContainer } from './wait';
 
 export { ImagePullPolicy } from './props';
@@ -250,12 +250,7 @@ export class KasmControlPlane extends Construct implements IKasmControlPlane {
       if (id === ComponentId.DB_UPGRADE) return this.upgradeFrom !== undefined;
       return this.components.includes(id);
     };
-    const edges = resolveEdges(this.contract, (id) => this.selectorOf(id), deployed);
-    for (const { contract, tag } of this.zoneViews.slice(1)) {
-      const selector = (id: ComponentId) => (contract.components[id]?.zoneServiceName !== undefined ? selectorLabels(this.name, contract.components[id]!.workloadName) : this.selectorOf(id));
-      edges.push(...resolveEdges({ ...contract, edges: zoneEdges(contract) }, selector, deployed).map((e) => ({ ...e, zone: tag })));
-    }
-    return edges;
+    return resolveZonedEdges(this.contract, this.zoneViews, this.name, (id) => this.selectorOf(id), deployed);
   }
 
   /**

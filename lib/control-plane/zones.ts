@@ -6,6 +6,9 @@
 import { ComponentId, DependencyEdge, ExternalPeer, KasmContract } from '../contract/types';
 import { KasmVersion } from '../contract/version';
 import { assertArray, assertPlainObject, assertZoneName, fail, show } from '../core/validation';
+import { selectorLabels } from '../core/metadata';
+import { resolveEdges } from './graph';
+import { ResolvedEdge } from './interface';
 import { checkUpstreamAuth, UpstreamAuth } from './upstream-auth';
 
 /** One zone of a deployment. */
@@ -113,4 +116,18 @@ export function zoneContract(contract: KasmContract, zone: ResolvedZone): KasmCo
 export function zoneEdges(contract: KasmContract): DependencyEdge[] {
   const perZone = new Set(perZoneComponents(contract));
   return contract.edges.filter((e) => perZone.has(e.from as ComponentId) || (e.from === ExternalPeer.AGENTS && perZone.has(e.to as ComponentId)));
+}
+
+/**
+ * Every zone's edges with both ends deployed: the release's edges for the first zone, each further zone's own edges
+ * (tagged with its slug) with its per-zone components resolved to their own pods.
+ */
+export function resolveZonedEdges(contract: KasmContract, views: readonly ZoneView[], instance: string,
+  selectorOf: (id: ComponentId) => Record<string, string>, deployed: (id: ComponentId) => boolean): ResolvedEdge[] {
+  const edges = resolveEdges(contract, selectorOf, deployed);
+  for (const { contract: zoned, tag } of views.slice(1)) {
+    const selector = (id: ComponentId) => (zoned.components[id]?.zoneServiceName !== undefined ? selectorLabels(instance, zoned.components[id]!.workloadName) : selectorOf(id));
+    edges.push(...resolveEdges({ ...zoned, edges: zoneEdges(zoned) }, selector, deployed).map((e) => ({ ...e, zone: tag })));
+  }
+  return edges;
 }

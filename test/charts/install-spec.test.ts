@@ -147,6 +147,12 @@ describe('each key is declared once, with where it goes', () => {
     expect(lost).toEqual([]);
   });
 
+  test('a spec checkSpec returned is not checked again for its variant (the CLI parses, then fromSpec builds), but is for another', () => {
+    const checked = checkSpec('k3s-dev', { name: 'dev' }, 'values.yaml');
+    expect(checkSpec('k3s-dev', checked, 'values.yaml')).toBe(checked);
+    expect(() => checkSpec('rke2-cnpg', checked, 'values.yaml')).toThrow(/values.yaml: name: 'dev' is not accepted: applies to k3s-dev, k3s-prod only, not rke2-cnpg/);
+  });
+
   test('specToProps writes each declared prop once and nothing else', () => {
     const spec = checkSpec('k3s-prod', { hostname: 'kasm.example.com', database: { storage: { size: '1Ti' }, maxConnections: 300 }, ingress: { issuerName: 'corp' } }, 'spec');
     const props = specToProps('k3s-prod', spec);
