@@ -7,18 +7,15 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ComponentId } from '../contract/types';
 import { componentLabels, SyncWave, waveAnnotation } from '../core/metadata';
-import { addConfigFiles } from './config-files';
+import { addConfigFiles, ConfigMount } from './config-files';
 import { renderProxyConfig } from './proxy-config';
-import { addProxyConfigMap, addSidecarConfigs, ProxyConfigMount } from './proxy-config-map';
+import { addProxyConfigMap, addSidecarConfigs } from './proxy-config-map';
 import { SidecarConfigOptions } from './sidecar-config';
 
-/** What the component's pod mounts from its configuration objects. */
-export interface ComponentConfigMounts {
-  readonly volumes: k8s.Volume[];
-  readonly mounts: k8s.VolumeMount[];
+/** What the component's pod mounts from its configuration objects: the main container's, and each sidecar's. */
+export interface ComponentConfigMounts extends ConfigMount {
   /** Mounts per nginx sidecar, by container name. */
-  readonly sidecarMounts: Record<string, ProxyConfigMount>;
-  readonly podAnnotations: Record<string, string>;
+  readonly sidecarMounts: Record<string, ConfigMount>;
 }
 
 /** One component in one zone, as its configuration objects need it (the sidecars' options, for every sidecar). */

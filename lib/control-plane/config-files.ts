@@ -8,15 +8,15 @@ import { Construct } from 'constructs';
 import type { ConfigFileContract } from '../contract/types';
 import { digest } from '../core/metadata';
 
-/** Volumes, mounts and the roll-out annotation a workload needs for its configuration files. */
-export interface ConfigFilesMount {
+/** Volumes, mounts and the roll-out annotation a workload needs for a ConfigMap of its configuration (files, nginx). */
+export interface ConfigMount {
   readonly volumes: k8s.Volume[];
   readonly mounts: k8s.VolumeMount[];
   readonly podAnnotations: Record<string, string>;
 }
 
 /** Write the ConfigMap holding `files` (keyed by file name) and return how the workload mounts them. */
-export function addConfigFiles(scope: Construct, id: string, metadata: k8s.ObjectMeta, files: readonly ConfigFileContract[]): ConfigFilesMount {
+export function addConfigFiles(scope: Construct, id: string, metadata: k8s.ObjectMeta, files: readonly ConfigFileContract[]): ConfigMount {
   const data = Object.fromEntries(files.map((f) => [path.posix.basename(f.path), f.content]));
   const cm = new k8s.KubeConfigMap(scope, id, { metadata, data });
   return {

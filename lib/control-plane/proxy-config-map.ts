@@ -4,19 +4,13 @@
  */
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import type { ConfigMount } from './config-files';
 import { digest } from '../core/metadata';
 import { PROXY_CONFIG_PATHS, ProxyConfigFiles } from './proxy-config';
 import { renderSidecarConfig, SIDECAR_CONFIG_PATH, SidecarConfigOptions } from './sidecar-config';
 
-/** Volumes, mounts and the roll-out annotation the proxy Deployment needs for its configuration. */
-export interface ProxyConfigMount {
-  readonly volumes: k8s.Volume[];
-  readonly mounts: k8s.VolumeMount[];
-  readonly podAnnotations: Record<string, string>;
-}
-
 /** Write the ConfigMap `name` holding `files` and return how the proxy mounts it. */
-export function addProxyConfigMap(scope: Construct, id: string, metadata: k8s.ObjectMeta, files: ProxyConfigFiles): ProxyConfigMount {
+export function addProxyConfigMap(scope: Construct, id: string, metadata: k8s.ObjectMeta, files: ProxyConfigFiles): ConfigMount {
   const cm = new k8s.KubeConfigMap(scope, id, { metadata, data: { ...files } });
   return {
     // conf.d is replaced as a whole, so no configuration baked into the image is included by accident.
@@ -41,7 +35,7 @@ export function addProxyConfigMap(scope: Construct, id: string, metadata: k8s.Ob
 }
 
 /** Write the ConfigMap `name` holding a sidecar's `nginx.conf` and return how the sidecar mounts it. */
-export function addSidecarConfigMap(scope: Construct, id: string, metadata: k8s.ObjectMeta, sidecar: string, files: { 'nginx.conf': string }): ProxyConfigMount {
+export function addSidecarConfigMap(scope: Construct, id: string, metadata: k8s.ObjectMeta, sidecar: string, files: { 'nginx.conf': string }): ConfigMount {
   const cm = new k8s.KubeConfigMap(scope, id, { metadata, data: { ...files } });
   const volume = `${sidecar}-conf`.slice(0, 63);
   return {
@@ -54,8 +48,8 @@ export function addSidecarConfigMap(scope: Construct, id: string, metadata: k8s.
 /** Every nginx sidecar of a component with its generated ConfigMap: mounts by sidecar name, and the roll-out annotations. */
 export function addSidecarConfigs(scope: Construct, opts: Omit<SidecarConfigOptions, 'sidecar'> & {
   readonly idSuffix: string; readonly metadata: (sidecar: string) => k8s.ObjectMeta;
-}): { mounts: Record<string, ProxyConfigMount>; podAnnotations: Record<string, string> } {
-  const mounts: Record<string, ProxyConfigMount> = {};
+}): { mounts: Record<string, ConfigMount>; podAnnotations: Record<string, string> } {
+  const mounts: Record<string, ConfigMount> = {};
   const podAnnotations: Record<string, string> = {};
   for (const sidecar of opts.component.sidecars ?? []) {
     if (!sidecar.nginx) continue;
